@@ -1,0 +1,646 @@
+#include "graph/store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+namespace tg {
+namespace {
+
+// Migration i brings the schema from version i to i + 1. Never edit a released step: append.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('generation', 0);
+
+CREATE TABLE entities (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  country     TEXT NOT NULL DEFAULT '',
+  anonymous   INTEGER NOT NULL DEFAULT 0,
+  description TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE aliases (
+  id        INTEGER PRIMARY KEY,
+  entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+  name      TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  UNIQUE (entity_id, name)
+);
+CREATE INDEX aliases_by_key ON aliases(key);
+
+CREATE TABLE external_ids (
+  scheme    TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+  PRIMARY KEY (scheme, value)
+) WITHOUT ROWID;
+CREATE INDEX external_ids_by_entity ON external_ids(entity_id);
+
+CREATE TABLE sources (
+  id           INTEGER PRIMARY KEY,
+  ext_id       TEXT NOT NULL UNIQUE,
+  url          TEXT NOT NULL DEFAULT '',
+  title        TEXT NOT NULL DEFAULT '',
+  publisher    TEXT NOT NULL DEFAULT '',
+  published    TEXT NOT NULL DEFAULT '',
+  language     TEXT NOT NULL DEFAULT '',
+  based_on     TEXT NOT NULL DEFAULT '',
+  content_hash TEXT NOT NULL DEFAULT ''
+);
+
+-- Dates are ISO 8601 text whose length is their precision ('' = unknown).
+-- `identity` makes equal relations one row whatever NULLs they hold.
+CREATE TABLE relations (
+  id       INTEGER PRIMARY KEY,
+  kind     TEXT NOT NULL,
+  from_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+  to_id    INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+  start    TEXT NOT NULL DEFAULT '',
+  "end"    TEXT NOT NULL DEFAULT '',
+  role     TEXT NOT NULL DEFAULT '',
+  former   INTEGER NOT NULL DEFAULT 0,
+  left_id  INTEGER REFERENCES entities(id) ON DELETE CASCADE,
+  status   TEXT NOT NULL DEFAULT '',
+  identity TEXT NOT NULL UNIQUE
+);
+CREATE INDEX relations_by_from ON relations(from_id);
+CREATE INDEX relations_by_to ON relations(to_id);
+CREATE INDEX relations_by_left ON relations(left_id) WHERE left_id IS NOT NULL;
+
+CREATE TABLE claims (
+  id          INTEGER PRIMARY KEY,
+  relation_id INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+  source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  quote       TEXT NOT NULL DEFAULT '',
+  confidence  REAL NOT NULL DEFAULT 1.0 CHECK (confidence >= 0 AND confidence <= 1),
+  file        TEXT NOT NULL DEFAULT '',
+  record      TEXT NOT NULL DEFAULT '',
+  UNIQUE (relation_id, source_id, record)
+);
+CREATE INDEX claims_by_source ON claims(source_id);
+
+-- One-way digests of forgotten people's names and ids: enough to keep them out, nothing to read back.
+CREATE TABLE forgotten (
+  digest TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+-- Curation decisions (same_as, not_same_as) kept so that every later ingest honours them.
+-- `names` is the group of names joined by U+001F. Forget rules are never stored as names.
+CREATE TABLE curation_rules (
+  rule  TEXT NOT NULL,
+  names TEXT NOT NULL,
+  PRIMARY KEY (rule, names)
+) WITHOUT ROWID;
+
+-- Trigram index over normalised alias keys: substring search in any script.
+CREATE VIRTUAL TABLE alias_search USING fts5(key, content='aliases', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER aliases_ai AFTER INSERT ON aliases BEGIN
+  INSERT INTO alias_search(rowid, key) VALUES (new.id, new.key);
+END;
+CREATE TRIGGER aliases_ad AFTER DELETE ON aliases BEGIN
+  INSERT INTO alias_search(alias_search, rowid, key) VALUES ('delete', old.id, old.key);
+END;
+CREATE TRIGGER aliases_au AFTER UPDATE ON aliases BEGIN
+  INSERT INTO alias_search(alias_search, rowid, key) VALUES ('delete', old.id, old.key);
+  INSERT INTO alias_search(rowid, key) VALUES (new.id, new.key);
+END;
+)sql",
+};
+constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
+static_assert(kMigrationCount == Store::kSchemaVersion);
+
+PartialDate date_from_text(std::string_view text) {
+  if (text.empty()) return {};
+  auto d = PartialDate::parse(text);
+  if (!d) throw StoreError(fmt::format("store holds a malformed date \"{}\"", text));
+  return *d;
+}
+
+std::string relation_identity(const RelationRow& r) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", to_string(r.kind), raw(r.from), raw(r.to), r.start.str(),
+                     r.end.str(), r.role, r.former ? 1 : 0, r.left ? raw(*r.left) : 0, r.status);
+}
+
+}  // namespace
+
+// A cached prepared statement; reset and unbound each time it is handed out.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+      throw StoreError(fmt::format("cannot prepare statement: {}", sqlite3_errmsg(db)));
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { sqlite3_finalize(stmt_); }
+
+  Stmt& reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Stmt& bind(int i, double v) {
+    check(sqlite3_bind_double(stmt_, i, v));
+    return *this;
+  }
+  Stmt& bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
+  // One step: true while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreError(fmt::format("SQLite: {}", sqlite3_errmsg(db_)));
+  }
+  void run() {
+    while (step()) {
+    }
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw StoreError(fmt::format("SQLite bind: {}", sqlite3_errmsg(db_)));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+struct Store::Impl {
+  sqlite3* db = nullptr;
+  std::string path;
+  std::unordered_map<const char*, std::unique_ptr<Stmt>> statements;  // keyed by the literal's address
+
+  ~Impl() {
+    statements.clear();
+    if (db) sqlite3_close_v2(db);
+  }
+
+  // Statements stopped before their last row keep a read transaction open; a BEGIN, COMMIT or
+  // PRAGMA must not run inside it.
+  void reset_all() {
+    for (auto& [sql, st] : statements) st->reset();
+  }
+
+  void exec(const char* sql) {
+    reset_all();
+    char* msg = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+      std::string text = msg ? msg : sqlite3_errmsg(db);
+      sqlite3_free(msg);
+      throw StoreError(fmt::format("SQLite: {}", text));
+    }
+  }
+
+  // `sql` must be a string literal: statements are cached by its address.
+  Stmt& stmt(const char* sql) {
+    auto& slot = statements[sql];
+    if (!slot) slot = std::make_unique<Stmt>(db, sql);
+    return slot->reset();
+  }
+
+  std::int64_t user_version() {
+    auto& s = stmt("PRAGMA user_version");
+    s.step();
+    return s.integer(0);
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+const std::string& Store::path() const { return impl_->path; }
+
+Result<Store> Store::open(const std::string& path, OpenMode mode) {
+  std::error_code ec;
+  if (mode == OpenMode::existing_only && !std::filesystem::exists(path, ec))
+    return fail(ErrorCode::missing_db,
+                fmt::format("{}: no such database (create it with `talentgraph --db {} ingest …`)", path, path));
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (mode == OpenMode::create_if_missing) flags |= SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr) != SQLITE_OK) {
+    std::string why = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
+    return fail(ErrorCode::io, fmt::format("{}: cannot open database: {}", path, why));
+  }
+  try {
+    sqlite3_busy_timeout(impl->db, 10000);
+    sqlite3_extended_result_codes(impl->db, 1);
+    // A file that is not a database fails here, on its first read.
+    impl->exec("PRAGMA foreign_keys = ON");
+    const std::int64_t version = impl->user_version();
+    if (version > kSchemaVersion)
+      return fail(ErrorCode::io, fmt::format("{}: database schema version {} is newer than this talentgraph ({})",
+                                             path, version, kSchemaVersion));
+    impl->exec("PRAGMA journal_mode = WAL");
+    impl->exec("PRAGMA synchronous = NORMAL");
+    impl->exec("PRAGMA cache_size = -262144");  // 256 MiB of page cache: bulk ingests touch many index pages
+    impl->exec("PRAGMA temp_store = MEMORY");
+    if (version < kSchemaVersion) {
+      impl->exec("BEGIN IMMEDIATE");
+      try {
+        for (std::int64_t v = version; v < kSchemaVersion; ++v) impl->exec(kMigrations[v]);
+        impl->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str());
+        impl->exec("COMMIT");
+      } catch (...) {
+        impl->exec("ROLLBACK");
+        throw;
+      }
+    }
+  } catch (const StoreError& e) {
+    return fail(ErrorCode::io, fmt::format("{}: {}", path, e.what()));
+  }
+  return Store(std::move(impl));
+}
+
+Store::Transaction::Transaction(Store& store) : store_(&store) { store_->impl_->exec("BEGIN IMMEDIATE"); }
+
+Store::Transaction::~Transaction() {
+  if (!done_) {
+    store_->impl_->reset_all();
+    char* msg = nullptr;
+    sqlite3_exec(store_->impl_->db, "ROLLBACK", nullptr, nullptr, &msg);
+    sqlite3_free(msg);
+  }
+}
+
+void Store::Transaction::commit() {
+  store_->impl_->stmt("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
+  store_->impl_->exec("COMMIT");
+  done_ = true;
+}
+
+EntityId Store::insert_entity(const EntityRow& row) {
+  auto& s = impl_->stmt("INSERT INTO entities(kind, name, country, anonymous, description) VALUES (?, ?, ?, ?, ?)");
+  s.bind(1, to_string(row.kind)).bind(2, row.name).bind(3, row.country).bind(4, row.anonymous ? 1 : 0);
+  s.bind(5, row.description).run();
+  return EntityId{sqlite3_last_insert_rowid(impl_->db)};
+}
+
+void Store::set_entity_country(EntityId id, std::string_view country) {
+  impl_->stmt("UPDATE entities SET country = ? WHERE id = ?").bind(1, country).bind(2, raw(id)).run();
+}
+
+bool Store::add_alias(EntityId id, std::string_view name, std::string_view key) {
+  auto& s = impl_->stmt("INSERT OR IGNORE INTO aliases(entity_id, name, key) VALUES (?, ?, ?)");
+  s.bind(1, raw(id)).bind(2, name).bind(3, key).run();
+  return sqlite3_changes(impl_->db) > 0;
+}
+
+void Store::add_external_id(EntityId id, std::string_view scheme, std::string_view value) {
+  auto& s = impl_->stmt("INSERT OR IGNORE INTO external_ids(scheme, value, entity_id) VALUES (?, ?, ?)");
+  s.bind(1, scheme).bind(2, value).bind(3, raw(id)).run();
+}
+
+std::pair<SourceId, bool> Store::upsert_source(const SourceRow& row) {
+  auto& find = impl_->stmt("SELECT id FROM sources WHERE ext_id = ?");
+  if (find.bind(1, row.ext_id).step()) return {SourceId{find.integer(0)}, false};
+  auto& s = impl_->stmt(
+      "INSERT INTO sources(ext_id, url, title, publisher, published, language, based_on, content_hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, row.ext_id).bind(2, row.url).bind(3, row.title).bind(4, row.publisher).bind(5, row.published);
+  s.bind(6, row.language).bind(7, row.based_on).bind(8, row.content_hash).run();
+  return {SourceId{sqlite3_last_insert_rowid(impl_->db)}, true};
+}
+
+std::pair<RelationId, bool> Store::upsert_relation(const RelationRow& row) {
+  const std::string identity = relation_identity(row);
+  auto& s = impl_->stmt(
+      "INSERT INTO relations(kind, from_id, to_id, start, \"end\", role, former, left_id, status, identity) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(identity) DO NOTHING");
+  s.bind(1, to_string(row.kind)).bind(2, raw(row.from)).bind(3, raw(row.to)).bind(4, row.start.str());
+  s.bind(5, row.end.str()).bind(6, row.role).bind(7, row.former ? 1 : 0);
+  if (row.left)
+    s.bind(8, raw(*row.left));
+  else
+    s.bind_null(8);
+  s.bind(9, row.status).bind(10, identity).run();
+  if (sqlite3_changes(impl_->db) > 0) return {RelationId{sqlite3_last_insert_rowid(impl_->db)}, true};
+  auto& find = impl_->stmt("SELECT id FROM relations WHERE identity = ?");
+  if (!find.bind(1, identity).step()) throw StoreError("relation vanished during upsert");
+  return {RelationId{find.integer(0)}, false};
+}
+
+bool Store::add_claim(const ClaimRow& row) {
+  auto& s = impl_->stmt(
+      "INSERT OR IGNORE INTO claims(relation_id, source_id, quote, confidence, file, record) VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, raw(row.relation)).bind(2, raw(row.source)).bind(3, row.quote).bind(4, row.confidence);
+  s.bind(5, row.file).bind(6, row.record).run();
+  return sqlite3_changes(impl_->db) > 0;
+}
+
+void Store::merge_entities(EntityId keep, EntityId drop) {
+  if (keep == drop) return;
+  impl_->stmt("INSERT OR IGNORE INTO aliases(entity_id, name, key) SELECT ?, name, key FROM aliases WHERE entity_id = ?")
+      .bind(1, raw(keep)).bind(2, raw(drop)).run();
+  impl_->stmt("UPDATE external_ids SET entity_id = ? WHERE entity_id = ?").bind(1, raw(keep)).bind(2, raw(drop)).run();
+  impl_->stmt("UPDATE entities SET country = (SELECT country FROM entities WHERE id = ?) WHERE id = ? AND country = ''")
+      .bind(1, raw(drop)).bind(2, raw(keep)).run();
+  // Re-point every relation; one that becomes identical to an existing one hands over its claims.
+  std::vector<RelationRow> moved;
+  for (const RelationRow& r : relations_touching(drop)) moved.push_back(r);
+  for (RelationRow r : moved) {
+    const RelationId old_id = r.id;
+    if (r.from == drop) r.from = keep;
+    if (r.to == drop) r.to = keep;
+    if (r.left && *r.left == drop) r.left = keep;
+    const std::string identity = relation_identity(r);
+    auto& find = impl_->stmt("SELECT id FROM relations WHERE identity = ? AND id <> ?");
+    if (find.bind(1, identity).bind(2, raw(old_id)).step()) {
+      const std::int64_t target = find.integer(0);
+      impl_->stmt("INSERT OR IGNORE INTO claims(relation_id, source_id, quote, confidence, file, record) "
+                  "SELECT ?, source_id, quote, confidence, file, record FROM claims WHERE relation_id = ?")
+          .bind(1, target).bind(2, raw(old_id)).run();
+      impl_->stmt("DELETE FROM relations WHERE id = ?").bind(1, raw(old_id)).run();
+    } else {
+      auto& up = impl_->stmt("UPDATE relations SET from_id = ?, to_id = ?, left_id = ?, identity = ? WHERE id = ?");
+      up.bind(1, raw(r.from)).bind(2, raw(r.to));
+      if (r.left)
+        up.bind(3, raw(*r.left));
+      else
+        up.bind_null(3);
+      up.bind(4, identity).bind(5, raw(old_id)).run();
+    }
+  }
+  impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(drop)).run();
+}
+
+void Store::delete_entity(EntityId id) {
+  // ON DELETE CASCADE removes aliases, ids, relations (from, to, left) and, through them, claims.
+  impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(id)).run();
+  // Sources left without any claim were only about this entity: they go too.
+  impl_->stmt("DELETE FROM sources WHERE NOT EXISTS (SELECT 1 FROM claims WHERE claims.source_id = sources.id)").run();
+}
+
+void Store::add_forgotten(std::string_view digest) {
+  impl_->stmt("INSERT OR IGNORE INTO forgotten(digest) VALUES (?)").bind(1, digest).run();
+}
+
+bool Store::is_forgotten(std::string_view digest) {
+  return impl_->stmt("SELECT 1 FROM forgotten WHERE digest = ?").bind(1, digest).step();
+}
+
+bool Store::add_curation_rule(std::string_view rule, std::string_view names) {
+  impl_->stmt("INSERT OR IGNORE INTO curation_rules(rule, names) VALUES (?, ?)").bind(1, rule).bind(2, names).run();
+  return sqlite3_changes(impl_->db) > 0;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::curation_rules() {
+  auto& s = impl_->stmt("SELECT rule, names FROM curation_rules ORDER BY rule, names");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.step()) out.emplace_back(s.text(0), s.text(1));
+  return out;
+}
+
+bool Store::has_forgotten() { return impl_->stmt("SELECT 1 FROM forgotten LIMIT 1").step(); }
+
+std::int64_t Store::generation() {
+  auto& s = impl_->stmt("SELECT value FROM meta WHERE key = 'generation'");
+  return s.step() ? s.integer(0) : 0;
+}
+
+std::vector<EntityId> Store::entities_with_alias_key(std::string_view key) {
+  auto& s = impl_->stmt("SELECT DISTINCT entity_id FROM aliases WHERE key = ? ORDER BY entity_id");
+  s.bind(1, key);
+  std::vector<EntityId> out;
+  while (s.step()) out.push_back(EntityId{s.integer(0)});
+  return out;
+}
+
+std::optional<EntityId> Store::entity_by_external_id(std::string_view scheme, std::string_view value) {
+  auto& s = impl_->stmt("SELECT entity_id FROM external_ids WHERE scheme = ? AND value = ?");
+  if (s.bind(1, scheme).bind(2, value).step()) return EntityId{s.integer(0)};
+  return std::nullopt;
+}
+
+namespace {
+EntityRow read_entity(const Stmt& s) {
+  EntityRow e;
+  e.id = EntityId{s.integer(0)};
+  auto kind = parse_node_kind(s.text(1));
+  if (!kind) throw StoreError(fmt::format("store holds an unknown entity kind \"{}\"", s.text(1)));
+  e.kind = *kind;
+  e.name = s.text(2);
+  e.country = s.text(3);
+  e.anonymous = s.integer(4) != 0;
+  e.description = s.text(5);
+  return e;
+}
+
+RelationRow read_relation(const Stmt& s) {
+  RelationRow r;
+  r.id = RelationId{s.integer(0)};
+  auto kind = parse_relation_kind(s.text(1));
+  if (!kind) throw StoreError(fmt::format("store holds an unknown relation kind \"{}\"", s.text(1)));
+  r.kind = *kind;
+  r.from = EntityId{s.integer(2)};
+  r.to = EntityId{s.integer(3)};
+  r.start = date_from_text(s.text(4));
+  r.end = date_from_text(s.text(5));
+  r.role = s.text(6);
+  r.former = s.integer(7) != 0;
+  if (!s.is_null(8)) r.left = EntityId{s.integer(8)};
+  r.status = s.text(9);
+  return r;
+}
+}  // namespace
+
+std::optional<EntityRow> Store::entity(EntityId id) {
+  auto& s = impl_->stmt("SELECT id, kind, name, country, anonymous, description FROM entities WHERE id = ?");
+  if (s.bind(1, raw(id)).step()) return read_entity(s);
+  return std::nullopt;
+}
+
+void Store::for_each_entity(const std::function<void(const EntityRow&)>& fn) {
+  auto& s = impl_->stmt("SELECT id, kind, name, country, anonymous, description FROM entities ORDER BY id");
+  while (s.step()) fn(read_entity(s));
+}
+
+std::vector<AliasRow> Store::aliases(EntityId id) {
+  auto& s = impl_->stmt("SELECT name, key FROM aliases WHERE entity_id = ? ORDER BY id");
+  s.bind(1, raw(id));
+  std::vector<AliasRow> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1)});
+  return out;
+}
+
+std::vector<ExternalId> Store::external_ids(EntityId id) {
+  auto& s = impl_->stmt("SELECT scheme, value FROM external_ids WHERE entity_id = ? ORDER BY scheme, value");
+  s.bind(1, raw(id));
+  std::vector<ExternalId> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1)});
+  return out;
+}
+
+std::optional<SourceRow> Store::source(SourceId id) {
+  auto& s = impl_->stmt(
+      "SELECT id, ext_id, url, title, publisher, published, language, based_on, content_hash FROM sources WHERE id = ?");
+  if (!s.bind(1, raw(id)).step()) return std::nullopt;
+  SourceRow r;
+  r.id = SourceId{s.integer(0)};
+  r.ext_id = s.text(1);
+  r.url = s.text(2);
+  r.title = s.text(3);
+  r.publisher = s.text(4);
+  r.published = s.text(5);
+  r.language = s.text(6);
+  r.based_on = s.text(7);
+  r.content_hash = s.text(8);
+  return r;
+}
+
+std::vector<RelationRow> Store::relations_touching(EntityId id) {
+  auto& s = impl_->stmt(
+      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations "
+      "WHERE from_id = ?1 UNION SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status "
+      "FROM relations WHERE to_id = ?1 UNION SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, "
+      "status FROM relations WHERE left_id = ?1 ORDER BY id");
+  s.bind(1, raw(id));
+  std::vector<RelationRow> out;
+  while (s.step()) out.push_back(read_relation(s));
+  return out;
+}
+
+void Store::for_each_relation(const std::vector<RelationKind>& kinds,
+                              const std::function<void(const RelationRow&)>& fn) {
+  auto& s = impl_->stmt(
+      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations ORDER BY id");
+  std::array<bool, kRelationKindCount> wanted{};
+  for (RelationKind k : kinds) wanted[static_cast<std::size_t>(k)] = true;
+  while (s.step()) {
+    RelationRow r = read_relation(s);
+    if (kinds.empty() || wanted[static_cast<std::size_t>(r.kind)]) fn(r);
+  }
+}
+
+void Store::for_each_career(std::optional<EntityId> person,
+                            const std::function<void(EntityId, const std::vector<RelationRow>&)>& fn) {
+  auto& s = person ? impl_->stmt(
+                         "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations "
+                         "WHERE from_id = ? AND kind IN ('worked_at', 'founded', 'moved') ORDER BY id")
+                   : impl_->stmt(
+                         "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations "
+                         "WHERE kind IN ('worked_at', 'founded', 'moved') ORDER BY from_id, id");
+  if (person) s.bind(1, raw(*person));
+  std::vector<RelationRow> group;
+  while (s.step()) {
+    RelationRow r = read_relation(s);
+    if (!group.empty() && group.front().from != r.from) {
+      fn(group.front().from, group);
+      group.clear();
+    }
+    group.push_back(std::move(r));
+  }
+  if (!group.empty()) fn(group.front().from, group);
+}
+
+std::vector<Evidence> Store::evidence(RelationId id) {
+  auto& s = impl_->stmt(
+      "SELECT s.ext_id, s.title, s.publisher, s.url, s.published, c.quote, c.confidence, c.file, c.record "
+      "FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.relation_id = ? "
+      "ORDER BY c.confidence DESC, c.quote = '' , s.published DESC, c.id");
+  s.bind(1, raw(id));
+  std::vector<Evidence> out;
+  while (s.step()) {
+    Evidence e;
+    e.source = s.text(0);
+    e.source_title = s.text(1);
+    e.source_publisher = s.text(2);
+    e.source_url = s.text(3);
+    e.source_published = s.text(4);
+    e.quote = s.text(5);
+    e.confidence = s.real(6);
+    e.file = s.text(7);
+    e.record = s.text(8);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Stats Store::stats() {
+  Stats st;
+  {
+    auto& s = impl_->stmt("SELECT kind, count(*) FROM entities GROUP BY kind");
+    while (s.step())
+      if (auto k = parse_node_kind(s.text(0))) st.entities_by_kind.emplace_back(*k, s.integer(1));
+    std::ranges::sort(st.entities_by_kind);
+  }
+  {
+    auto& s = impl_->stmt("SELECT kind, count(*) FROM relations GROUP BY kind");
+    while (s.step())
+      if (auto k = parse_relation_kind(s.text(0))) st.relations_by_kind.emplace_back(*k, s.integer(1));
+    std::ranges::sort(st.relations_by_kind);
+  }
+  auto count = [&](const char* sql) {
+    auto& s = impl_->stmt(sql);
+    s.step();
+    return s.integer(0);
+  };
+  st.entities = count("SELECT count(*) FROM entities");
+  st.relations = count("SELECT count(*) FROM relations");
+  st.sources = count("SELECT count(*) FROM sources");
+  st.claims = count("SELECT count(*) FROM claims");
+  st.aliases = count("SELECT count(*) FROM aliases");
+  return st;
+}
+
+std::vector<SearchHit> Store::search_keys(std::string_view fragment, int limit) {
+  std::vector<SearchHit> out;
+  if (fragment.empty()) return out;
+  // Rank: exact key, then prefix, then anywhere; shorter names first. Trigram FTS answers
+  // fragments of three or more characters; shorter ones (two Hangul syllables) scan the keys.
+  const bool use_fts = fragment.size() >= 3 && std::ranges::none_of(fragment, [](char c) { return c == '"'; });
+  const char* sql_fts =
+      "SELECT e.id, e.name, e.kind, a.name, min(CASE WHEN a.key = ?1 THEN 0 WHEN substr(a.key, 1, length(?1)) = ?1 "
+      "THEN 1 ELSE 2 END) AS rank FROM alias_search f JOIN aliases a ON a.id = f.rowid JOIN entities e ON e.id = "
+      "a.entity_id WHERE alias_search MATCH '\"' || ?1 || '\"' GROUP BY e.id ORDER BY rank, length(e.name), e.name "
+      "LIMIT ?2";
+  const char* sql_scan =
+      "SELECT e.id, e.name, e.kind, a.name, min(CASE WHEN a.key = ?1 THEN 0 WHEN substr(a.key, 1, length(?1)) = ?1 "
+      "THEN 1 ELSE 2 END) AS rank FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE instr(a.key, ?1) > 0 "
+      "GROUP BY e.id ORDER BY rank, length(e.name), e.name LIMIT ?2";
+  auto& s = impl_->stmt(use_fts ? sql_fts : sql_scan);
+  s.bind(1, fragment).bind(2, limit);
+  while (s.step()) {
+    SearchHit h;
+    h.id = EntityId{s.integer(0)};
+    h.name = s.text(1);
+    h.kind = parse_node_kind(s.text(2)).value_or(NodeKind::person);
+    h.matched = s.text(3);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+}  // namespace tg

@@ -1,0 +1,182 @@
+// The store of record: a SQLite database of entities, aliases, external ids, sources, relations
+// and the claims that back each relation. Versioned schema with migrations, foreign keys, WAL.
+// Only this module talks to SQLite; names and quotes are always bound as parameters.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/error.h"
+#include "graph/model.h"
+
+namespace tg {
+
+enum class EntityId : std::int64_t {};
+enum class RelationId : std::int64_t {};
+enum class SourceId : std::int64_t {};
+
+inline std::int64_t raw(EntityId id) { return static_cast<std::int64_t>(id); }
+inline std::int64_t raw(RelationId id) { return static_cast<std::int64_t>(id); }
+inline std::int64_t raw(SourceId id) { return static_cast<std::int64_t>(id); }
+
+// SQLite failing underneath us (disk full, corruption, a lock held too long) is exceptional:
+// it is thrown, and turned into an Error with code io at the edges (CLI, ingest transaction).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct EntityRow {
+  EntityId id{};
+  NodeKind kind = NodeKind::person;
+  std::string name;
+  std::string country;  // ISO 3166-1 alpha-2 or empty
+  bool anonymous = false;
+  std::string description;
+};
+
+struct AliasRow {
+  std::string name;
+  std::string key;
+};
+
+struct ExternalId {
+  std::string scheme;
+  std::string value;
+};
+
+struct SourceRow {
+  SourceId id{};
+  std::string ext_id;  // the source's own id from the input
+  std::string url, title, publisher, published, language, based_on;
+  std::string content_hash;
+};
+
+struct RelationRow {
+  RelationId id{};
+  RelationKind kind = RelationKind::worked_at;
+  EntityId from{}, to{};
+  PartialDate start, end;
+  std::string role;
+  bool former = false;
+  std::optional<EntityId> left;  // `moved`: the organisation left
+  std::string status;
+};
+
+struct ClaimRow {
+  RelationId relation{};
+  SourceId source{};
+  std::string quote;
+  double confidence = 1.0;
+  std::string file;    // input file, as given
+  std::string record;  // "relations[3]", "line 17"
+};
+
+// A claim as read back, with its source's citation.
+struct Evidence {
+  std::string source;  // source ext_id
+  std::string source_title, source_publisher, source_url, source_published;
+  std::string quote;
+  double confidence = 1.0;
+  std::string file, record;
+};
+
+struct Stats {
+  std::vector<std::pair<NodeKind, std::int64_t>> entities_by_kind;
+  std::vector<std::pair<RelationKind, std::int64_t>> relations_by_kind;
+  std::int64_t entities = 0, relations = 0, sources = 0, claims = 0, aliases = 0;
+};
+
+struct SearchHit {
+  EntityId id{};
+  std::string name;       // canonical name
+  NodeKind kind = NodeKind::person;
+  std::string matched;    // the alias that matched
+};
+
+enum class OpenMode { create_if_missing, existing_only };
+
+class Store {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating and migrating as needed). A missing file with existing_only is
+  // ErrorCode::missing_db; a database from a newer talentgraph is refused.
+  static Result<Store> open(const std::string& path, OpenMode mode);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const std::string& path() const;
+
+  // RAII write transaction (BEGIN IMMEDIATE). Rolled back unless commit() is called.
+  // commit() also bumps the store's generation, which snapshot caches are stamped with.
+  class Transaction {
+   public:
+    explicit Transaction(Store& store);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+   private:
+    Store* store_;
+    bool done_ = false;
+  };
+
+  // ---- writes (inside a Transaction) ----
+  EntityId insert_entity(const EntityRow& row);
+  void set_entity_country(EntityId id, std::string_view country);
+  bool add_alias(EntityId id, std::string_view name, std::string_view key);  // false: already there
+  void add_external_id(EntityId id, std::string_view scheme, std::string_view value);
+  // Inserts the source, or returns the existing one with the same ext_id (second = inserted).
+  std::pair<SourceId, bool> upsert_source(const SourceRow& row);
+  // Inserts the relation unless an identical one exists (second = inserted).
+  std::pair<RelationId, bool> upsert_relation(const RelationRow& row);
+  bool add_claim(const ClaimRow& row);  // false: the same claim is already recorded
+  // Moves every alias, id, relation and claim of `drop` onto `keep`, then deletes `drop`.
+  void merge_entities(EntityId keep, EntityId drop);
+  // Deletes an entity with its aliases, ids, every relation touching it and their claims.
+  void delete_entity(EntityId id);
+  // Persistent sets of keys (curation: forgotten people, stored as one-way hashes).
+  void add_forgotten(std::string_view digest);
+  bool is_forgotten(std::string_view digest);
+  bool has_forgotten();
+  // Curation rules (`same_as`, `not_same_as`), names joined by U+001F; false: already stored.
+  bool add_curation_rule(std::string_view rule, std::string_view names);
+  std::vector<std::pair<std::string, std::string>> curation_rules();
+
+  // ---- reads ----
+  std::int64_t generation();
+  std::vector<EntityId> entities_with_alias_key(std::string_view key);
+  std::optional<EntityId> entity_by_external_id(std::string_view scheme, std::string_view value);
+  std::optional<EntityRow> entity(EntityId id);
+  std::vector<AliasRow> aliases(EntityId id);
+  std::vector<ExternalId> external_ids(EntityId id);
+  std::optional<SourceRow> source(SourceId id);
+  std::vector<RelationRow> relations_touching(EntityId id);  // from, to or left
+  // Streams every relation of the given kinds (all kinds when empty), ordered by id.
+  void for_each_relation(const std::vector<RelationKind>& kinds, const std::function<void(const RelationRow&)>& fn);
+  // Streams each person's career relations (worked_at, founded, moved), grouped by person.
+  void for_each_career(std::optional<EntityId> person,
+                       const std::function<void(EntityId, const std::vector<RelationRow>&)>& fn);
+  void for_each_entity(const std::function<void(const EntityRow&)>& fn);
+  std::vector<Evidence> evidence(RelationId id);  // claims with their sources, best first
+  Stats stats();
+  // Names containing `key_fragment` (a normalised alias key), best matches first.
+  std::vector<SearchHit> search_keys(std::string_view key_fragment, int limit);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tg

@@ -1,0 +1,43 @@
+// CSV career histories: `person,organization,role,start,end,source_url` plus optional
+// `person_id,organization_kind,organization_country,start_precision,end_precision`.
+// RFC 4180 (quoted fields, doubled quotes, CRLF), UTF-8 with or without a BOM. Each row is one
+// `worked_at` claim whose source is its URL, or the file when the URL is empty.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/error.h"
+#include "graph/model.h"
+
+namespace tg::ingest {
+
+// A raw CSV record: its fields and where each starts (1-based line and column in characters).
+struct CsvRecord {
+  std::vector<std::string_view> fields;
+  std::vector<std::size_t> columns;
+  std::size_t line = 0;
+};
+
+// Splits `text` into records, calling `fn` for each (return false to stop). Fields with
+// escaped quotes are unescaped into storage that lives until the next call of `fn`.
+// Fails on an unterminated quote or stray quote, naming where:line:column.
+Result<void> read_csv(std::string_view text, const std::string& where,
+                      const std::function<bool(const CsvRecord&)>& fn);
+
+// One validated career row.
+struct CareerRow {
+  std::size_t line = 0;
+  std::string_view person, organization, role, source_url, person_id, organization_country;
+  NodeKind organization_kind = NodeKind::company;
+  PartialDate start, end;
+};
+
+// Reads a career CSV: validates the header and every row, calling `fn` for each good row.
+// Row errors are appended to `errors` (up to `max_errors`); reading goes on to report more.
+void read_careers(std::string_view text, const std::string& where, std::vector<Error>& errors,
+                  std::size_t max_errors, const std::function<void(const CareerRow&)>& fn);
+
+}  // namespace tg::ingest

@@ -1,0 +1,23 @@
+// Curation: a person's decisions that resolution must honour. `same_as` groups names of one entity,
+// `not_same_as` pairs names that must never merge, `forget` removes people for good.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graph/error.h"
+
+namespace tg::ingest {
+
+struct Curation {
+  std::vector<std::vector<std::string>> same_as;
+  std::vector<std::pair<std::string, std::string>> not_same_as;
+  std::vector<std::string> forget;
+};
+
+// Reads {"same_as": [[name, …], …], "not_same_as": [[a, b], …], "forget": [name, …]}.
+std::optional<Curation> read_curation_file(const std::string& path, std::vector<Error>& errors);
+
+}  // namespace tg::ingest

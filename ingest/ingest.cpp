@@ -1,0 +1,510 @@
+#include "ingest/ingest.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "graph/digest.h"
+#include "ingest/csv.h"
+#include "ingest/curation.h"
+#include "ingest/document.h"
+#include "ingest/extraction.h"
+#include "ingest/normalize.h"
+
+namespace tg::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kSep = '\x1f';
+
+std::string forgotten_name_digest(std::string_view key) { return sha256_hex(fmt::format("person{}{}", kSep, key)); }
+std::string forgotten_id_digest(const ExternalId& id) {
+  return sha256_hex(fmt::format("id{}{}{}{}", kSep, id.scheme, kSep, id.value));
+}
+
+std::optional<InputFormat> format_from_path(const fs::path& path) {
+  const std::string name = path.filename().string();
+  if (name == "curation.json" || name.ends_with(".curation.json")) return InputFormat::curation;
+  const std::string ext = path.extension().string();
+  if (ext == ".json") return InputFormat::json;
+  if (ext == ".jsonl" || ext == ".ndjson") return InputFormat::jsonl;
+  if (ext == ".csv") return InputFormat::csv;
+  return std::nullopt;
+}
+
+// Curation rules indexed by alias key. Names carry no kind, so each is keyed both ways.
+struct CurationIndex {
+  std::unordered_map<std::string, std::size_t> group_of_key;
+  std::vector<std::vector<std::string>> group_keys;
+  std::vector<std::pair<std::set<std::string>, std::set<std::string>>> apart;
+
+  static std::set<std::string> keys_of(const std::string& name) {
+    std::set<std::string> keys;
+    for (KeyStyle style : {KeyStyle::plain, KeyStyle::organisation})
+      if (auto k = alias_key(name, style); !k.empty()) keys.insert(k);
+    return keys;
+  }
+
+  void add_same_as(const std::vector<std::string>& names) {
+    // Groups that share a key are one group.
+    std::set<std::string> keys;
+    for (const auto& n : names) keys.merge(keys_of(n));
+    std::set<std::size_t> joined;
+    for (const auto& k : keys)
+      if (auto it = group_of_key.find(k); it != group_of_key.end()) joined.insert(it->second);
+    std::size_t g = joined.empty() ? group_keys.size() : *joined.begin();
+    if (joined.empty()) group_keys.emplace_back();
+    for (std::size_t other : joined) {
+      if (other == g) continue;
+      for (auto& k : group_keys[other]) keys.insert(k);
+      group_keys[other].clear();
+    }
+    group_keys[g].assign(keys.begin(), keys.end());
+    for (const auto& k : keys) group_of_key[k] = g;
+  }
+
+  void add_not_same_as(const std::string& a, const std::string& b) { apart.emplace_back(keys_of(a), keys_of(b)); }
+};
+
+class Resolver {
+ public:
+  Resolver(Store& store, const CurationIndex& curation, IngestReport& report)
+      : store_(store), curation_(curation), report_(report), check_forgotten_(store.has_forgotten()) {}
+
+  // The node for `spec`, merged or created; nullopt when the entity was forgotten.
+  std::optional<EntityId> resolve(const EntitySpec& spec, std::string_view where) {
+    const bool simple = spec.aliases.empty() && spec.ids.empty() && !spec.anonymous && spec.description.empty();
+    std::string cache_key;
+    if (simple) {
+      cache_key = fmt::format("{}{}{}{}{}", is_organisation(spec.kind) ? "org" : to_string(spec.kind), kSep,
+                              spec.country, kSep, spec.name);
+      if (auto it = cache_.find(cache_key); it != cache_.end()) return it->second;
+    }
+    auto result = resolve_uncached(spec, where);
+    if (simple) cache_.emplace(std::move(cache_key), result);
+    return result;
+  }
+
+ private:
+  const std::string& key(const std::string& name, KeyStyle style) {
+    auto& cache = key_cache_[static_cast<int>(style)];
+    auto it = cache.find(name);
+    if (it == cache.end()) it = cache.emplace(name, alias_key(name, style)).first;
+    return it->second;
+  }
+
+  bool forgotten(const EntitySpec& spec, const std::vector<std::string>& keys) {
+    if (!check_forgotten_ || spec.kind != NodeKind::person) return false;
+    for (const auto& k : keys)
+      if (store_.is_forgotten(forgotten_name_digest(k))) return true;
+    for (const auto& id : spec.ids)
+      if (store_.is_forgotten(forgotten_id_digest(id))) return true;
+    return false;
+  }
+
+  bool kept_apart(const std::vector<std::string>& keys, EntityId candidate) {
+    if (curation_.apart.empty()) return false;
+    std::set<std::string> theirs;
+    for (const auto& a : store_.aliases(candidate)) theirs.insert(a.key);
+    auto meets = [](const std::set<std::string>& rule, const auto& keys) {
+      return std::ranges::any_of(keys, [&](const std::string& k) { return rule.contains(k); });
+    };
+    for (const auto& [a, b] : curation_.apart) {
+      if ((meets(a, keys) && meets(b, theirs)) || (meets(b, keys) && meets(a, theirs))) return true;
+    }
+    return false;
+  }
+
+  bool ids_conflict(const EntitySpec& spec, EntityId candidate) {
+    if (spec.ids.empty()) return false;
+    for (const auto& theirs : store_.external_ids(candidate))
+      for (const auto& ours : spec.ids)
+        if (ours.scheme == theirs.scheme && ours.value != theirs.value) return true;
+    return false;
+  }
+
+  std::string describe(EntityId id) {
+    auto e = store_.entity(id);
+    return e ? fmt::format("{} ({}, #{})", e->name, to_string(e->kind), raw(id)) : fmt::format("#{}", raw(id));
+  }
+
+  std::optional<EntityId> resolve_uncached(const EntitySpec& spec, std::string_view where) {
+    const KeyStyle style = key_style(spec.kind);
+    std::vector<std::string> names;
+    names.push_back(spec.name);
+    for (const auto& a : spec.aliases) names.push_back(a);
+    std::vector<std::string> keys;
+    for (const auto& n : names)
+      if (const auto& k = key(n, style); !k.empty() && std::ranges::find(keys, k) == keys.end()) keys.push_back(k);
+    if (forgotten(spec, keys)) {
+      ++report_.forgotten_skipped;
+      return std::nullopt;
+    }
+
+    std::optional<EntityId> chosen;
+    // 1. Explicit identifiers win.
+    std::vector<EntityId> by_id;
+    for (const auto& id : spec.ids)
+      if (auto e = store_.entity_by_external_id(id.scheme, id.value); e && std::ranges::find(by_id, *e) == by_id.end())
+        by_id.push_back(*e);
+    if (!by_id.empty()) {
+      chosen = by_id.front();
+      if (by_id.size() > 1) report_ambiguity(spec, where, by_id);
+    }
+    // 2. Otherwise the alias keys (and their same_as groups), within compatible kinds.
+    if (!chosen && !spec.anonymous) {
+      std::vector<std::string> wanted = keys;
+      for (const auto& k : keys) {
+        if (auto g = curation_.group_of_key.find(k); g != curation_.group_of_key.end())
+          for (const auto& other : curation_.group_keys[g->second])
+            if (std::ranges::find(wanted, other) == wanted.end()) wanted.push_back(other);
+      }
+      std::vector<EntityId> candidates;
+      for (const auto& k : wanted) {
+        for (EntityId id : store_.entities_with_alias_key(k)) {
+          if (std::ranges::find(candidates, id) != candidates.end()) continue;
+          auto e = store_.entity(id);
+          if (!e || e->anonymous || !kinds_compatible(e->kind, spec.kind)) continue;
+          if (ids_conflict(spec, id) || kept_apart(keys, id)) continue;
+          candidates.push_back(id);
+        }
+      }
+      if (candidates.size() == 1) chosen = candidates.front();
+      if (candidates.size() > 1) report_ambiguity(spec, where, candidates);
+    }
+
+    EntityId id;
+    if (chosen) {
+      id = *chosen;
+      if (created_.contains(raw(id)) == false && matched_.insert(raw(id)).second) ++report_.entities_matched;
+      if (!spec.country.empty()) {
+        auto e = store_.entity(id);
+        if (e && e->country.empty()) store_.set_entity_country(id, spec.country);
+      }
+    } else {
+      EntityRow row;
+      row.kind = spec.kind;
+      row.name = spec.name;
+      row.country = spec.country;
+      row.anonymous = spec.anonymous;
+      row.description = spec.description;
+      id = store_.insert_entity(row);
+      created_.insert(raw(id));
+      ++report_.entities_created;
+    }
+    for (const auto& n : names) {
+      const auto& k = key(n, style);
+      if (!k.empty() && store_.add_alias(id, n, k)) ++report_.aliases_added;
+    }
+    for (const auto& ext : spec.ids) store_.add_external_id(id, ext.scheme, ext.value);
+    return id;
+  }
+
+  void report_ambiguity(const EntitySpec& spec, std::string_view where, const std::vector<EntityId>& candidates) {
+    Ambiguity a;
+    a.where = std::string(where);
+    a.name = spec.name;
+    a.kind = spec.kind;
+    for (EntityId c : candidates) a.candidates.push_back(describe(c));
+    report_.ambiguities.push_back(std::move(a));
+  }
+
+  Store& store_;
+  const CurationIndex& curation_;
+  IngestReport& report_;
+  bool check_forgotten_;
+  std::unordered_map<std::string, std::optional<EntityId>> cache_;
+  std::unordered_map<std::string, std::string> key_cache_[2];
+  std::unordered_set<std::int64_t> matched_, created_;
+};
+
+// Writes one relation and its claim; counts what was new.
+void write_relation(Store& store, IngestReport& report, const RelationRow& row, const ClaimRow& claim_template) {
+  auto [rel, inserted] = store.upsert_relation(row);
+  ++(inserted ? report.relations_added : report.relations_existing);
+  ClaimRow claim = claim_template;
+  claim.relation = rel;
+  ++(store.add_claim(claim) ? report.claims_added : report.claims_existing);
+}
+
+void write_document(Store& store, Resolver& resolver, IngestReport& report, const Document& doc) {
+  auto [source, inserted] = store.upsert_source(doc.source);
+  if (inserted) ++report.sources_added;
+  const std::string where = doc.line ? fmt::format("{}:{}", doc.file, *doc.line) : doc.file;
+  std::vector<std::optional<EntityId>> ids;
+  ids.reserve(doc.entities.size());
+  for (const auto& e : doc.entities) ids.push_back(resolver.resolve(e, fmt::format("{}: {}", where, e.record)));
+  for (const auto& r : doc.relations) {
+    if (!ids[r.from] || !ids[r.to] || (r.left && !ids[*r.left])) continue;  // about a forgotten person
+    RelationRow row;
+    row.kind = r.kind;
+    row.from = *ids[r.from];
+    row.to = *ids[r.to];
+    row.start = r.start;
+    row.end = r.end;
+    row.role = r.role;
+    row.former = r.former;
+    if (r.left) row.left = *ids[*r.left];
+    row.status = r.status;
+    ClaimRow claim;
+    claim.source = source;
+    claim.quote = r.quote;
+    claim.confidence = r.confidence;
+    claim.file = doc.file;
+    claim.record = doc.line ? fmt::format("line {}: {}", *doc.line, r.record) : r.record;
+    write_relation(store, report, row, claim);
+  }
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::io, fmt::format("{}: cannot read file", path));
+  std::string text;
+  in.seekg(0, std::ios::end);
+  text.resize(static_cast<std::size_t>(in.tellg()));
+  in.seekg(0);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  return text;
+}
+
+void ingest_csv(Store& store, Resolver& resolver, IngestReport& report, const std::string& path,
+                std::vector<Error>& errors, std::size_t max_errors) {
+  auto text = read_file(path);
+  if (!text) {
+    errors.push_back(text.error());
+    return;
+  }
+  std::unordered_map<std::string, SourceId> sources;
+  const std::string file_name = fs::path(path).filename().string();
+  EntitySpec person, org;
+  person.kind = NodeKind::person;
+  RelationRow row;
+  row.kind = RelationKind::worked_at;
+  ClaimRow claim;
+  claim.file = path;
+  read_careers(*text, path, errors, max_errors, [&](const CareerRow& r) {
+    ++report.csv_rows;
+    if (!errors.empty()) return;  // the run will fail: only go on validating
+    const std::string url(r.source_url);
+    auto it = sources.find(url);
+    if (it == sources.end()) {
+      SourceRow src;
+      if (url.empty()) {
+        src.ext_id = "file:" + file_name;
+        src.title = file_name;
+      } else {
+        src.ext_id = url;
+        src.url = url;
+      }
+      auto [id, inserted] = store.upsert_source(src);
+      if (inserted) ++report.sources_added;
+      it = sources.emplace(url, id).first;
+    }
+    const std::string where = fmt::format("{}:{}", path, r.line);
+    person.name.assign(r.person);
+    person.ids.clear();
+    if (!r.person_id.empty()) {
+      // "scheme:value" names the scheme (wikidata:Q42, linkedin:…); a bare id is the dataset's own.
+      const auto colon = r.person_id.find(':');
+      if (colon != std::string_view::npos && colon > 0)
+        person.ids.push_back({std::string(r.person_id.substr(0, colon)), std::string(r.person_id.substr(colon + 1))});
+      else
+        person.ids.push_back({"person_id", std::string(r.person_id)});
+    }
+    org.kind = r.organization_kind;
+    org.name.assign(r.organization);
+    org.country.assign(r.organization_country);
+    auto p = resolver.resolve(person, where);
+    auto o = resolver.resolve(org, where);
+    if (!p || !o) return;
+    row.from = *p;
+    row.to = *o;
+    row.start = r.start;
+    row.end = r.end;
+    row.role.assign(r.role);
+    claim.source = it->second;
+    claim.record = fmt::format("line {}", r.line);
+    write_relation(store, report, row, claim);
+  });
+}
+
+// Deletes the people a forget rule names and records their digests.
+std::size_t apply_forget(Store& store, const std::string& name) {
+  std::size_t removed = 0;
+  const std::string k = alias_key(name, KeyStyle::plain);
+  if (k.empty()) return 0;
+  store.add_forgotten(forgotten_name_digest(k));
+  for (EntityId id : store.entities_with_alias_key(k)) {
+    auto e = store.entity(id);
+    if (!e || e->kind != NodeKind::person) continue;
+    for (const auto& a : store.aliases(id)) store.add_forgotten(forgotten_name_digest(a.key));
+    for (const auto& ext : store.external_ids(id)) store.add_forgotten(forgotten_id_digest(ext));
+    store.delete_entity(id);
+    ++removed;
+  }
+  return removed;
+}
+
+// Merges the entities that a same_as group names, within compatible kinds.
+std::size_t apply_same_as(Store& store, const CurationIndex& index) {
+  std::size_t merges = 0;
+  for (const auto& keys : index.group_keys) {
+    std::vector<EntityRow> found;
+    for (const auto& k : keys)
+      for (EntityId id : store.entities_with_alias_key(k))
+        if (auto e = store.entity(id);
+            e && std::ranges::none_of(found, [&](const EntityRow& f) { return f.id == id; }))
+          found.push_back(*e);
+    std::ranges::sort(found, {}, [](const EntityRow& e) { return raw(e.id); });
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      for (std::size_t j = i + 1; j < found.size(); ++j) {
+        if (found[j].id == found[i].id || !kinds_compatible(found[i].kind, found[j].kind)) continue;
+        store.merge_entities(found[i].id, found[j].id);
+        found[j].id = found[i].id;
+        ++merges;
+      }
+    }
+  }
+  return merges;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out.push_back(kSep);
+    out += n;
+  }
+  return out;
+}
+
+std::vector<std::string> split_names(const std::string& joined) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (true) {
+    auto next = joined.find(kSep, pos);
+    out.push_back(joined.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  return out;
+}
+
+Error join_errors(const std::vector<Error>& errors, std::size_t max_errors) {
+  Error e{errors.front().code, {}};
+  for (const auto& err : errors) {
+    if (!e.message.empty()) e.message += '\n';
+    e.message += err.message;
+  }
+  if (errors.size() >= max_errors) e.message += fmt::format("\n(stopped after {} errors)", max_errors);
+  return e;
+}
+
+}  // namespace
+
+std::optional<InputFormat> parse_input_format(std::string_view text) {
+  if (text == "json") return InputFormat::json;
+  if (text == "jsonl") return InputFormat::jsonl;
+  if (text == "csv") return InputFormat::csv;
+  if (text == "curation") return InputFormat::curation;
+  return std::nullopt;
+}
+
+Result<std::vector<std::pair<std::string, InputFormat>>> collect_inputs(const std::vector<std::string>& paths,
+                                                                         std::optional<InputFormat> forced) {
+  std::vector<std::pair<std::string, InputFormat>> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const fs::path path(p);
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec))
+        if (it->is_regular_file() && format_from_path(it->path())) files.push_back(it->path());
+      if (ec) return fail(ErrorCode::io, fmt::format("{}: cannot list folder: {}", p, ec.message()));
+      std::ranges::sort(files);
+      for (const auto& f : files) out.emplace_back(f.string(), forced.value_or(*format_from_path(f)));
+    } else if (fs::exists(path, ec)) {
+      auto format = forced ? forced : format_from_path(path);
+      if (!format)
+        return fail(ErrorCode::usage,
+                    fmt::format("{}: unknown format (expected .json, .jsonl or .csv; or say --format)", p));
+      out.emplace_back(p, *format);
+    } else {
+      return fail(ErrorCode::io, fmt::format("{}: no such file or folder", p));
+    }
+  }
+  return out;
+}
+
+Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths, const IngestOptions& options) {
+  auto inputs = collect_inputs(paths, options.format);
+  if (!inputs) return std::unexpected(inputs.error());
+  for (const auto& c : options.curation_files) inputs->emplace_back(c, InputFormat::curation);
+
+  IngestReport report;
+  std::vector<Error> errors;
+  // Pass 1: read and validate every extraction document and curation file before writing.
+  std::vector<Document> documents;
+  Curation curation;
+  for (const auto& [path, format] : *inputs) {
+    ++report.files;
+    if (format == InputFormat::json || format == InputFormat::jsonl) {
+      auto docs = read_extraction_file(path, format == InputFormat::jsonl, errors, options.max_errors);
+      for (auto& d : docs) documents.push_back(std::move(d));
+    } else if (format == InputFormat::curation) {
+      if (auto c = read_curation_file(path, errors)) {
+        for (auto& g : c->same_as) curation.same_as.push_back(std::move(g));
+        for (auto& p : c->not_same_as) curation.not_same_as.push_back(std::move(p));
+        for (auto& f : c->forget) curation.forget.push_back(std::move(f));
+      }
+    }
+  }
+  if (!errors.empty()) return std::unexpected(join_errors(errors, options.max_errors));
+  report.documents = documents.size();
+
+  try {
+    Store::Transaction tx(store);
+    // Pass 2: curation rules, stored ones and new ones; forgetting happens first.
+    for (const auto& g : curation.same_as) store.add_curation_rule("same_as", join_names(g));
+    for (const auto& [a, b] : curation.not_same_as) store.add_curation_rule("not_same_as", join_names({a, b}));
+    for (const auto& name : curation.forget) report.forgotten_removed += apply_forget(store, name);
+    CurationIndex index;
+    for (const auto& [rule, names] : store.curation_rules()) {
+      auto list = split_names(names);
+      if (rule == "same_as") index.add_same_as(list);
+      if (rule == "not_same_as" && list.size() == 2) index.add_not_same_as(list[0], list[1]);
+    }
+    // Pass 3: resolve and write, in input order (CSV files are validated as they stream).
+    Resolver resolver(store, index, report);
+    for (const auto& doc : documents) write_document(store, resolver, report, doc);
+    for (const auto& [path, format] : *inputs)
+      if (format == InputFormat::csv) ingest_csv(store, resolver, report, path, errors, options.max_errors);
+    if (!errors.empty()) return std::unexpected(join_errors(errors, options.max_errors));
+    // Pass 4: same_as groups merge what resolution kept apart.
+    report.curation_merges = apply_same_as(store, index);
+    tx.commit();
+  } catch (const StoreError& e) {
+    return fail(ErrorCode::io, fmt::format("{}: {}", store.path(), e.what()));
+  }
+  return report;
+}
+
+Result<std::size_t> forget_person(Store& store, const std::string& name) {
+  try {
+    Store::Transaction tx(store);
+    const std::size_t removed = apply_forget(store, name);
+    tx.commit();
+    return removed;
+  } catch (const StoreError& e) {
+    return fail(ErrorCode::io, fmt::format("{}: {}", store.path(), e.what()));
+  }
+}
+
+}  // namespace tg::ingest

@@ -1,0 +1,169 @@
+#include "ingest/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <array>
+#include <vector>
+
+namespace tg::ingest {
+namespace {
+
+// Legal-form words dropped from the end of an organisation's name, as folded tokens.
+// Each entry is a token sequence; longer ones are tried first by the loop below.
+constexpr std::array<std::string_view, 33> kSuffixTokens = {
+    "inc", "incorporated", "ltd", "limited", "co", "company", "corp", "corporation", "llc", "llp", "lp",
+    "gmbh", "ag", "sa", "sas", "srl", "spa", "plc", "pte", "pty", "bv", "nv", "kk", "oy", "ab", "as",
+    "group", "holding", "holdings", "주식회사", "유한회사", "주", "홀딩스"};
+
+// Legal-form endings written without a space in Chinese, Japanese and Korean names.
+constexpr std::array<std::string_view, 14> kCjkSuffixes = {
+    "股份有限公司", "有限责任公司", "有限公司", "控股", "集团", "集團", "公司",
+    "株式会社", "有限会社", "주식회사", "유한회사", "그룹", "홀딩스", "(주)"};
+
+// Legal-form words that may also open a name ("주식회사 카카오", "株式会社ソニー").
+constexpr std::array<std::string_view, 3> kPrefixTokens = {"주식회사", "주", "株式会社"};
+
+const icu::Normalizer2& nfkc_casefold() {
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  return *n;
+}
+const icu::Normalizer2& nfd() {
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
+  return *n;
+}
+const icu::Normalizer2& nfc() {
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+  return *n;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+
+// Folds case and compatibility forms, drops accents, and splits into tokens of letters and digits.
+std::vector<std::string> fold_tokens(std::string_view name) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  icu::UnicodeString folded = nfkc_casefold().normalize(text, status);
+  icu::UnicodeString decomposed = nfd().normalize(folded, status);
+  if (U_FAILURE(status)) return {};
+  icu::UnicodeString kept;
+  std::vector<std::string> tokens;
+  auto flush = [&] {
+    if (kept.isEmpty()) return;
+    UErrorCode st = U_ZERO_ERROR;
+    icu::UnicodeString composed = nfc().normalize(kept, st);
+    std::string out;
+    composed.toUTF8String(out);
+    tokens.push_back(std::move(out));
+    kept.remove();
+  };
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    const int8_t type = u_charType(c);
+    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK) continue;  // accents
+    if (u_isalnum(c) || type == U_COMBINING_SPACING_MARK || type == U_MODIFIER_LETTER)
+      kept.append(c);
+    else
+      flush();
+  }
+  flush();
+  return tokens;
+}
+
+}  // namespace
+
+std::string alias_key(std::string_view name, KeyStyle style) {
+  std::string source(name);
+  if (style == KeyStyle::organisation) {
+    // "(주)" and "㈜" are punctuation around a legal form: turn them into a token before folding.
+    for (std::string_view mark : {std::string_view("(주)"), std::string_view("㈜"), std::string_view("（주）")}) {
+      for (std::size_t p; (p = source.find(mark)) != std::string::npos;) source.replace(p, mark.size(), " 주식회사 ");
+    }
+  }
+  std::vector<std::string> tokens = fold_tokens(source);
+  if (style == KeyStyle::organisation) {
+    // Drop legal forms from the end (and the Korean/Japanese ones from the front) while a name remains.
+    for (bool changed = true; changed && tokens.size() > 1;) {
+      changed = false;
+      for (std::string_view suffix : kSuffixTokens) {
+        if (tokens.size() > 1 && tokens.back() == suffix) {
+          tokens.pop_back();
+          changed = true;
+        }
+      }
+      for (std::string_view prefix : kPrefixTokens) {
+        if (tokens.size() > 1 && tokens.front() == prefix) {
+          tokens.erase(tokens.begin());
+          changed = true;
+        }
+      }
+    }
+    if (!tokens.empty()) {
+      for (bool changed = true; changed;) {
+        changed = false;
+        std::string& last = tokens.back();
+        for (std::string_view suffix : kCjkSuffixes) {
+          if (last.size() > suffix.size() && ends_with(last, suffix)) {
+            last.resize(last.size() - suffix.size());
+            changed = true;
+          }
+        }
+        std::string& first = tokens.front();
+        for (std::string_view prefix : {std::string_view("주식회사"), std::string_view("株式会社")}) {
+          if (first.size() > prefix.size() && starts_with(first, prefix)) {
+            first.erase(0, prefix.size());
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  std::string key;
+  for (const std::string& t : tokens) key += t;
+  return key;
+}
+
+bool valid_utf8(std::string_view text) {
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(text.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(text.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) {
+      ++width;
+      continue;
+    }
+    const int8_t type = u_charType(c);
+    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_FORMAT_CHAR) continue;
+    const int ea = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+    width += (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
+  }
+  return width;
+}
+
+}  // namespace tg::ingest

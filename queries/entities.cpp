@@ -1,0 +1,80 @@
+#include "queries/entities.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace tg::queries {
+
+Result<EntityId> find_entity(Store& store, std::string_view name, const KeyFunction& key) {
+  std::vector<EntityId> found;
+  for (bool organisation : {false, true}) {
+    const std::string k = key(name, organisation);
+    if (k.empty()) continue;
+    for (EntityId id : store.entities_with_alias_key(k)) {
+      auto e = store.entity(id);
+      if (e && is_organisation(e->kind) == organisation && std::ranges::find(found, id) == found.end())
+        found.push_back(id);
+    }
+  }
+  if (found.empty()) {
+    // No exact alias: a unique fragment match will do ("moonshot" for Moonshot AI).
+    auto hits = search_entities(store, name, key, 6);
+    if (hits.size() == 1) return hits.front().id;
+    if (hits.empty()) return fail(ErrorCode::not_found, fmt::format("no entity named \"{}\"", name));
+    for (const auto& h : hits) found.push_back(h.id);
+  }
+  if (found.size() == 1) return found.front();
+  std::string list;
+  for (EntityId id : found) {
+    auto e = store.entity(id);
+    if (e) list += fmt::format("\n  {} ({}, #{})", e->name, to_string(e->kind), raw(id));
+  }
+  return fail(ErrorCode::ambiguous, fmt::format("\"{}\" fits {} entities; be more specific:{}", name, found.size(), list));
+}
+
+std::vector<SearchHit> search_entities(Store& store, std::string_view text, const KeyFunction& key, int limit) {
+  // Search both key styles: "alibaba group" should find Alibaba even with the legal words.
+  std::vector<SearchHit> hits;
+  for (bool organisation : {false, true}) {
+    const std::string k = key(text, organisation);
+    if (k.empty()) continue;
+    for (auto& h : store.search_keys(k, limit))
+      if (std::ranges::none_of(hits, [&](const SearchHit& x) { return x.id == h.id; })) hits.push_back(std::move(h));
+  }
+  if (static_cast<int>(hits.size()) > limit) hits.resize(static_cast<std::size_t>(limit));
+  return hits;
+}
+
+EntityCard entity_card(Store& store, EntityId id) {
+  EntityCard card;
+  card.entity = store.entity(id).value();
+  card.aliases = store.aliases(id);
+  card.ids = store.external_ids(id);
+  for (RelationRow& r : store.relations_touching(id)) {
+    CardRelation c;
+    c.outgoing = r.from == id;
+    c.other = c.outgoing ? r.to : r.from;
+    if (r.left && *r.left == id && r.from != id && r.to != id) c.other = r.from;  // the entity was left
+    if (auto other = store.entity(c.other)) {
+      c.other_name = other->name;
+      c.other_kind = other->kind;
+    }
+    if (r.left)
+      if (auto left = store.entity(*r.left)) c.left_name = left->name;
+    c.evidence = store.evidence(r.id);
+    for (const auto& e : c.evidence)
+      if (std::ranges::find(card.sources, e.source) == card.sources.end()) card.sources.push_back(e.source);
+    c.relation = std::move(r);
+    card.relations.push_back(std::move(c));
+  }
+  std::ranges::stable_sort(card.relations, [](const CardRelation& a, const CardRelation& b) {
+    const auto& x = a.relation.start;
+    const auto& y = b.relation.start;
+    if (x.known() != y.known()) return x.known();
+    return x.known() && x.first_day() < y.first_day();
+  });
+  return card;
+}
+
+}  // namespace tg::queries
