@@ -620,7 +620,8 @@ std::vector<SearchHit> Store::search_keys(std::string_view fragment, int limit) 
   if (fragment.empty()) return out;
   // Rank: exact key, then prefix, then anywhere; shorter names first. Trigram FTS answers
   // fragments of three or more characters; shorter ones (two Hangul syllables) scan the keys.
-  const bool use_fts = fragment.size() >= 3 && std::ranges::none_of(fragment, [](char c) { return c == '"'; });
+  const auto chars = std::ranges::count_if(fragment, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  const bool use_fts = chars >= 3 && std::ranges::none_of(fragment, [](char c) { return c == '"'; });
   const char* sql_fts =
       "SELECT e.id, e.name, e.kind, a.name, min(CASE WHEN a.key = ?1 THEN 0 WHEN substr(a.key, 1, length(?1)) = ?1 "
       "THEN 1 ELSE 2 END) AS rank FROM alias_search f JOIN aliases a ON a.id = f.rowid JOIN entities e ON e.id = "

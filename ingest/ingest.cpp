@@ -183,7 +183,7 @@ class Resolver {
     EntityId id;
     if (chosen) {
       id = *chosen;
-      if (created_.contains(raw(id)) == false && matched_.insert(raw(id)).second) ++report_.entities_matched;
+      if (matched_.insert(raw(id)).second) ++report_.entities_matched;
       if (!spec.country.empty()) {
         auto e = store_.entity(id);
         if (e && e->country.empty()) store_.set_entity_country(id, spec.country);
@@ -196,7 +196,6 @@ class Resolver {
       row.anonymous = spec.anonymous;
       row.description = spec.description;
       id = store_.insert_entity(row);
-      created_.insert(raw(id));
       ++report_.entities_created;
     }
     for (const auto& n : names) {
@@ -222,7 +221,7 @@ class Resolver {
   bool check_forgotten_;
   std::unordered_map<std::string, std::optional<EntityId>> cache_;
   std::unordered_map<std::string, std::string> key_cache_[2];
-  std::unordered_set<std::int64_t> matched_, created_;
+  std::unordered_set<std::int64_t> matched_;
 };
 
 // Writes one relation and its claim; counts what was new.
@@ -240,7 +239,17 @@ void write_document(Store& store, Resolver& resolver, IngestReport& report, cons
   const std::string where = doc.line ? fmt::format("{}:{}", doc.file, *doc.line) : doc.file;
   std::vector<std::optional<EntityId>> ids;
   ids.reserve(doc.entities.size());
-  for (const auto& e : doc.entities) ids.push_back(resolver.resolve(e, fmt::format("{}: {}", where, e.record)));
+  for (const auto& e : doc.entities) {
+    if (e.anonymous && e.ids.empty()) {
+      // An unnamed entity never merges by name; its source and ref identify it, so that
+      // ingesting the same source again finds it instead of adding a twin.
+      EntitySpec spec = e;
+      spec.ids.push_back({"source-ref", fmt::format("{}#{}", doc.source.ext_id, e.ref)});
+      ids.push_back(resolver.resolve(spec, fmt::format("{}: {}", where, e.record)));
+      continue;
+    }
+    ids.push_back(resolver.resolve(e, fmt::format("{}: {}", where, e.record)));
+  }
   for (const auto& r : doc.relations) {
     if (!ids[r.from] || !ids[r.to] || (r.left && !ids[*r.left])) continue;  // about a forgotten person
     RelationRow row;
@@ -292,21 +301,6 @@ void ingest_csv(Store& store, Resolver& resolver, IngestReport& report, const st
   read_careers(*text, path, errors, max_errors, [&](const CareerRow& r) {
     ++report.csv_rows;
     if (!errors.empty()) return;  // the run will fail: only go on validating
-    const std::string url(r.source_url);
-    auto it = sources.find(url);
-    if (it == sources.end()) {
-      SourceRow src;
-      if (url.empty()) {
-        src.ext_id = "file:" + file_name;
-        src.title = file_name;
-      } else {
-        src.ext_id = url;
-        src.url = url;
-      }
-      auto [id, inserted] = store.upsert_source(src);
-      if (inserted) ++report.sources_added;
-      it = sources.emplace(url, id).first;
-    }
     const std::string where = fmt::format("{}:{}", path, r.line);
     person.name.assign(r.person);
     person.ids.clear();
@@ -323,7 +317,22 @@ void ingest_csv(Store& store, Resolver& resolver, IngestReport& report, const st
     org.country.assign(r.organization_country);
     auto p = resolver.resolve(person, where);
     auto o = resolver.resolve(org, where);
-    if (!p || !o) return;
+    if (!p || !o) return;  // about a forgotten person
+    const std::string url(r.source_url);
+    auto it = sources.find(url);
+    if (it == sources.end()) {
+      SourceRow src;
+      if (url.empty()) {
+        src.ext_id = "file:" + file_name;
+        src.title = file_name;
+      } else {
+        src.ext_id = url;
+        src.url = url;
+      }
+      auto [id, inserted] = store.upsert_source(src);
+      if (inserted) ++report.sources_added;
+      it = sources.emplace(url, id).first;
+    }
     row.from = *p;
     row.to = *o;
     row.start = r.start;

@@ -34,7 +34,7 @@ struct IngestReport {
   std::size_t files = 0, documents = 0, csv_rows = 0;
   std::size_t sources_added = 0;
   std::size_t entities_created = 0;  // new nodes
-  std::size_t entities_matched = 0;  // distinct existing nodes that input names resolved to
+  std::size_t entities_matched = 0;  // distinct nodes that a further record's names merged into
   std::size_t aliases_added = 0;
   std::size_t relations_added = 0, relations_existing = 0;
   std::size_t claims_added = 0, claims_existing = 0;

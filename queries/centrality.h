@@ -14,8 +14,8 @@ namespace tg::queries {
 // Which edges take part and how much they weigh, both indexed by the Csr's edge ids.
 // An empty span means "every edge" / "weight 1". A mask byte of 0 removes the edge.
 struct EdgeFilter {
-  std::span<const std::uint8_t> mask;
-  std::span<const double> weights;
+  std::span<const std::uint8_t> mask = {};
+  std::span<const double> weights = {};
 };
 
 // 0 = std::thread::hardware_concurrency().
@@ -27,7 +27,7 @@ struct PageRankOptions {
   double damping = 0.85;           // alpha
   double tolerance = 1e-12;        // stop when the L1 change of an iteration is < tolerance * N (as NetworkX)
   std::uint32_t max_iterations = 1000;
-  Parallelism parallelism;
+  Parallelism parallelism = {};
 };
 
 struct PageRankResult {
@@ -41,7 +41,7 @@ struct PageRankResult {
 PageRankResult pagerank(const graph::Csr& g, const EdgeFilter& filter = {}, const PageRankOptions& options = {});
 
 struct BetweennessOptions {
-  Parallelism parallelism;
+  Parallelism parallelism = {};
 };
 
 // networkx.betweenness_centrality(G, normalized=True) on the simple graph of the allowed edges
@@ -55,7 +55,7 @@ struct ApproxBetweennessOptions {
   double epsilon = 0.01;  // additive error bound on the reported (NetworkX-normalised) values
   double delta = 0.1;     // the bound holds for every node at once with probability >= 1 - delta
   std::uint64_t seed = 1;
-  Parallelism parallelism;  // the result depends on the seed only, not on the thread count
+  Parallelism parallelism = {};  // the result depends on the seed only, not on the thread count
 };
 
 struct ApproxBetweennessResult {
@@ -79,7 +79,7 @@ struct Degrees {
 Degrees degrees(const graph::Csr& g, const EdgeFilter& filter = {});
 
 struct HarmonicOptions {
-  Parallelism parallelism;
+  Parallelism parallelism = {};
 };
 
 // networkx.harmonic_centrality: for each node u the sum over other nodes v of 1 / d(v, u),

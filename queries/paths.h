@@ -23,7 +23,7 @@ struct Path {
 };
 
 struct PathOptions {
-  std::span<const std::uint8_t> edge_mask;  // by edge id; empty: every edge; 0 removes an edge
+  std::span<const std::uint8_t> edge_mask = {};  // by edge id; empty: every edge; 0 removes an edge
   std::uint32_t max_hops = std::numeric_limits<std::uint32_t>::max();
 };
 

@@ -112,7 +112,7 @@ int cmd_ingest(Store& store, const std::vector<std::string>& paths, const std::s
   const auto& r = *result;
   std::cerr << fmt::format(
       "ingested {} file(s): {} document(s), {} CSV row(s)\n"
-      "  entities: {} new, {} matched existing; {} alias(es) added\n"
+      "  entities: {} new, {} merged with names from other records; {} alias(es) added\n"
       "  relations: {} new, {} already known; claims: {} new, {} already known; sources: {} new\n",
       r.files, r.documents, r.csv_rows, r.entities_created, r.entities_matched, r.aliases_added, r.relations_added,
       r.relations_existing, r.claims_added, r.claims_existing, r.sources_added);
@@ -173,7 +173,9 @@ int cmd_moves(Store& store, const MoveArgs& a, const QueryOptions& q) {
     std::vector<Evidence> evidence;
     // The arrival's evidence first, then what places the person at the origin.
     for (auto it = m.relations.rbegin(); it != m.relations.rend(); ++it)
-      for (auto& e : store.evidence(*it)) evidence.push_back(std::move(e));
+      for (auto& e : store.evidence(*it))
+        if (std::ranges::none_of(evidence, [&](const Evidence& x) { return x.source == e.source && x.quote == e.quote; }))
+          evidence.push_back(std::move(e));
     rows.push_back({{"person", entity(m.person).name},
                     {"from", entity(m.from).name},
                     {"to", entity(m.to).name},
