@@ -59,8 +59,9 @@ CREATE TABLE sources (
   content_hash TEXT NOT NULL DEFAULT ''
 );
 
--- Dates are ISO 8601 text whose length is their precision ('' = unknown).
--- `identity` makes equal relations one row whatever NULLs they hold.
+-- Dates are ISO 8601 text whose length is their precision ('' = unknown). Equal relations are
+-- one row: the unique index (led by from_id, so it also serves "relations of X") covers every
+-- field; left_key is left_id or 0, since NULLs never collide in a unique index.
 CREATE TABLE relations (
   id       INTEGER PRIMARY KEY,
   kind     TEXT NOT NULL,
@@ -71,23 +72,23 @@ CREATE TABLE relations (
   role     TEXT NOT NULL DEFAULT '',
   former   INTEGER NOT NULL DEFAULT 0,
   left_id  INTEGER REFERENCES entities(id) ON DELETE CASCADE,
-  status   TEXT NOT NULL DEFAULT '',
-  identity TEXT NOT NULL UNIQUE
+  left_key INTEGER NOT NULL DEFAULT 0,
+  status   TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX relations_by_from ON relations(from_id);
+CREATE UNIQUE INDEX relations_identity ON relations(from_id, kind, to_id, start, "end", role, former, left_key, status);
 CREATE INDEX relations_by_to ON relations(to_id);
 CREATE INDEX relations_by_left ON relations(left_id) WHERE left_id IS NOT NULL;
 
+-- A claim: one source stating one relation at one place of one input (`record`).
 CREATE TABLE claims (
-  id          INTEGER PRIMARY KEY,
   relation_id INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
   source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  record      TEXT NOT NULL DEFAULT '',
   quote       TEXT NOT NULL DEFAULT '',
   confidence  REAL NOT NULL DEFAULT 1.0 CHECK (confidence >= 0 AND confidence <= 1),
   file        TEXT NOT NULL DEFAULT '',
-  record      TEXT NOT NULL DEFAULT '',
-  UNIQUE (relation_id, source_id, record)
-);
+  PRIMARY KEY (relation_id, source_id, record)
+) WITHOUT ROWID;
 CREATE INDEX claims_by_source ON claims(source_id);
 
 -- One-way digests of forgotten people's names and ids: enough to keep them out, nothing to read back.
@@ -103,17 +104,14 @@ CREATE TABLE curation_rules (
   PRIMARY KEY (rule, names)
 ) WITHOUT ROWID;
 
--- Trigram index over normalised alias keys: substring search in any script.
+-- Trigram index over normalised alias keys: substring search in any script. It is brought up
+-- to date once per write transaction, at commit (per-row triggers on an FTS5 table cost more than
+-- the rest of an ingest): rows with id > search_upto are new. Deleting an indexed row removes it.
+INSERT INTO meta(key, value) VALUES ('search_upto', 0);
 CREATE VIRTUAL TABLE alias_search USING fts5(key, content='aliases', content_rowid='id', tokenize='trigram');
-CREATE TRIGGER aliases_ai AFTER INSERT ON aliases BEGIN
-  INSERT INTO alias_search(rowid, key) VALUES (new.id, new.key);
-END;
-CREATE TRIGGER aliases_ad AFTER DELETE ON aliases BEGIN
+CREATE TRIGGER aliases_ad AFTER DELETE ON aliases
+WHEN old.id <= (SELECT value FROM meta WHERE key = 'search_upto') BEGIN
   INSERT INTO alias_search(alias_search, rowid, key) VALUES ('delete', old.id, old.key);
-END;
-CREATE TRIGGER aliases_au AFTER UPDATE ON aliases BEGIN
-  INSERT INTO alias_search(alias_search, rowid, key) VALUES ('delete', old.id, old.key);
-  INSERT INTO alias_search(rowid, key) VALUES (new.id, new.key);
 END;
 )sql",
 };
@@ -127,10 +125,6 @@ PartialDate date_from_text(std::string_view text) {
   return *d;
 }
 
-std::string relation_identity(const RelationRow& r) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", to_string(r.kind), raw(r.from), raw(r.to), r.start.str(),
-                     r.end.str(), r.role, r.former ? 1 : 0, r.left ? raw(*r.left) : 0, r.status);
-}
 
 }  // namespace
 
@@ -159,7 +153,15 @@ class Stmt {
     check(sqlite3_bind_double(stmt_, i, v));
     return *this;
   }
+  // Text that outlives the step is bound without a copy (every caller steps the statement before
+  // its arguments die, and the next use rebinds); a temporary string is copied.
   Stmt& bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, std::string&& v) {
     check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
   }
@@ -201,6 +203,7 @@ struct Store::Impl {
 
   ~Impl() {
     statements.clear();
+    generated.clear();
     if (db) sqlite3_close_v2(db);
   }
 
@@ -208,6 +211,7 @@ struct Store::Impl {
   // PRAGMA must not run inside it.
   void reset_all() {
     for (auto& [sql, st] : statements) st->reset();
+    for (auto& [sql, st] : generated) st->reset();
   }
 
   void exec(const char* sql) {
@@ -218,6 +222,36 @@ struct Store::Impl {
       sqlite3_free(msg);
       throw StoreError(fmt::format("SQLite: {}", text));
     }
+  }
+
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> generated;  // keyed by their text
+
+  Stmt& stmt_text(const std::string& sql) {
+    auto& slot = generated[sql];
+    if (!slot) slot = std::make_unique<Stmt>(db, sql.c_str());
+    return slot->reset();
+  }
+
+  // Inserts rows in statements of up to kBatch rows each: one statement per row costs more in
+  // statement setup than in the B-trees. `bind(stmt, first_param, row)` binds one row.
+  template <typename Row, typename Bind>
+  std::size_t insert_batch(std::string_view head, std::string_view tuple, int params, std::span<const Row> rows,
+                           Bind bind) {
+    constexpr std::size_t kBatch = 64;
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < rows.size(); i += kBatch) {
+      const std::size_t n = std::min(kBatch, rows.size() - i);
+      std::string sql(head);
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j) sql += ',';
+        sql += tuple;
+      }
+      Stmt& st = stmt_text(sql);
+      for (std::size_t j = 0; j < n; ++j) bind(st, static_cast<int>(j) * params + 1, rows[i + j]);
+      st.run();
+      changed += static_cast<std::size_t>(sqlite3_changes(db));
+    }
+    return changed;
   }
 
   // `sql` must be a string literal: statements are cached by its address.
@@ -296,6 +330,12 @@ Store::Transaction::~Transaction() {
 }
 
 void Store::Transaction::commit() {
+  auto& impl = *store_->impl_;
+  impl.stmt(
+          "INSERT INTO alias_search(rowid, key) SELECT id, key FROM aliases "
+          "WHERE id > (SELECT value FROM meta WHERE key = 'search_upto') ORDER BY id")
+      .run();
+  impl.stmt("UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM aliases) WHERE key = 'search_upto'").run();
   store_->impl_->stmt("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
   store_->impl_->exec("COMMIT");
   done_ = true;
@@ -334,21 +374,30 @@ std::pair<SourceId, bool> Store::upsert_source(const SourceRow& row) {
   return {SourceId{sqlite3_last_insert_rowid(impl_->db)}, true};
 }
 
+namespace {
+// Binds the identity of a relation as parameters 1..9, in the order of relations_identity.
+void bind_identity(Stmt& s, const RelationRow& r) {
+  s.bind(1, raw(r.from)).bind(2, to_string(r.kind)).bind(3, raw(r.to)).bind(4, r.start.str()).bind(5, r.end.str());
+  s.bind(6, r.role).bind(7, r.former ? 1 : 0).bind(8, r.left ? raw(*r.left) : 0).bind(9, r.status);
+}
+}  // namespace
+
 std::pair<RelationId, bool> Store::upsert_relation(const RelationRow& row) {
-  const std::string identity = relation_identity(row);
   auto& s = impl_->stmt(
-      "INSERT INTO relations(kind, from_id, to_id, start, \"end\", role, former, left_id, status, identity) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(identity) DO NOTHING");
-  s.bind(1, to_string(row.kind)).bind(2, raw(row.from)).bind(3, raw(row.to)).bind(4, row.start.str());
-  s.bind(5, row.end.str()).bind(6, row.role).bind(7, row.former ? 1 : 0);
+      "INSERT INTO relations(from_id, kind, to_id, start, \"end\", role, former, left_key, status, left_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  bind_identity(s, row);
   if (row.left)
-    s.bind(8, raw(*row.left));
+    s.bind(10, raw(*row.left));
   else
-    s.bind_null(8);
-  s.bind(9, row.status).bind(10, identity).run();
+    s.bind_null(10);
+  s.run();
   if (sqlite3_changes(impl_->db) > 0) return {RelationId{sqlite3_last_insert_rowid(impl_->db)}, true};
-  auto& find = impl_->stmt("SELECT id FROM relations WHERE identity = ?");
-  if (!find.bind(1, identity).step()) throw StoreError("relation vanished during upsert");
+  auto& find = impl_->stmt(
+      "SELECT id FROM relations WHERE from_id = ? AND kind = ? AND to_id = ? AND start = ? AND \"end\" = ? "
+      "AND role = ? AND former = ? AND left_key = ? AND status = ?");
+  bind_identity(find, row);
+  if (!find.step()) throw StoreError("relation vanished during upsert");
   return {RelationId{find.integer(0)}, false};
 }
 
@@ -358,6 +407,99 @@ bool Store::add_claim(const ClaimRow& row) {
   s.bind(1, raw(row.relation)).bind(2, raw(row.source)).bind(3, row.quote).bind(4, row.confidence);
   s.bind(5, row.file).bind(6, row.record).run();
   return sqlite3_changes(impl_->db) > 0;
+}
+
+Store::NextIds Store::next_ids() {
+  NextIds n;
+  auto next = [&](const char* sql) {
+    auto& s = impl_->stmt(sql);
+    s.step();
+    const std::int64_t v = s.integer(0) + 1;
+    s.reset();
+    return v;
+  };
+  n.entity = next("SELECT coalesce(max(id), 0) FROM entities");
+  n.source = next("SELECT coalesce(max(id), 0) FROM sources");
+  n.relation = next("SELECT coalesce(max(id), 0) FROM relations");
+  return n;
+}
+
+void Store::insert_entities(std::span<const EntityRow> rows) {
+  impl_->insert_batch("INSERT INTO entities(id, kind, name, country, anonymous, description) VALUES ",
+                      "(?,?,?,?,?,?)", 6, rows, [](Stmt& s, int p, const EntityRow& r) {
+                        s.bind(p, raw(r.id)).bind(p + 1, to_string(r.kind)).bind(p + 2, r.name);
+                        s.bind(p + 3, r.country).bind(p + 4, r.anonymous ? 1 : 0).bind(p + 5, r.description);
+                      });
+}
+
+std::size_t Store::insert_aliases(std::span<const AliasInsert> rows) {
+  return impl_->insert_batch("INSERT OR IGNORE INTO aliases(entity_id, name, key) VALUES ", "(?,?,?)", 3, rows,
+                             [](Stmt& s, int p, const AliasInsert& r) {
+                               s.bind(p, raw(r.entity)).bind(p + 1, r.name).bind(p + 2, r.key);
+                             });
+}
+
+void Store::insert_external_ids(std::span<const ExternalIdInsert> rows) {
+  impl_->insert_batch("INSERT OR IGNORE INTO external_ids(scheme, value, entity_id) VALUES ", "(?,?,?)", 3, rows,
+                      [](Stmt& s, int p, const ExternalIdInsert& r) {
+                        s.bind(p, r.id.scheme).bind(p + 1, r.id.value).bind(p + 2, raw(r.entity));
+                      });
+}
+
+void Store::insert_sources(std::span<const SourceRow> rows) {
+  impl_->insert_batch(
+      "INSERT INTO sources(id, ext_id, url, title, publisher, published, language, based_on, content_hash) VALUES ",
+      "(?,?,?,?,?,?,?,?,?)", 9, rows, [](Stmt& s, int p, const SourceRow& r) {
+        s.bind(p, raw(r.id)).bind(p + 1, r.ext_id).bind(p + 2, r.url).bind(p + 3, r.title).bind(p + 4, r.publisher);
+        s.bind(p + 5, r.published).bind(p + 6, r.language).bind(p + 7, r.based_on).bind(p + 8, r.content_hash);
+      });
+}
+
+void Store::insert_relations(std::span<const RelationRow> rows) {
+  // Dates as text must outlive the statement: format them first.
+  std::vector<std::array<std::string, 2>> dates;
+  dates.reserve(rows.size());
+  for (const auto& r : rows) dates.push_back({r.start.str(), r.end.str()});
+  const RelationRow* base = rows.data();
+  impl_->insert_batch(
+      "INSERT INTO relations(id, kind, from_id, to_id, start, \"end\", role, former, left_id, left_key, status) "
+      "VALUES ",
+      "(?,?,?,?,?,?,?,?,?,?,?)", 11, rows, [&](Stmt& s, int p, const RelationRow& r) {
+        const auto& d = dates[static_cast<std::size_t>(&r - base)];
+        s.bind(p, raw(r.id)).bind(p + 1, to_string(r.kind)).bind(p + 2, raw(r.from)).bind(p + 3, raw(r.to));
+        s.bind(p + 4, d[0]).bind(p + 5, d[1]).bind(p + 6, r.role).bind(p + 7, r.former ? 1 : 0);
+        if (r.left)
+          s.bind(p + 8, raw(*r.left)).bind(p + 9, raw(*r.left));
+        else
+          s.bind_null(p + 8).bind(p + 9, 0);
+        s.bind(p + 10, r.status);
+      });
+}
+
+std::size_t Store::insert_claims(std::span<const ClaimRow> rows) {
+  return impl_->insert_batch(
+      "INSERT OR IGNORE INTO claims(relation_id, source_id, record, quote, confidence, file) VALUES ", "(?,?,?,?,?,?)",
+      6, rows, [](Stmt& s, int p, const ClaimRow& r) {
+        s.bind(p, raw(r.relation)).bind(p + 1, raw(r.source)).bind(p + 2, r.record).bind(p + 3, r.quote);
+        s.bind(p + 4, r.confidence).bind(p + 5, r.file);
+      });
+}
+
+std::optional<RelationId> Store::find_relation(const RelationRow& row) {
+  const std::string start = row.start.str(), end = row.end.str();
+  auto& find = impl_->stmt(
+      "SELECT id FROM relations WHERE from_id = ? AND kind = ? AND to_id = ? AND start = ? AND \"end\" = ? "
+      "AND role = ? AND former = ? AND left_key = ? AND status = ?");
+  find.bind(1, raw(row.from)).bind(2, to_string(row.kind)).bind(3, raw(row.to)).bind(4, start).bind(5, end);
+  find.bind(6, row.role).bind(7, row.former ? 1 : 0).bind(8, row.left ? raw(*row.left) : 0).bind(9, row.status);
+  if (find.step()) return RelationId{find.integer(0)};
+  return std::nullopt;
+}
+
+std::optional<SourceId> Store::find_source(std::string_view ext_id) {
+  auto& find = impl_->stmt("SELECT id FROM sources WHERE ext_id = ?");
+  if (find.bind(1, ext_id).step()) return SourceId{find.integer(0)};
+  return std::nullopt;
 }
 
 void Store::merge_entities(EntityId keep, EntityId drop) {
@@ -375,22 +517,24 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
     if (r.from == drop) r.from = keep;
     if (r.to == drop) r.to = keep;
     if (r.left && *r.left == drop) r.left = keep;
-    const std::string identity = relation_identity(r);
-    auto& find = impl_->stmt("SELECT id FROM relations WHERE identity = ? AND id <> ?");
-    if (find.bind(1, identity).bind(2, raw(old_id)).step()) {
+    auto& find = impl_->stmt(
+        "SELECT id FROM relations WHERE from_id = ? AND kind = ? AND to_id = ? AND start = ? AND \"end\" = ? "
+        "AND role = ? AND former = ? AND left_key = ? AND status = ? AND id <> ?");
+    bind_identity(find, r);
+    if (find.bind(10, raw(old_id)).step()) {
       const std::int64_t target = find.integer(0);
       impl_->stmt("INSERT OR IGNORE INTO claims(relation_id, source_id, quote, confidence, file, record) "
                   "SELECT ?, source_id, quote, confidence, file, record FROM claims WHERE relation_id = ?")
           .bind(1, target).bind(2, raw(old_id)).run();
       impl_->stmt("DELETE FROM relations WHERE id = ?").bind(1, raw(old_id)).run();
     } else {
-      auto& up = impl_->stmt("UPDATE relations SET from_id = ?, to_id = ?, left_id = ?, identity = ? WHERE id = ?");
+      auto& up = impl_->stmt("UPDATE relations SET from_id = ?, to_id = ?, left_id = ?, left_key = ? WHERE id = ?");
       up.bind(1, raw(r.from)).bind(2, raw(r.to));
       if (r.left)
-        up.bind(3, raw(*r.left));
+        up.bind(3, raw(*r.left)).bind(4, raw(*r.left));
       else
-        up.bind_null(3);
-      up.bind(4, identity).bind(5, raw(old_id)).run();
+        up.bind_null(3).bind(4, 0);
+      up.bind(5, raw(old_id)).run();
     }
   }
   impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(drop)).run();
@@ -569,7 +713,7 @@ std::vector<Evidence> Store::evidence(RelationId id) {
   auto& s = impl_->stmt(
       "SELECT s.ext_id, s.title, s.publisher, s.url, s.published, c.quote, c.confidence, c.file, c.record "
       "FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.relation_id = ? "
-      "ORDER BY c.confidence DESC, c.quote = '' , s.published DESC, c.id");
+      "ORDER BY c.confidence DESC, c.quote = '', s.published DESC, s.id, c.record");
   s.bind(1, raw(id));
   std::vector<Evidence> out;
   while (s.step()) {

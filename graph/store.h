@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -152,6 +153,29 @@ class Store {
   // Curation rules (`same_as`, `not_same_as`), names joined by U+001F; false: already stored.
   bool add_curation_rule(std::string_view rule, std::string_view names);
   std::vector<std::pair<std::string, std::string>> curation_rules();
+
+  // ---- bulk writes, for large ingests: the caller assigns ids from next_ids() and has made
+  // sure (in memory and with find_*) that entities, sources and relations are new ----
+  struct NextIds {
+    std::int64_t entity = 1, source = 1, relation = 1;
+  };
+  NextIds next_ids();
+  struct AliasInsert {
+    EntityId entity{};
+    std::string name, key;
+  };
+  struct ExternalIdInsert {
+    EntityId entity{};
+    ExternalId id;
+  };
+  void insert_entities(std::span<const EntityRow> rows);
+  std::size_t insert_aliases(std::span<const AliasInsert> rows);  // existing ones are skipped; returns how many were new
+  void insert_external_ids(std::span<const ExternalIdInsert> rows);
+  void insert_sources(std::span<const SourceRow> rows);
+  void insert_relations(std::span<const RelationRow> rows);
+  std::size_t insert_claims(std::span<const ClaimRow> rows);      // existing ones are skipped; returns how many were new
+  std::optional<RelationId> find_relation(const RelationRow& row);
+  std::optional<SourceId> find_source(std::string_view ext_id);
 
   // ---- reads ----
   std::int64_t generation();

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <memory_resource>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -73,30 +74,250 @@ struct CurationIndex {
   void add_not_same_as(const std::string& a, const std::string& b) { apart.emplace_back(keys_of(a), keys_of(b)); }
 };
 
+// A 128-bit fingerprint of a relation's identity (every field that makes two relations equal),
+// for the in-run duplicate check without building strings: two independent 64-bit hashes, so a
+// false match needs both to collide (about 1e-20 for ten million relations).
+struct Fingerprint {
+  std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x9e3779b97f4a7c15ULL;
+  void add(std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      a = (a ^ c) * 0x100000001b3ULL;
+      b = (b + c + 1) * 0xff51afd7ed558ccdULL;
+      b ^= b >> 29;
+    }
+    a = (a ^ 0xff) * 0x100000001b3ULL;  // field separator
+    b = (b + 0x100) * 0xc4ceb9fe1a85ec53ULL;
+  }
+  void add(std::int64_t v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
+  bool operator==(const Fingerprint&) const = default;
+};
+struct FingerprintHash {
+  std::size_t operator()(const Fingerprint& f) const { return static_cast<std::size_t>(f.a ^ (f.b << 1)); }
+};
+
+Fingerprint fingerprint(const RelationRow& r) {
+  Fingerprint f;
+  f.add(static_cast<std::int64_t>(r.kind));
+  f.add(raw(r.from));
+  f.add(raw(r.to));
+  f.add(static_cast<std::int64_t>(r.start.known() ? r.start.first_day() * 4 + static_cast<int>(r.start.precision()) : -1));
+  f.add(static_cast<std::int64_t>(r.end.known() ? r.end.first_day() * 4 + static_cast<int>(r.end.precision()) : -1));
+  f.add(r.role);
+  f.add(static_cast<std::int64_t>(r.former));
+  f.add(r.left ? raw(*r.left) : 0);
+  f.add(r.status);
+  return f;
+}
+
+// Run-long maps live in an arena: millions of small nodes, freed at once when the run ends.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using TextMap = std::pmr::unordered_map<std::pmr::string, V, TextHash, std::equal_to<>>;
+
+// What this run writes, buffered and flushed in large batches (one statement per row costs
+// more than the B-trees), with in-memory indexes so that lookups see unflushed rows too.
+// Lookups combine the store (what existed before, and what was flushed) with the buffers.
+class RunWriter {
+ public:
+  explicit RunWriter(Store& store, IngestReport& report, std::pmr::memory_resource* arena)
+      : store_(store), report_(report), next_(store.next_ids()), run_keys_(arena), run_ids_(arena),
+        sources_by_ext_(arena), relations_(arena) {}
+
+  bool created_here(EntityId id) const { return raw(id) >= first_entity_; }
+
+  EntityId create_entity(EntityRow row) {
+    row.id = EntityId{next_.entity++};
+    entities_.emplace(raw(row.id), row);
+    new_entities_.push_back(std::move(row));
+    ++report_.entities_created;
+    return new_entities_.back().id;
+  }
+
+  void add_alias(EntityId id, const std::string& name, const std::string& key) {
+    auto& mine = run_aliases_[raw(id)];
+    if (std::ranges::any_of(mine, [&](const AliasRow& a) { return a.name == name; })) return;
+    mine.push_back({name, key});
+    auto it = run_keys_.find(std::string_view(key));
+    if (it == run_keys_.end()) it = run_keys_.emplace(std::pmr::string(key, run_keys_.get_allocator()), std::vector<EntityId>{}).first;
+    auto& ids = it->second;
+    if (std::ranges::find(ids, id) == ids.end()) ids.push_back(id);
+    aliases_.push_back({id, name, key});
+  }
+
+  void add_external_id(EntityId id, const ExternalId& ext) {
+    if (!run_ids_.emplace(std::pmr::string(ext.scheme + kSep + ext.value, run_ids_.get_allocator()), id).second) return;
+    run_ids_by_entity_[raw(id)].push_back(ext);
+    external_ids_.push_back({id, ext});
+  }
+
+  void set_country(EntityId id, const std::string& country) {
+    if (auto it = entities_.find(raw(id)); it != entities_.end()) {
+      if (!it->second.country.empty()) return;
+      it->second.country = country;
+      for (auto& e : new_entities_)
+        if (e.id == id) e.country = country;
+      if (!flushed_any_) return;
+    }
+    store_.set_entity_country(id, country);
+  }
+
+  std::vector<EntityId> entities_with_alias_key(const std::string& key) {
+    std::vector<EntityId> out = store_.entities_with_alias_key(key);
+    if (auto it = run_keys_.find(std::string_view(key)); it != run_keys_.end())
+      for (EntityId id : it->second)
+        if (std::ranges::find(out, id) == out.end()) out.push_back(id);
+    return out;
+  }
+
+  std::optional<EntityId> entity_by_external_id(const ExternalId& ext) {
+    if (auto it = run_ids_.find(std::string_view(ext.scheme + kSep + ext.value)); it != run_ids_.end()) return it->second;
+    return store_.entity_by_external_id(ext.scheme, ext.value);
+  }
+
+  std::optional<EntityRow> entity(EntityId id) {
+    if (auto it = entities_.find(raw(id)); it != entities_.end()) return it->second;
+    return store_.entity(id);
+  }
+
+  std::vector<std::string> alias_keys(EntityId id) {
+    std::vector<std::string> keys;
+    if (!created_here(id) || flushed_any_)
+      for (auto& a : store_.aliases(id)) keys.push_back(std::move(a.key));
+    if (auto it = run_aliases_.find(raw(id)); it != run_aliases_.end())
+      for (const auto& a : it->second) keys.push_back(a.key);
+    return keys;
+  }
+
+  std::vector<ExternalId> external_ids(EntityId id) {
+    std::vector<ExternalId> ids;
+    if (!created_here(id) || flushed_any_) ids = store_.external_ids(id);
+    if (auto it = run_ids_by_entity_.find(raw(id)); it != run_ids_by_entity_.end())
+      ids.insert(ids.end(), it->second.begin(), it->second.end());
+    return ids;
+  }
+
+  SourceId source(SourceRow row) {
+    if (auto it = sources_by_ext_.find(std::string_view(row.ext_id)); it != sources_by_ext_.end()) return it->second;
+    SourceId id;
+    if (auto found = store_.find_source(row.ext_id)) {
+      id = *found;
+    } else {
+      id = row.id = SourceId{next_.source++};
+      new_sources_.push_back(row);
+      ++report_.sources_added;
+    }
+    sources_by_ext_.emplace(std::pmr::string(row.ext_id, sources_by_ext_.get_allocator()), id);
+    return id;
+  }
+
+  // Writes one relation (or finds it, here or in the store) and its claim.
+  void relation(RelationRow row, ClaimRow claim) {
+    const Fingerprint identity = fingerprint(row);
+    RelationId id;
+    if (auto it = relations_.find(identity); it != relations_.end()) {
+      id = it->second;
+      ++report_.relations_existing;
+    } else {
+      // Only a relation between entities that existed before this run can be in the store already.
+      const bool old_ends = !created_here(row.from) && !created_here(row.to) && !(row.left && created_here(*row.left));
+      std::optional<RelationId> found = old_ends ? store_.find_relation(row) : std::nullopt;
+      if (found) {
+        id = *found;
+        ++report_.relations_existing;
+      } else {
+        id = row.id = RelationId{next_.relation++};
+        new_relations_.push_back(std::move(row));
+        ++report_.relations_added;
+      }
+      relations_.emplace(identity, id);
+    }
+    claim.relation = id;
+    claims_.push_back(std::move(claim));
+    ++claims_seen_;
+    if (claims_.size() >= kFlushRows) flush();
+  }
+
+  // Writes the buffers in foreign-key order.
+  void flush() {
+    store_.insert_entities(new_entities_);
+    report_.aliases_added += store_.insert_aliases(aliases_);
+    store_.insert_external_ids(external_ids_);
+    store_.insert_sources(new_sources_);
+    store_.insert_relations(new_relations_);
+    report_.claims_added += store_.insert_claims(claims_);
+    report_.claims_existing = claims_seen_ - report_.claims_added;
+    flushed_any_ = flushed_any_ || !new_entities_.empty() || !aliases_.empty() || !external_ids_.empty();
+    new_entities_.clear();
+    aliases_.clear();
+    external_ids_.clear();
+    new_sources_.clear();
+    new_relations_.clear();
+    claims_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kFlushRows = 100000;
+  Store& store_;
+  IngestReport& report_;
+  Store::NextIds next_;
+  const std::int64_t first_entity_ = next_.entity;
+  bool flushed_any_ = false;
+  std::size_t claims_seen_ = 0;
+  std::unordered_map<std::int64_t, EntityRow> entities_;  // created in this run
+  std::unordered_map<std::int64_t, std::vector<AliasRow>> run_aliases_;  // added in this run, by entity
+  TextMap<std::vector<EntityId>> run_keys_;
+  TextMap<EntityId> run_ids_;
+  std::unordered_map<std::int64_t, std::vector<ExternalId>> run_ids_by_entity_;
+  TextMap<SourceId> sources_by_ext_;
+  std::pmr::unordered_map<Fingerprint, RelationId, FingerprintHash> relations_;
+  std::vector<EntityRow> new_entities_;
+  std::vector<Store::AliasInsert> aliases_;
+  std::vector<Store::ExternalIdInsert> external_ids_;
+  std::vector<SourceRow> new_sources_;
+  std::vector<RelationRow> new_relations_;
+  std::vector<ClaimRow> claims_;
+};
+
 class Resolver {
  public:
-  Resolver(Store& store, const CurationIndex& curation, IngestReport& report)
-      : store_(store), curation_(curation), report_(report), check_forgotten_(store.has_forgotten()) {}
+  Resolver(Store& store, RunWriter& writer, const CurationIndex& curation, IngestReport& report,
+           std::pmr::memory_resource* arena)
+      : store_(store), writer_(writer), curation_(curation), report_(report),
+        check_forgotten_(store.has_forgotten()), cache_(arena), key_cache_{TextMap<std::string>(arena), TextMap<std::string>(arena)} {}
 
   // The node for `spec`, merged or created; nullopt when the entity was forgotten.
   std::optional<EntityId> resolve(const EntitySpec& spec, std::string_view where) {
-    const bool simple = spec.aliases.empty() && spec.ids.empty() && !spec.anonymous && spec.description.empty();
+    // Specs seen before in this run (a CSV names each person and organisation many times)
+    // resolve as they did then: same name, ids and country give the same node.
+    const bool simple = spec.aliases.empty() && spec.ids.size() <= 1 && !spec.anonymous && spec.description.empty();
     std::string cache_key;
     if (simple) {
-      cache_key = fmt::format("{}{}{}{}{}", is_organisation(spec.kind) ? "org" : to_string(spec.kind), kSep,
-                              spec.country, kSep, spec.name);
-      if (auto it = cache_.find(cache_key); it != cache_.end()) return it->second;
+      cache_key.append(is_organisation(spec.kind) ? "org" : to_string(spec.kind));
+      cache_key.push_back(kSep);
+      cache_key.append(spec.country);
+      cache_key.push_back(kSep);
+      cache_key.append(spec.name);
+      for (const auto& id : spec.ids) {
+        cache_key.push_back(kSep);
+        cache_key.append(id.scheme);
+        cache_key.push_back(kSep);
+        cache_key.append(id.value);
+      }
+      if (auto it = cache_.find(std::string_view(cache_key)); it != cache_.end()) return it->second;
     }
     auto result = resolve_uncached(spec, where);
-    if (simple) cache_.emplace(std::move(cache_key), result);
+    if (simple) cache_.emplace(std::pmr::string(cache_key, cache_.get_allocator()), result);
     return result;
   }
 
  private:
   const std::string& key(const std::string& name, KeyStyle style) {
     auto& cache = key_cache_[static_cast<int>(style)];
-    auto it = cache.find(name);
-    if (it == cache.end()) it = cache.emplace(name, alias_key(name, style)).first;
+    auto it = cache.find(std::string_view(name));
+    if (it == cache.end()) it = cache.emplace(std::pmr::string(name, cache.get_allocator()), alias_key(name, style)).first;
     return it->second;
   }
 
@@ -112,7 +333,7 @@ class Resolver {
   bool kept_apart(const std::vector<std::string>& keys, EntityId candidate) {
     if (curation_.apart.empty()) return false;
     std::set<std::string> theirs;
-    for (const auto& a : store_.aliases(candidate)) theirs.insert(a.key);
+    for (auto& k : writer_.alias_keys(candidate)) theirs.insert(std::move(k));
     auto meets = [](const std::set<std::string>& rule, const auto& keys) {
       return std::ranges::any_of(keys, [&](const std::string& k) { return rule.contains(k); });
     };
@@ -124,14 +345,14 @@ class Resolver {
 
   bool ids_conflict(const EntitySpec& spec, EntityId candidate) {
     if (spec.ids.empty()) return false;
-    for (const auto& theirs : store_.external_ids(candidate))
+    for (const auto& theirs : writer_.external_ids(candidate))
       for (const auto& ours : spec.ids)
         if (ours.scheme == theirs.scheme && ours.value != theirs.value) return true;
     return false;
   }
 
   std::string describe(EntityId id) {
-    auto e = store_.entity(id);
+    auto e = writer_.entity(id);
     return e ? fmt::format("{} ({}, #{})", e->name, to_string(e->kind), raw(id)) : fmt::format("#{}", raw(id));
   }
 
@@ -152,7 +373,7 @@ class Resolver {
     // 1. Explicit identifiers win.
     std::vector<EntityId> by_id;
     for (const auto& id : spec.ids)
-      if (auto e = store_.entity_by_external_id(id.scheme, id.value); e && std::ranges::find(by_id, *e) == by_id.end())
+      if (auto e = writer_.entity_by_external_id(id); e && std::ranges::find(by_id, *e) == by_id.end())
         by_id.push_back(*e);
     if (!by_id.empty()) {
       chosen = by_id.front();
@@ -168,9 +389,9 @@ class Resolver {
       }
       std::vector<EntityId> candidates;
       for (const auto& k : wanted) {
-        for (EntityId id : store_.entities_with_alias_key(k)) {
+        for (EntityId id : writer_.entities_with_alias_key(k)) {
           if (std::ranges::find(candidates, id) != candidates.end()) continue;
-          auto e = store_.entity(id);
+          auto e = writer_.entity(id);
           if (!e || e->anonymous || !kinds_compatible(e->kind, spec.kind)) continue;
           if (ids_conflict(spec, id) || kept_apart(keys, id)) continue;
           candidates.push_back(id);
@@ -184,10 +405,7 @@ class Resolver {
     if (chosen) {
       id = *chosen;
       if (matched_.insert(raw(id)).second) ++report_.entities_matched;
-      if (!spec.country.empty()) {
-        auto e = store_.entity(id);
-        if (e && e->country.empty()) store_.set_entity_country(id, spec.country);
-      }
+      if (!spec.country.empty()) writer_.set_country(id, spec.country);
     } else {
       EntityRow row;
       row.kind = spec.kind;
@@ -195,14 +413,11 @@ class Resolver {
       row.country = spec.country;
       row.anonymous = spec.anonymous;
       row.description = spec.description;
-      id = store_.insert_entity(row);
-      ++report_.entities_created;
+      id = writer_.create_entity(std::move(row));
     }
-    for (const auto& n : names) {
-      const auto& k = key(n, style);
-      if (!k.empty() && store_.add_alias(id, n, k)) ++report_.aliases_added;
-    }
-    for (const auto& ext : spec.ids) store_.add_external_id(id, ext.scheme, ext.value);
+    for (const auto& n : names)
+      if (const auto& k = key(n, style); !k.empty()) writer_.add_alias(id, n, k);
+    for (const auto& ext : spec.ids) writer_.add_external_id(id, ext);
     return id;
   }
 
@@ -216,26 +431,17 @@ class Resolver {
   }
 
   Store& store_;
+  RunWriter& writer_;
   const CurationIndex& curation_;
   IngestReport& report_;
   bool check_forgotten_;
-  std::unordered_map<std::string, std::optional<EntityId>> cache_;
-  std::unordered_map<std::string, std::string> key_cache_[2];
+  TextMap<std::optional<EntityId>> cache_;
+  TextMap<std::string> key_cache_[2];
   std::unordered_set<std::int64_t> matched_;
 };
 
-// Writes one relation and its claim; counts what was new.
-void write_relation(Store& store, IngestReport& report, const RelationRow& row, const ClaimRow& claim_template) {
-  auto [rel, inserted] = store.upsert_relation(row);
-  ++(inserted ? report.relations_added : report.relations_existing);
-  ClaimRow claim = claim_template;
-  claim.relation = rel;
-  ++(store.add_claim(claim) ? report.claims_added : report.claims_existing);
-}
-
-void write_document(Store& store, Resolver& resolver, IngestReport& report, const Document& doc) {
-  auto [source, inserted] = store.upsert_source(doc.source);
-  if (inserted) ++report.sources_added;
+void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) {
+  const SourceId source = writer.source(doc.source);
   const std::string where = doc.line ? fmt::format("{}:{}", doc.file, *doc.line) : doc.file;
   std::vector<std::optional<EntityId>> ids;
   ids.reserve(doc.entities.size());
@@ -268,7 +474,7 @@ void write_document(Store& store, Resolver& resolver, IngestReport& report, cons
     claim.confidence = r.confidence;
     claim.file = doc.file;
     claim.record = doc.line ? fmt::format("line {}: {}", *doc.line, r.record) : r.record;
-    write_relation(store, report, row, claim);
+    writer.relation(std::move(row), std::move(claim));
   }
 }
 
@@ -283,14 +489,13 @@ Result<std::string> read_file(const std::string& path) {
   return text;
 }
 
-void ingest_csv(Store& store, Resolver& resolver, IngestReport& report, const std::string& path,
+void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, const std::string& path,
                 std::vector<Error>& errors, std::size_t max_errors) {
   auto text = read_file(path);
   if (!text) {
     errors.push_back(text.error());
     return;
   }
-  std::unordered_map<std::string, SourceId> sources;
   const std::string file_name = fs::path(path).filename().string();
   EntitySpec person, org;
   person.kind = NodeKind::person;
@@ -318,29 +523,22 @@ void ingest_csv(Store& store, Resolver& resolver, IngestReport& report, const st
     auto p = resolver.resolve(person, where);
     auto o = resolver.resolve(org, where);
     if (!p || !o) return;  // about a forgotten person
-    const std::string url(r.source_url);
-    auto it = sources.find(url);
-    if (it == sources.end()) {
-      SourceRow src;
-      if (url.empty()) {
-        src.ext_id = "file:" + file_name;
-        src.title = file_name;
-      } else {
-        src.ext_id = url;
-        src.url = url;
-      }
-      auto [id, inserted] = store.upsert_source(src);
-      if (inserted) ++report.sources_added;
-      it = sources.emplace(url, id).first;
+    SourceRow src;
+    if (r.source_url.empty()) {
+      src.ext_id = "file:" + file_name;
+      src.title = file_name;
+    } else {
+      src.ext_id.assign(r.source_url);
+      src.url = src.ext_id;
     }
     row.from = *p;
     row.to = *o;
     row.start = r.start;
     row.end = r.end;
     row.role.assign(r.role);
-    claim.source = it->second;
+    claim.source = writer.source(std::move(src));
     claim.record = fmt::format("line {}", r.line);
-    write_relation(store, report, row, claim);
+    writer.relation(row, claim);
   });
 }
 
@@ -491,11 +689,14 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
       if (rule == "not_same_as" && list.size() == 2) index.add_not_same_as(list[0], list[1]);
     }
     // Pass 3: resolve and write, in input order (CSV files are validated as they stream).
-    Resolver resolver(store, index, report);
-    for (const auto& doc : documents) write_document(store, resolver, report, doc);
+    std::pmr::monotonic_buffer_resource arena;
+    RunWriter writer(store, report, &arena);
+    Resolver resolver(store, writer, index, report, &arena);
+    for (const auto& doc : documents) write_document(writer, resolver, doc);
     for (const auto& [path, format] : *inputs)
-      if (format == InputFormat::csv) ingest_csv(store, resolver, report, path, errors, options.max_errors);
+      if (format == InputFormat::csv) ingest_csv(writer, resolver, report, path, errors, options.max_errors);
     if (!errors.empty()) return std::unexpected(join_errors(errors, options.max_errors));
+    writer.flush();
     // Pass 4: same_as groups merge what resolution kept apart.
     report.curation_merges = apply_same_as(store, index);
     tx.commit();

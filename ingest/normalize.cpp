@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -51,6 +52,23 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 
 // Folds case and compatibility forms, drops accents, and splits into tokens of letters and digits.
 std::vector<std::string> fold_tokens(std::string_view name) {
+  // Plain ASCII (most Latin-script names) folds the same without ICU: NFKC leaves it alone,
+  // case folding lowers A-Z, and only [a-z0-9] are letters or digits.
+  if (std::ranges::all_of(name, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    std::vector<std::string> tokens;
+    std::string current;
+    for (char c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        current.push_back(c);
+      } else if (!current.empty()) {
+        tokens.push_back(std::move(current));
+        current.clear();
+      }
+    }
+    if (!current.empty()) tokens.push_back(std::move(current));
+    return tokens;
+  }
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   icu::UnicodeString folded = nfkc_casefold().normalize(text, status);
