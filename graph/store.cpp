@@ -20,6 +20,8 @@ CREATE TABLE meta (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES ('generation', 0);
+-- A random identity, so that caches of a deleted and recreated database are not mistaken for its own.
+INSERT INTO meta(key, value) VALUES ('store_id', abs(random()));
 
 CREATE TABLE entities (
   id          INTEGER PRIMARY KEY,
@@ -329,6 +331,15 @@ Store::Transaction::~Transaction() {
   }
 }
 
+Store::ReadTransaction::ReadTransaction(Store& store) : store_(&store) { store_->impl_->exec("BEGIN DEFERRED"); }
+
+Store::ReadTransaction::~ReadTransaction() {
+  store_->impl_->reset_all();
+  char* msg = nullptr;
+  sqlite3_exec(store_->impl_->db, "COMMIT", nullptr, nullptr, &msg);
+  sqlite3_free(msg);
+}
+
 void Store::Transaction::commit() {
   auto& impl = *store_->impl_;
   impl.stmt(
@@ -569,6 +580,11 @@ std::vector<std::pair<std::string, std::string>> Store::curation_rules() {
 
 bool Store::has_forgotten() { return impl_->stmt("SELECT 1 FROM forgotten LIMIT 1").step(); }
 
+std::int64_t Store::store_id() {
+  auto& s = impl_->stmt("SELECT value FROM meta WHERE key = 'store_id'");
+  return s.step() ? s.integer(0) : 0;
+}
+
 std::int64_t Store::generation() {
   auto& s = impl_->stmt("SELECT value FROM meta WHERE key = 'generation'");
   return s.step() ? s.integer(0) : 0;
@@ -674,6 +690,13 @@ std::vector<RelationRow> Store::relations_touching(EntityId id) {
   std::vector<RelationRow> out;
   while (s.step()) out.push_back(read_relation(s));
   return out;
+}
+
+std::optional<RelationRow> Store::relation(RelationId id) {
+  auto& s = impl_->stmt(
+      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations WHERE id = ?");
+  if (s.bind(1, raw(id)).step()) return read_relation(s);
+  return std::nullopt;
 }
 
 void Store::for_each_relation(const std::vector<RelationKind>& kinds,

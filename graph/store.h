@@ -132,6 +132,19 @@ class Store {
     bool done_ = false;
   };
 
+  // A consistent read of several statements (BEGIN … COMMIT): writers in other processes go on,
+  // this connection keeps seeing the store as it was when the first read began.
+  class ReadTransaction {
+   public:
+    explicit ReadTransaction(Store& store);
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+    ~ReadTransaction();
+
+   private:
+    Store* store_;
+  };
+
   // ---- writes (inside a Transaction) ----
   EntityId insert_entity(const EntityRow& row);
   void set_entity_country(EntityId id, std::string_view country);
@@ -178,7 +191,8 @@ class Store {
   std::optional<SourceId> find_source(std::string_view ext_id);
 
   // ---- reads ----
-  std::int64_t generation();
+  std::int64_t generation();  // bumped by every committed write
+  std::int64_t store_id();    // random, fixed when the database was created
   std::vector<EntityId> entities_with_alias_key(std::string_view key);
   std::optional<EntityId> entity_by_external_id(std::string_view scheme, std::string_view value);
   std::optional<EntityRow> entity(EntityId id);
@@ -186,6 +200,7 @@ class Store {
   std::vector<ExternalId> external_ids(EntityId id);
   std::optional<SourceRow> source(SourceId id);
   std::vector<RelationRow> relations_touching(EntityId id);  // from, to or left
+  std::optional<RelationRow> relation(RelationId id);
   // Streams every relation of the given kinds (all kinds when empty), ordered by id.
   void for_each_relation(const std::vector<RelationKind>& kinds, const std::function<void(const RelationRow&)>& fn);
   // Streams each person's career relations (worked_at, founded, moved), grouped by person.

@@ -20,6 +20,7 @@
 #include "ingest/normalize.h"
 #include "queries/entities.h"
 #include "queries/moves.h"
+#include "queries/network.h"
 #include "tools/talentgraph/output.h"
 
 namespace tg::cli {
@@ -297,6 +298,213 @@ int cmd_stats(Store& store, const QueryOptions& q) {
   return 0;
 }
 
+// Day of --as-of (end of the partial date), if given.
+Result<std::optional<std::int32_t>> as_of_day(const QueryOptions& q) {
+  if (q.as_of.empty()) return std::optional<std::int32_t>{};
+  auto d = PartialDate::parse(q.as_of);
+  if (!d) return fail(ErrorCode::usage, fmt::format("--as-of: {}", d.error().message));
+  return std::optional<std::int32_t>{d->last_day()};
+}
+
+Result<std::vector<RelationKind>> relation_kinds(const std::string& list) {
+  std::vector<RelationKind> kinds;
+  std::size_t pos = 0;
+  while (pos <= list.size() && !list.empty()) {
+    const std::size_t comma = std::min(list.find(',', pos), list.size());
+    const std::string item = list.substr(pos, comma - pos);
+    auto k = parse_relation_kind(item);
+    if (!k) return fail(ErrorCode::usage, fmt::format("--via: unknown relation kind \"{}\"", item));
+    kinds.push_back(*k);
+    pos = comma + 1;
+  }
+  return kinds;
+}
+
+struct PathArgs {
+  std::string a, b, via;
+  std::uint32_t max_hops = 12;
+  std::size_t k = 1;
+};
+
+int cmd_path(Store& store, const PathArgs& args, const QueryOptions& q) {
+  auto from = queries::find_entity(store, args.a, key_of);
+  if (!from) return report(from.error());
+  auto to = queries::find_entity(store, args.b, key_of);
+  if (!to) return report(to.error());
+  auto as_of = as_of_day(q);
+  if (!as_of) return report(as_of.error());
+  auto via = relation_kinds(args.via);
+  if (!via) return report(via.error());
+  auto snapshot = queries::load_snapshot(store);
+  if (!snapshot) return report(snapshot.error());
+  queries::PathQuery query;
+  query.from = snapshot->node_of(*from).value();
+  query.to = snapshot->node_of(*to).value();
+  query.max_hops = args.max_hops;
+  query.via = *via;
+  query.as_of = *as_of;
+  query.k = args.k;
+  const auto paths = queries::find_paths(*snapshot, query);
+  if (paths.empty()) {
+    return report({ErrorCode::no_path, fmt::format("no connection between {} and {} within {} hops{}{}",
+                                                   snapshot->name(query.from), snapshot->name(query.to),
+                                                   args.max_hops, q.as_of.empty() ? "" : " as of " + q.as_of,
+                                                   args.via.empty() ? "" : " via " + args.via)});
+  }
+  json rows = json::array();
+  for (std::size_t p = 0; p < paths.size(); ++p) {
+    for (std::size_t i = 0; i < paths[p].size(); ++i) {
+      const auto& hop = paths[p][i];
+      const auto& edge = snapshot->edges()[hop.edge];
+      const auto relation_id = RelationId{edge.relation};
+      const auto evidence = store.evidence(relation_id);
+      const RelationRow rel = store.relation(relation_id).value_or(RelationRow{});
+      json row = {{"path", p + 1},
+                  {"hop", i + 1},
+                  {"from", snapshot->name(hop.from)},
+                  {"relation", std::string(to_string(edge.kind))},
+                  {"direction", hop.along ? "forward" : "backward"},
+                  {"to", snapshot->name(hop.to)},
+                  {"start", date_json(rel.start)},
+                  {"end", date_json(rel.end)},
+                  {"evidence", evidence_json(std::vector<Evidence>(evidence.begin(), evidence.begin() + std::min<std::size_t>(1, evidence.size())))}};
+      row["link"] = fmt::format("{} {} {}", hop.along ? "—" : "←", to_string(edge.kind), hop.along ? "→" : "—");
+      row["dates"] = dates_text(rel);
+      rows.push_back(std::move(row));
+    }
+  }
+  std::vector<Column> columns = {{"hop", "hop"}, {"from", "from"}, {"link", "relation"}, {"to", "to"},
+                                 {"dates", "dates"}, {"evidence", "evidence", 70}};
+  if (paths.size() > 1) columns.insert(columns.begin(), Column{"path", "path"});
+  if (output_format(q.format) == Format::csv)
+    columns = {{"path", "path"}, {"hop", "hop"}, {"from", "from"}, {"relation", "relation"}, {"direction", "direction"},
+               {"to", "to"}, {"start", "start"}, {"end", "end"}, {"evidence", "evidence"}};
+  print_rows(std::cout, output_format(q.format), rows, columns, "");
+  return 0;
+}
+
+struct RankArgs {
+  std::string metric = "pagerank", graph = "moves", kind;
+  std::size_t top = 10;
+  std::optional<double> epsilon, delta;
+  bool exact = false, include_undated = false;
+  std::uint64_t seed = 1;
+};
+
+int cmd_rank(Store& store, const RankArgs& a, const QueryOptions& q) {
+  queries::RankQuery query;
+  query.metric = a.metric == "pagerank"      ? queries::Metric::pagerank
+                 : a.metric == "betweenness" ? queries::Metric::betweenness
+                 : a.metric == "degree"      ? queries::Metric::degree
+                                             : queries::Metric::closeness;
+  query.graph = a.graph == "moves" ? queries::RankGraph::moves : queries::RankGraph::affiliation;
+  if (!a.kind.empty()) {
+    auto k = parse_node_kind(a.kind);
+    if (!k) return report({ErrorCode::usage, fmt::format("--kind: unknown kind \"{}\"", a.kind)});
+    query.kind = *k;
+  }
+  if (a.exact && (a.epsilon || a.delta))
+    return report({ErrorCode::usage, "--exact and --epsilon/--delta exclude each other"});
+  if (a.epsilon && !(*a.epsilon > 0 && *a.epsilon < 1)) return report({ErrorCode::usage, "--epsilon: must be in (0, 1)"});
+  if (a.delta && !(*a.delta > 0 && *a.delta < 1)) return report({ErrorCode::usage, "--delta: must be in (0, 1)"});
+  query.top = a.top;
+  query.epsilon = a.epsilon;
+  query.delta = a.delta;
+  query.force_exact = a.exact;
+  query.seed = a.seed;
+  auto window = window_of(q);
+  if (!window) return report(window.error());
+  query.moves.window = *window;
+  query.moves.include_undated = a.include_undated;
+  auto as_of = as_of_day(q);
+  if (!as_of) return report(as_of.error());
+  query.as_of = *as_of;
+  if (query.graph == queries::RankGraph::affiliation && (!q.since.empty() || !q.until.empty()))
+    return report({ErrorCode::usage, "the affiliation graph is taken as of a date: use --as-of, not --since/--until"});
+  auto snapshot = queries::load_snapshot(store);
+  if (!snapshot) return report(snapshot.error());
+  const auto result = queries::rank(*snapshot, query);
+  json rows = json::array();
+  std::size_t position = 0;
+  for (const auto& r : result.rows) {
+    json row = {{"rank", ++position},
+                {"name", snapshot->name(r.node)},
+                {"kind", std::string(to_string(snapshot->kind(r.node)))},
+                {"country", snapshot->country(r.node)},
+                {"score", r.score}};
+    if (query.metric == queries::Metric::degree) {
+      row["in"] = r.in;
+      row["out"] = r.out;
+    }
+    if (result.approximate) {
+      row["approximate"] = true;
+      row["epsilon"] = result.epsilon;
+      row["delta"] = result.delta;
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<Column> columns = {{"rank", "#"}, {"name", "name"}, {"kind", "kind"}, {"country", "cc"}, {"score", a.metric}};
+  if (query.metric == queries::Metric::degree) {
+    columns.push_back({"in", query.graph == queries::RankGraph::moves ? "inflow" : "in"});
+    columns.push_back({"out", query.graph == queries::RankGraph::moves ? "outflow" : "out"});
+  }
+  print_rows(std::cout, output_format(q.format), rows, columns, "");
+  std::cerr << fmt::format("({} graph: {} nodes, {} edges{})\n", a.graph, result.nodes, result.edges,
+                           result.approximate
+                               ? fmt::format("; betweenness approximated from {} sampled paths: within ±{} of the "
+                                             "exact value for every node with probability ≥ {}",
+                                             result.samples, result.epsilon, 1 - result.delta)
+                               : "");
+  return 0;
+}
+
+struct FlowArgs {
+  std::string by = "org", from, to, from_country, to_country;
+  std::size_t top = 0;
+  bool net = false, include_undated = false;
+};
+
+int cmd_flows(Store& store, const FlowArgs& a, const QueryOptions& q) {
+  queries::FlowQuery query;
+  query.by = a.by == "country" ? queries::FlowBy::country : queries::FlowBy::org;
+  query.top = a.top;
+  auto window = window_of(q);
+  if (!window) return report(window.error());
+  query.moves.window = *window;
+  query.moves.include_undated = a.include_undated;
+  for (auto [text, slot, flag] : {std::tuple{&a.from_country, &query.from_country, "--from-country"},
+                                  std::tuple{&a.to_country, &query.to_country, "--to-country"}}) {
+    if (text->empty()) continue;
+    if (text->size() != 2 || !std::isalpha(static_cast<unsigned char>((*text)[0])) ||
+        !std::isalpha(static_cast<unsigned char>((*text)[1])))
+      return report({ErrorCode::usage, fmt::format("{}: expected an ISO 3166-1 alpha-2 code such as US (found \"{}\")",
+                                                   flag, *text)});
+    *slot = *text;
+    for (char& c : *slot) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  auto snapshot = queries::load_snapshot(store);
+  if (!snapshot) return report(snapshot.error());
+  for (auto [text, slot] : {std::pair{&a.from, &query.from}, std::pair{&a.to, &query.to}}) {
+    if (text->empty()) continue;
+    auto id = queries::find_entity(store, *text, key_of);
+    if (!id) return report(id.error());
+    *slot = snapshot->node_of(*id).value();
+  }
+  const auto result = queries::flows(*snapshot, query);
+  json rows = json::array();
+  if (a.net) {
+    for (const auto& n : result.net) rows.push_back({{"name", n.name}, {"in", n.in}, {"out", n.out}, {"net", n.net}});
+    print_rows(std::cout, output_format(q.format), rows,
+               {{"name", a.by == "country" ? "country" : "organisation"}, {"in", "in"}, {"out", "out"}, {"net", "net"}}, "");
+  } else {
+    for (const auto& f : result.flows) rows.push_back({{"from", f.from}, {"to", f.to}, {"count", f.count}});
+    print_rows(std::cout, output_format(q.format), rows, {{"from", "from"}, {"to", "to"}, {"count", "moves"}}, "");
+  }
+  if (query.moves.window.bounded() && !a.include_undated && output_format(q.format) == Format::table)
+    std::cerr << "(moves of unknown date are left out of a date window; --include-undated keeps them)\n";
+  return 0;
+}
+
 int cmd_forget(Store& store, const std::string& name) {
   auto removed = ingest::forget_person(store, name);
   if (!removed) return report(removed.error());
@@ -355,6 +563,50 @@ int run(int argc, char** argv) {
   auto* stats_cmd = app.add_subcommand("stats", "Counts of entities and relations by kind, sources and claims");
   add_query_options(stats_cmd, stats_q, false);
 
+  // path
+  PathArgs path_args;
+  QueryOptions path_q;
+  auto* path_cmd = app.add_subcommand("path", "The shortest chain of relations linking two entities, with evidence");
+  path_cmd->add_option("a", path_args.a, "From: any name or alias")->required();
+  path_cmd->add_option("b", path_args.b, "To: any name or alias")->required();
+  path_cmd->add_option("--max-hops", path_args.max_hops, "Longest chain to look for")->capture_default_str()->check(CLI::Range(1, 64));
+  path_cmd->add_option("--via", path_args.via, "Only these relation kinds, comma-separated (e.g. worked_at,founded)");
+  path_cmd->add_option("--k", path_args.k, "The k shortest distinct chains")->capture_default_str()->check(CLI::Range(1, 50));
+  path_cmd->add_option("--format", path_q.format, "Output: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
+  path_cmd->add_option("--as-of", path_q.as_of, "Only relations that held at the end of this date");
+
+  // rank
+  RankArgs rank_args;
+  QueryOptions rank_q;
+  auto* rank_cmd = app.add_subcommand("rank", "Centrality: talent magnets, brokers and hubs");
+  rank_cmd->add_option("--metric", rank_args.metric, "pagerank, betweenness, degree or closeness (harmonic)")
+      ->check(CLI::IsMember({"pagerank", "betweenness", "degree", "closeness"}))->capture_default_str();
+  rank_cmd->add_option("--graph", rank_args.graph, "moves (organisations linked by people's moves) or affiliation (everything)")
+      ->check(CLI::IsMember({"moves", "affiliation"}))->capture_default_str();
+  rank_cmd->add_option("--kind", rank_args.kind, "Only rows of this kind (company, lab, person, …)");
+  rank_cmd->add_option("--top", rank_args.top, "How many rows (0: all)")->capture_default_str();
+  rank_cmd->add_option("--epsilon", rank_args.epsilon, "Approximate betweenness within this additive error");
+  rank_cmd->add_option("--delta", rank_args.delta, "… with probability at least 1 - delta");
+  rank_cmd->add_flag("--exact", rank_args.exact, "Exact betweenness whatever the graph's size");
+  rank_cmd->add_option("--seed", rank_args.seed, "Seed of the betweenness sampler")->capture_default_str();
+  rank_cmd->add_flag("--include-undated", rank_args.include_undated, "Move graph: keep moves of unknown date in a window");
+  add_query_options(rank_cmd, rank_q, true);
+
+  // flows
+  FlowArgs flow_args;
+  QueryOptions flows_q;
+  auto* flows_cmd = app.add_subcommand("flows", "Aggregated moves between organisations or countries, and net gain");
+  flows_cmd->add_option("--by", flow_args.by, "org or country")->check(CLI::IsMember({"org", "country"}))->capture_default_str();
+  flows_cmd->add_option("--top", flow_args.top, "At most this many rows (0: all)")->capture_default_str();
+  flows_cmd->add_flag("--net", flow_args.net, "Net gain per organisation or country (in - out) instead of the flows");
+  flows_cmd->add_option("--from", flow_args.from, "Only moves out of this organisation");
+  flows_cmd->add_option("--to", flow_args.to, "Only moves into this organisation");
+  flows_cmd->add_option("--from-country", flow_args.from_country, "Only moves out of organisations of this country");
+  flows_cmd->add_option("--to-country", flow_args.to_country, "Only moves into organisations of this country");
+  flows_cmd->add_flag("--include-undated", flow_args.include_undated, "Keep moves of unknown date in a date window");
+  add_query_options(flows_cmd, flows_q, true);
+
   // forget
   std::string forget_name;
   auto* forget_cmd = app.add_subcommand("forget", "Remove a person and every claim about them, for good");
@@ -382,6 +634,9 @@ int run(int argc, char** argv) {
     if (search_cmd->parsed()) return cmd_search(*store, search_text, search_limit, search_q);
     if (stats_cmd->parsed()) return cmd_stats(*store, stats_q);
     if (forget_cmd->parsed()) return cmd_forget(*store, forget_name);
+    if (path_cmd->parsed()) return cmd_path(*store, path_args, path_q);
+    if (rank_cmd->parsed()) return cmd_rank(*store, rank_args, rank_q);
+    if (flows_cmd->parsed()) return cmd_flows(*store, flow_args, flows_q);
   } catch (const StoreError& e) {
     return report({ErrorCode::io, fmt::format("{}: {}", db_path, e.what())});
   }

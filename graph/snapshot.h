@@ -1,0 +1,87 @@
+// The immutable in-memory graph built from the store: dense node ids for entities, the
+// affiliation graph (every relation, read undirected) in CSR form, and the derived moves.
+// Cached beside the database as a binary file stamped with the store's generation: a query on
+// an unchanged store loads it instead of rebuilding; a stale or damaged file is rebuilt.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/csr.h"
+#include "graph/error.h"
+#include "graph/model.h"
+#include "graph/store.h"
+
+namespace tg::graph {
+
+inline constexpr std::int32_t kNoDay = std::numeric_limits<std::int32_t>::min();
+
+// A relation as the snapshot keeps it: its ends as node indices and its dates as day bounds.
+struct SnapshotEdge {
+  std::int64_t relation = 0;
+  std::uint32_t from = 0, to = 0;
+  RelationKind kind = RelationKind::worked_at;
+  std::uint8_t former = 0;
+  std::int32_t start_first = kNoDay, end_last = kNoDay;  // kNoDay: unknown
+};
+
+// A derived move (see docs/moves.md): node indices, the arrival date as day bounds (kNoDay when
+// unknown), and the basis (0 dated, 1 explicit, 2 former).
+struct SnapshotMove {
+  std::uint32_t person = 0, from = 0, to = 0;
+  std::int32_t date_first = kNoDay, date_last = kNoDay;
+  std::uint8_t basis = 0;
+};
+
+// Fills `out` with the moves of one person's career; supplied by queries/ (the rule lives there).
+using MoveDeriver = std::function<void(EntityId person, const std::vector<RelationRow>& career,
+                                       std::vector<SnapshotMove>& out, const std::function<std::uint32_t(EntityId)>& node)>;
+
+class Snapshot {
+ public:
+  std::int64_t generation() const { return generation_; }
+  std::int64_t store_id() const { return store_id_; }
+  std::uint32_t num_nodes() const { return static_cast<std::uint32_t>(entity_ids_.size()); }
+
+  EntityId entity(std::uint32_t node) const { return EntityId{entity_ids_[node]}; }
+  NodeKind kind(std::uint32_t node) const { return kinds_[node]; }
+  const std::string& name(std::uint32_t node) const { return names_[node]; }
+  std::string country(std::uint32_t node) const;  // "" when unknown
+  std::optional<std::uint32_t> node_of(EntityId id) const;
+
+  const std::vector<SnapshotEdge>& edges() const { return edges_; }
+  const std::vector<SnapshotMove>& moves() const { return moves_; }
+  // Every relation as an undirected edge; edge id = index into edges().
+  const Csr& affiliation() const { return affiliation_; }
+
+  // Edge masks (by edge id) for the affiliation graph. As of day D: a relation holds unless its
+  // known start is after D or its known end is before D; relations of unknown dates hold.
+  std::vector<std::uint8_t> mask(std::optional<std::int32_t> as_of, const std::vector<RelationKind>& kinds) const;
+
+  // Builds from the store, in one read transaction.
+  static Snapshot build(Store& store, const MoveDeriver& derive);
+  // Loads `cache_path` if it holds this store generation and reads back whole; otherwise
+  // builds and writes it (atomically: a temporary file renamed over it). `rebuilt` says which.
+  static Result<Snapshot> load(Store& store, const std::string& cache_path, const MoveDeriver& derive,
+                               bool* rebuilt = nullptr);
+
+  Result<void> write(const std::string& path) const;
+  static Result<Snapshot> read(const std::string& path);
+
+ private:
+  std::int64_t generation_ = 0;
+  std::int64_t store_id_ = 0;
+  std::vector<std::int64_t> entity_ids_;  // ascending
+  std::vector<NodeKind> kinds_;
+  std::vector<std::string> names_;
+  std::vector<std::uint16_t> countries_;  // two letters packed, 0 = unknown
+  std::vector<SnapshotEdge> edges_;
+  std::vector<SnapshotMove> moves_;
+  Csr affiliation_;
+};
+
+}  // namespace tg::graph

@@ -1,0 +1,208 @@
+#include "queries/network.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "queries/centrality.h"
+#include "queries/moves.h"
+#include "queries/paths.h"
+
+namespace tg::queries {
+
+graph::MoveDeriver move_deriver() {
+  return [](EntityId person, const std::vector<RelationRow>& career, std::vector<graph::SnapshotMove>& out,
+            const std::function<std::uint32_t(EntityId)>& node) {
+    for (const Move& m : moves_of_career(person, career)) {
+      graph::SnapshotMove s;
+      s.person = node(m.person);
+      s.from = node(m.from);
+      s.to = node(m.to);
+      s.date_first = m.date.known() ? m.date.first_day() : graph::kNoDay;
+      s.date_last = m.date.known() ? m.date.last_day() : graph::kNoDay;
+      s.basis = static_cast<std::uint8_t>(m.basis);
+      out.push_back(s);
+    }
+  };
+}
+
+Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt) {
+  return graph::Snapshot::load(store, store.path() + ".tgsnap", move_deriver(), rebuilt);
+}
+
+bool MoveWindow::admits(const graph::SnapshotMove& m) const {
+  if (!window.bounded()) return true;
+  if (m.date_first == graph::kNoDay) return include_undated;
+  if (window.first && m.date_last < *window.first) return false;
+  if (window.last && m.date_first > *window.last) return false;
+  return true;
+}
+
+std::vector<ConnectionPath> find_paths(const graph::Snapshot& snapshot, const PathQuery& query) {
+  const auto& edges = snapshot.edges();
+  std::vector<std::uint8_t> mask;
+  if (query.as_of || !query.via.empty()) mask = snapshot.mask(query.as_of, query.via);
+  PathFinder finder(snapshot.affiliation());
+  PathOptions options;
+  options.edge_mask = mask;
+  options.max_hops = query.max_hops;
+  std::vector<Path> found;
+  if (query.k <= 1) {
+    if (auto p = finder.shortest(query.from, query.to, options)) found.push_back(std::move(*p));
+  } else {
+    found = finder.k_shortest(query.from, query.to, query.k, options);
+  }
+  std::vector<ConnectionPath> out;
+  for (const Path& p : found) {
+    ConnectionPath hops;
+    for (std::size_t i = 0; i < p.edge_ids.size(); ++i) {
+      const auto& e = edges[p.edge_ids[i]];
+      hops.push_back({p.nodes[i], p.nodes[i + 1], p.edge_ids[i], e.from == p.nodes[i]});
+    }
+    out.push_back(std::move(hops));
+  }
+  return out;
+}
+
+namespace {
+
+// The move graph of the admitted moves: organisations as nodes, one arc per (from, to) pair
+// weighted by its number of moves.
+struct MoveGraph {
+  std::vector<std::uint32_t> node_of_org;  // move-graph node -> snapshot node
+  graph::Csr csr;
+  std::vector<double> weights;  // by arc id
+};
+
+MoveGraph move_graph(const graph::Snapshot& snapshot, const MoveWindow& window) {
+  MoveGraph g;
+  std::unordered_map<std::uint32_t, std::uint32_t> index;
+  auto local = [&](std::uint32_t node) {
+    auto [it, inserted] = index.emplace(node, static_cast<std::uint32_t>(g.node_of_org.size()));
+    if (inserted) g.node_of_org.push_back(node);
+    return it->second;
+  };
+  std::unordered_map<std::uint64_t, std::uint32_t> pair_id;
+  std::vector<graph::EdgeIn> arcs;
+  for (const auto& m : snapshot.moves()) {
+    if (!window.admits(m)) continue;
+    const std::uint32_t a = local(m.from), b = local(m.to);
+    const std::uint64_t key = (static_cast<std::uint64_t>(a) << 32) | b;
+    auto [it, inserted] = pair_id.emplace(key, static_cast<std::uint32_t>(arcs.size()));
+    if (inserted) {
+      arcs.push_back({a, b, it->second});
+      g.weights.push_back(0);
+    }
+    g.weights[it->second] += 1;
+  }
+  g.csr = graph::Csr::build(static_cast<std::uint32_t>(g.node_of_org.size()), arcs, graph::Orientation::directed);
+  return g;
+}
+
+}  // namespace
+
+RankResult rank(const graph::Snapshot& snapshot, const RankQuery& query) {
+  RankResult result;
+  const bool moves = query.graph == RankGraph::moves;
+  MoveGraph mg;
+  std::vector<std::uint8_t> mask;
+  if (moves)
+    mg = move_graph(snapshot, query.moves);
+  else if (query.as_of)
+    mask = snapshot.mask(query.as_of, {});
+  const graph::Csr& g = moves ? mg.csr : snapshot.affiliation();
+  result.nodes = g.num_nodes();
+  result.edges = moves ? g.num_arcs() : snapshot.edges().size();
+  EdgeFilter filter{mask, moves ? std::span<const double>(mg.weights) : std::span<const double>()};
+
+  std::vector<double> score;
+  Degrees deg;
+  switch (query.metric) {
+    case Metric::pagerank:
+      score = pagerank(g, filter).scores;
+      break;
+    case Metric::degree:
+      deg = degrees(g, filter);
+      score = deg.total;
+      break;
+    case Metric::closeness:
+      score = harmonic_closeness(g, mask);
+      break;
+    case Metric::betweenness: {
+      const double work = static_cast<double>(g.num_nodes()) * static_cast<double>(std::max<std::uint64_t>(g.num_arcs(), 1));
+      const bool approximate = !query.force_exact && (query.epsilon || query.delta || work > query.exact_work_limit);
+      if (approximate) {
+        ApproxBetweennessOptions o;
+        o.epsilon = query.epsilon.value_or(0.01);
+        o.delta = query.delta.value_or(0.1);
+        o.seed = query.seed;
+        auto r = approximate_betweenness(g, mask, o);
+        score = std::move(r.scores);
+        result.approximate = true;
+        result.epsilon = r.epsilon;
+        result.delta = r.delta;
+        result.samples = r.samples;
+      } else {
+        score = betweenness(g, mask);
+      }
+      break;
+    }
+  }
+  for (std::uint32_t v = 0; v < g.num_nodes(); ++v) {
+    const std::uint32_t node = moves ? mg.node_of_org[v] : v;
+    if (query.kind && snapshot.kind(node) != *query.kind) continue;
+    RankRow row{node, score[v], 0, 0};
+    if (query.metric == Metric::degree) {
+      row.in = deg.in[v];
+      row.out = deg.out[v];
+    }
+    result.rows.push_back(row);
+  }
+  std::ranges::stable_sort(result.rows, [&](const RankRow& a, const RankRow& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return snapshot.name(a.node) < snapshot.name(b.node);
+  });
+  if (query.top && result.rows.size() > query.top) result.rows.resize(query.top);
+  return result;
+}
+
+FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
+  std::map<std::pair<std::string, std::string>, std::uint64_t> counts;
+  std::map<std::string, NetRow> net;
+  for (const auto& m : snapshot.moves()) {
+    if (!query.moves.admits(m)) continue;
+    if (query.from && m.from != *query.from) continue;
+    if (query.to && m.to != *query.to) continue;
+    const std::string fc = snapshot.country(m.from), tc = snapshot.country(m.to);
+    if (!query.from_country.empty() && fc != query.from_country) continue;
+    if (!query.to_country.empty() && tc != query.to_country) continue;
+    std::string a = query.by == FlowBy::org ? snapshot.name(m.from) : fc;
+    std::string b = query.by == FlowBy::org ? snapshot.name(m.to) : tc;
+    if (query.by == FlowBy::country && a == b) {
+      ++counts[{a, b}];  // within one country: a flow, but no net change
+      continue;
+    }
+    ++counts[{a, b}];
+    auto& out = net[a];
+    out.name = a;
+    ++out.out;
+    auto& in = net[b];
+    in.name = b;
+    ++in.in;
+  }
+  FlowResult r;
+  for (auto& [k, n] : counts) r.flows.push_back({k.first, k.second, n});
+  std::ranges::stable_sort(r.flows, [](const FlowRow& a, const FlowRow& b) { return a.count > b.count; });
+  for (auto& [k, row] : net) {
+    row.net = row.in - row.out;
+    r.net.push_back(row);
+  }
+  std::ranges::stable_sort(r.net, [](const NetRow& a, const NetRow& b) { return a.net > b.net; });
+  if (query.top) {
+    if (r.flows.size() > query.top) r.flows.resize(query.top);
+    if (r.net.size() > query.top) r.net.resize(query.top);
+  }
+  return r;
+}
+
+}  // namespace tg::queries
