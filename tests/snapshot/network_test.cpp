@@ -1,0 +1,129 @@
+// Paths over the snapshot on a random dated world: as short as a plain BFS, and never through
+// a relation that did not hold on the --as-of date.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "graph/snapshot.h"
+#include "ingest/ingest.h"
+#include "queries/network.h"
+
+namespace tg {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool holds(const graph::SnapshotEdge& e, std::int32_t day) {
+  return (e.start_first == graph::kNoDay || e.start_first <= day) && (e.end_last == graph::kNoDay || e.end_last >= day);
+}
+
+// Hop count of a shortest path over the edges valid on `day`, straight from the edge list.
+std::optional<std::size_t> plain_bfs(const graph::Snapshot& s, std::uint32_t from, std::uint32_t to, std::int32_t day) {
+  std::vector<std::vector<std::uint32_t>> adj(s.num_nodes());
+  for (const auto& e : s.edges()) {
+    if (!holds(e, day)) continue;
+    adj[e.from].push_back(e.to);
+    adj[e.to].push_back(e.from);
+  }
+  std::vector<int> dist(s.num_nodes(), -1);
+  std::deque<std::uint32_t> queue{from};
+  dist[from] = 0;
+  while (!queue.empty()) {
+    const auto v = queue.front();
+    queue.pop_front();
+    if (v == to) return static_cast<std::size_t>(dist[v]);
+    for (auto w : adj[v])
+      if (dist[w] < 0) {
+        dist[w] = dist[v] + 1;
+        queue.push_back(w);
+      }
+  }
+  return std::nullopt;
+}
+
+TEST(NetworkTest, AsOfPathsAreShortestAndUseOnlyRelationsThatHeld) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("tg-network-{}", std::random_device{}());
+  fs::create_directories(dir);
+  const std::string csv = (dir / "careers.csv").string();
+  {
+    std::mt19937 rng(7);
+    std::ofstream out(csv);
+    out << "person,organization,role,start,end,source_url\n";
+    for (int p = 0; p < 400; ++p) {
+      int year = 1995 + static_cast<int>(rng() % 20);
+      const int jobs = 1 + static_cast<int>(rng() % 4);
+      for (int j = 0; j < jobs; ++j) {
+        const int length = 1 + static_cast<int>(rng() % 5);
+        const bool last = j + 1 == jobs;
+        // Jobs overlap by up to three years, so people bridge organisations on many dates.
+        const int end = year + length + static_cast<int>(rng() % 4);
+        out << fmt::format("Person {},Org {},Engineer,{},{},\n", p, rng() % 60, year, last ? "" : std::to_string(end));
+        year += length;
+      }
+    }
+  }
+  auto store = Store::open((dir / "t.db").string(), OpenMode::create_if_missing);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(ingest::ingest(*store, {csv}, {}));
+  auto snap = graph::Snapshot::build(*store, queries::move_deriver());
+  std::mt19937 rng(11);
+  int found = 0, unreachable = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    queries::PathQuery q;
+    q.from = static_cast<std::uint32_t>(rng() % snap.num_nodes());
+    q.to = static_cast<std::uint32_t>(rng() % snap.num_nodes());
+    const std::int32_t day = days_from_civil(1996 + static_cast<int>(rng() % 30), 6, 30);
+    q.as_of = day;
+    q.max_hops = 64;
+    const auto paths = queries::find_paths(snap, q);
+    const auto expected = plain_bfs(snap, q.from, q.to, day);
+    ASSERT_EQ(paths.empty(), !expected) << "trial " << trial;
+    if (!expected) {
+      ++unreachable;
+      continue;
+    }
+    ++found;
+    const auto& path = paths.front();
+    EXPECT_EQ(path.size(), *expected) << "trial " << trial;
+    std::uint32_t at = q.from;
+    for (const auto& hop : path) {
+      const auto& e = snap.edges()[hop.edge];
+      EXPECT_TRUE(holds(e, day)) << "trial " << trial << " uses relation " << e.relation << " outside its dates";
+      EXPECT_EQ(hop.from, at);
+      EXPECT_TRUE((e.from == hop.from && e.to == hop.to) || (e.to == hop.from && e.from == hop.to));
+      at = hop.to;
+    }
+    EXPECT_EQ(at, q.to);
+  }
+  // The world is built so that both outcomes occur.
+  EXPECT_GT(found, 50);
+  EXPECT_GT(unreachable, 20);
+  fs::remove_all(dir);
+}
+
+TEST(NetworkTest, FlowsAndNetGainAddUp) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("tg-flows-{}", std::random_device{}());
+  fs::create_directories(dir);
+  auto store = Store::open((dir / "t.db").string(), OpenMode::create_if_missing);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(ingest::ingest(*store, {std::string(TG_SOURCE_DIR) + "/tests/fixtures/small"}, {}));
+  auto snap = graph::Snapshot::build(*store, queries::move_deriver());
+  queries::FlowQuery q;
+  q.by = queries::FlowBy::country;
+  const auto r = queries::flows(snap, q);
+  std::uint64_t total = 0;
+  for (const auto& f : r.flows) total += f.count;
+  EXPECT_EQ(total, snap.moves().size());
+  std::int64_t net = 0;
+  for (const auto& n : r.net) net += n.net;
+  EXPECT_EQ(net, 0);  // every move out of one country is a move into another
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tg

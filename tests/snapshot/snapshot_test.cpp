@@ -1,0 +1,155 @@
+// The snapshot: built from the store, cached beside it, never trusted when stale or damaged.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "graph/snapshot.h"
+#include "ingest/ingest.h"
+#include "queries/network.h"
+
+namespace tg {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           fmt::format("tg-snapshot-{}-{}", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                       std::random_device{}());
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Store open_fixture() {
+    auto store = Store::open(db_, OpenMode::create_if_missing);
+    EXPECT_TRUE(store);
+    auto r = ingest::ingest(*store, {std::string(TG_SOURCE_DIR) + "/tests/fixtures/small"}, {});
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    return std::move(*store);
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(SnapshotTest, HoldsEveryEntityAndRelationOfTheStore) {
+  Store store = open_fixture();
+  auto snap = graph::Snapshot::build(store, queries::move_deriver());
+  const Stats stats = store.stats();
+  EXPECT_EQ(snap.num_nodes(), stats.entities);
+  EXPECT_EQ(snap.edges().size(), static_cast<std::size_t>(stats.relations));
+  EXPECT_EQ(snap.affiliation().num_arcs(), 2 * snap.edges().size());  // undirected, no self loops here
+  EXPECT_EQ(snap.moves().size(), 7u);  // tests/fixtures/small/README.md lists seven moves
+  store.for_each_entity([&](const EntityRow& e) {
+    auto node = snap.node_of(e.id);
+    ASSERT_TRUE(node);
+    EXPECT_EQ(snap.name(*node), e.name);
+    EXPECT_EQ(snap.kind(*node), e.kind);
+    EXPECT_EQ(snap.country(*node), e.country);
+  });
+  EXPECT_FALSE(snap.node_of(EntityId{999999}));
+}
+
+TEST_F(SnapshotTest, WritesAndReadsBackTheSameSnapshot) {
+  Store store = open_fixture();
+  auto snap = graph::Snapshot::build(store, queries::move_deriver());
+  const std::string path = (dir_ / "copy.tgsnap").string();
+  ASSERT_TRUE(snap.write(path));
+  auto back = graph::Snapshot::read(path);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->generation(), snap.generation());
+  EXPECT_EQ(back->store_id(), snap.store_id());
+  ASSERT_EQ(back->num_nodes(), snap.num_nodes());
+  for (std::uint32_t v = 0; v < snap.num_nodes(); ++v) {
+    EXPECT_EQ(back->entity(v), snap.entity(v));
+    EXPECT_EQ(back->name(v), snap.name(v));
+    EXPECT_EQ(back->country(v), snap.country(v));
+  }
+  ASSERT_EQ(back->edges().size(), snap.edges().size());
+  for (std::size_t i = 0; i < snap.edges().size(); ++i) {
+    EXPECT_EQ(back->edges()[i].relation, snap.edges()[i].relation);
+    EXPECT_EQ(back->edges()[i].start_first, snap.edges()[i].start_first);
+    EXPECT_EQ(back->edges()[i].end_last, snap.edges()[i].end_last);
+  }
+  ASSERT_EQ(back->moves().size(), snap.moves().size());
+  EXPECT_TRUE(back->affiliation() == snap.affiliation());
+}
+
+TEST_F(SnapshotTest, CacheIsReusedUntilTheStoreChanges) {
+  Store store = open_fixture();
+  bool rebuilt = false;
+  ASSERT_TRUE(queries::load_snapshot(store, &rebuilt));
+  EXPECT_TRUE(rebuilt);
+  EXPECT_TRUE(fs::exists(db_ + ".tgsnap"));
+  ASSERT_TRUE(queries::load_snapshot(store, &rebuilt));
+  EXPECT_FALSE(rebuilt);
+  // A write bumps the generation: the cache is stale.
+  ASSERT_TRUE(ingest::forget_person(store, "Dev Patel"));
+  auto after = queries::load_snapshot(store, &rebuilt);
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(rebuilt);
+  EXPECT_EQ(after->num_nodes(), store.stats().entities);
+}
+
+TEST_F(SnapshotTest, DamagedCacheIsDetectedAndRebuilt) {
+  Store store = open_fixture();
+  ASSERT_TRUE(queries::load_snapshot(store));
+  const std::string cache = db_ + ".tgsnap";
+  const auto size = fs::file_size(cache);
+  for (std::uint64_t offset : {std::uint64_t{9}, size / 2, size - 3}) {
+    {
+      std::fstream f(cache, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekg(static_cast<std::streamoff>(offset));
+      char c = 0;
+      f.read(&c, 1);
+      f.seekp(static_cast<std::streamoff>(offset));
+      c = static_cast<char>(c ^ 0x5a);
+      f.write(&c, 1);
+    }
+    auto bad = graph::Snapshot::read(cache);
+    ASSERT_FALSE(bad) << "offset " << offset;
+    EXPECT_EQ(bad.error().message, cache + ": damaged snapshot cache (checksum mismatch)");
+    bool rebuilt = false;
+    auto good = queries::load_snapshot(store, &rebuilt);
+    ASSERT_TRUE(good);
+    EXPECT_TRUE(rebuilt);
+    EXPECT_EQ(good->num_nodes(), store.stats().entities);
+  }
+  // Truncated, and not a snapshot at all.
+  fs::resize_file(cache, size / 3);
+  EXPECT_FALSE(graph::Snapshot::read(cache));
+  std::ofstream(cache, std::ios::trunc) << "hello";
+  auto garbage = graph::Snapshot::read(cache);
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(garbage.error().message, cache + ": damaged snapshot cache (not a talentgraph snapshot)");
+  bool rebuilt = false;
+  EXPECT_TRUE(queries::load_snapshot(store, &rebuilt));
+  EXPECT_TRUE(rebuilt);
+}
+
+TEST_F(SnapshotTest, CacheOfARecreatedDatabaseIsNotTrusted) {
+  {
+    Store store = open_fixture();
+    ASSERT_TRUE(queries::load_snapshot(store));
+  }
+  // Same path, same generation (one ingest), different content.
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_ + suffix);
+  auto store = Store::open(db_, OpenMode::create_if_missing);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(ingest::ingest(*store, {std::string(TG_SOURCE_DIR) + "/data/seed"}, {}));
+  bool rebuilt = false;
+  auto snap = queries::load_snapshot(*store, &rebuilt);
+  ASSERT_TRUE(snap);
+  EXPECT_TRUE(rebuilt);
+  EXPECT_EQ(snap->num_nodes(), store->stats().entities);
+}
+
+}  // namespace
+}  // namespace tg
