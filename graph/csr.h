@@ -15,7 +15,8 @@
 namespace tg::graph {
 
 // One input edge; `id` is the caller's index into its own attribute arrays (kind, dates,
-// evidence, weight). Ids need not be unique or dense, but masks and weights are indexed by them.
+// evidence, weight). Ids need not be unique or dense (but < 2^32 - 1); masks and weights are
+// indexed by them.
 struct EdgeIn {
   std::uint32_t src = 0;
   std::uint32_t dst = 0;

@@ -1,28 +1,76 @@
 // Centrality: tight loops over flat arrays, one scratch set per thread, results merged at the end.
 #include "queries/centrality.h"
 
+#include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <cassert>
 #include <cmath>
 #include <random>
 #include <thread>
 
-#include "queries/algo_support.h"
-
 namespace tg::queries {
 namespace {
 
-using detail::parallel_chunks;
-using detail::SimpleRows;
-using detail::thread_count;
+// Adjacency rows without masked arcs, parallel arcs or self loops: what NetworkX's BFS over
+// G[v] sees.
+struct SimpleRows {
+  std::vector<std::uint64_t> offsets;
+  std::vector<std::uint32_t> targets;
+  std::span<const std::uint32_t> row(std::uint32_t v) const {
+    return {targets.data() + offsets[v], static_cast<std::size_t>(offsets[v + 1] - offsets[v])};
+  }
+};
+
+SimpleRows simple_rows(std::uint32_t n, std::span<const std::uint64_t> offsets,
+                              std::span<const std::uint32_t> targets, std::span<const std::uint32_t> ids,
+                              std::span<const std::uint8_t> mask) {
+  SimpleRows rows;
+  rows.offsets.assign(std::size_t{n} + 1, 0);
+  rows.targets.reserve(targets.size());
+  std::vector<std::uint32_t> last_seen(n, UINT32_MAX);  // last_seen[t] == v: arc v->t already kept
+  for (std::uint32_t v = 0; v < n; ++v) {
+    for (std::uint64_t k = offsets[v]; k < offsets[v + 1]; ++k) {
+      const std::uint32_t t = targets[k];
+      if (t == v || last_seen[t] == v || (!mask.empty() && mask[ids[k]] == 0)) continue;
+      last_seen[t] = v;
+      rows.targets.push_back(t);
+    }
+    rows.offsets[v + 1] = rows.targets.size();
+  }
+  return rows;
+}
+
+unsigned thread_count(unsigned requested, std::uint64_t work_items) {
+  unsigned threads = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, work_items)));
+}
+
+// Runs body(thread_index, begin, end) over [0, total) in chunks handed out by an atomic
+// counter (dynamic balance: sources differ wildly in cost), on `threads` threads including
+// the caller's.
+template <typename Body>
+void parallel_chunks(unsigned threads, std::uint64_t total, std::uint64_t chunk, Body&& body) {
+  std::atomic<std::uint64_t> next{0};
+  const auto worker = [&](unsigned index) {
+    for (;;) {
+      const std::uint64_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
+      if (begin >= total) return;
+      body(index, begin, std::min(total, begin + chunk));
+    }
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
+}
 
 bool allowed(std::span<const std::uint8_t> mask, std::uint32_t id) { return mask.empty() || mask[id] != 0; }
 
 SimpleRows simple_out_rows(const graph::Csr& g, std::span<const std::uint8_t> mask) {
-  return detail::simple_rows(g.num_nodes(), g.out_offsets(), g.out_targets(), g.out_ids(), mask);
+  return simple_rows(g.num_nodes(), g.out_offsets(), g.out_targets(), g.out_ids(), mask);
 }
 SimpleRows simple_in_rows(const graph::Csr& g, std::span<const std::uint8_t> mask) {
-  return detail::simple_rows(g.num_nodes(), g.in_offsets(), g.in_sources(), g.in_ids(), mask);
+  return simple_rows(g.num_nodes(), g.in_offsets(), g.in_sources(), g.in_ids(), mask);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,16 +188,25 @@ PageRankResult pagerank(const graph::Csr& g, const EdgeFilter& filter, const Pag
     const double base = (alpha * dangling + (1 - alpha)) * inv_n;
     double change = 0, next_dangling = 0;
     const std::uint32_t* sources = in.sources.data();
+    const double* y_in = y.data();
+    const double* weights = in.weights.data();
     for (std::uint32_t v = bounds[part]; v < bounds[part + 1]; ++v) {
-      double sum = 0;
+      // Four partial sums: a hub's long row is otherwise one chain of dependent additions.
+      double sum[4] = {0, 0, 0, 0};
+      std::uint64_t k = in.offsets[v];
       const std::uint64_t end = in.offsets[v + 1];
       if (in.weights.empty()) {
-        for (std::uint64_t k = in.offsets[v]; k < end; ++k) sum += y[sources[k]];
+        for (; k + 4 <= end; k += 4) {
+          for (int j = 0; j < 4; ++j) sum[j] += y_in[sources[k + j]];
+        }
+        for (; k < end; ++k) sum[0] += y_in[sources[k]];
       } else {
-        const double* weights = in.weights.data();
-        for (std::uint64_t k = in.offsets[v]; k < end; ++k) sum += weights[k] * y[sources[k]];
+        for (; k + 4 <= end; k += 4) {
+          for (int j = 0; j < 4; ++j) sum[j] += weights[k + j] * y_in[sources[k + j]];
+        }
+        for (; k < end; ++k) sum[0] += weights[k] * y_in[sources[k]];
       }
-      const double value = alpha * sum + base;
+      const double value = alpha * ((sum[0] + sum[1]) + (sum[2] + sum[3])) + base;
       change += std::abs(value - x[v]);
       x_next[v] = value;
       y_next[v] = value * inverse_out_weight[v];
@@ -218,7 +275,8 @@ struct BrandesScratch {
   explicit BrandesScratch(std::uint32_t n) : nodes(n, BrandesNode{0, -1}), order(n), centrality(n, 0.0) {}
 };
 
-void brandes_source(const SimpleRows& rows, std::uint32_t s, BrandesScratch& scratch) {
+// `leaves`: how many degree-1 neighbours of s stand in for their own sources (see betweenness()).
+void brandes_source(const SimpleRows& rows, std::uint32_t s, std::uint32_t leaves, BrandesScratch& scratch) {
   BrandesNode* node = scratch.nodes.data();
   std::uint32_t* order = scratch.order.data();
   const std::uint64_t* offsets = rows.offsets.data();
@@ -230,12 +288,14 @@ void brandes_source(const SimpleRows& rows, std::uint32_t s, BrandesScratch& scr
     const std::uint32_t v = order[head++];
     const std::int32_t next_dist = node[v].dist + 1;
     const double sigma_v = node[v].value;
+    // Plain branches measured faster here than branch-free selects (which store on every arc).
     for (std::uint64_t k = offsets[v], end = offsets[v + 1]; k < end; ++k) {
-      BrandesNode& w = node[targets[k]];
+      const std::uint32_t t = targets[k];
+      BrandesNode& w = node[t];
       if (w.dist < 0) {
         w.dist = next_dist;
         w.value = sigma_v;
-        order[tail++] = targets[k];
+        order[tail++] = t;
       } else if (w.dist == next_dist) {
         w.value += sigma_v;
       }
@@ -245,15 +305,27 @@ void brandes_source(const SimpleRows& rows, std::uint32_t s, BrandesScratch& scr
   for (std::uint32_t i = tail; i-- > 1;) {  // order[0] is s, which gains nothing
     const std::uint32_t v = order[i];
     const std::int32_t next_dist = node[v].dist + 1;
-    double successors = 0;  // sum over successors w of (1 + delta(w)) / sigma(w)
-    for (std::uint64_t k = offsets[v], end = offsets[v + 1]; k < end; ++k) {
-      const BrandesNode& w = node[targets[k]];
-      if (w.dist == next_dist) successors += w.value;
+    // sum over successors w of (1 + delta(w)) / sigma(w), in four independent partial sums so
+    // that hubs' long rows are not one chain of dependent additions.
+    double sum[4] = {0, 0, 0, 0};
+    std::uint64_t k = offsets[v];
+    const std::uint64_t end = offsets[v + 1];
+    for (; k + 4 <= end; k += 4) {
+      for (int j = 0; j < 4; ++j) {
+        const BrandesNode& w = node[targets[k + j]];
+        sum[j] += w.dist == next_dist ? w.value : 0.0;
+      }
     }
-    const double delta = node[v].value * successors;
-    centrality[v] += delta;
+    for (; k < end; ++k) {
+      const BrandesNode& w = node[targets[k]];
+      sum[0] += w.dist == next_dist ? w.value : 0.0;
+    }
+    const double delta = node[v].value * ((sum[0] + sum[1]) + (sum[2] + sum[3]));
+    centrality[v] += delta * (1 + leaves);
     node[v].value = (1 + delta) / node[v].value;
   }
+  // A leaf's paths all pass through s, to every node s reaches but s and the leaf.
+  if (leaves != 0) centrality[s] += static_cast<double>(leaves) * (tail - 2);
   for (std::uint32_t i = 0; i < tail; ++i) node[order[i]].dist = -1;
 }
 
@@ -269,15 +341,41 @@ std::vector<double> betweenness(const graph::Csr& g, std::span<const std::uint8_
   assert(mask.empty() || mask.size() >= g.edge_id_bound());
   const std::uint32_t n = g.num_nodes();
   const SimpleRows rows = simple_out_rows(g, mask);
-  const unsigned threads = thread_count(options.parallelism.threads, n);
+  std::span<const std::uint32_t> sources = options.sources;
+
+  // Undirected, a leaf l (one neighbour p, itself no leaf) needs no BFS of its own: every
+  // shortest l-t path is l, p, then a shortest p-t path, so delta_l(v) = delta_p(v) for v != p
+  // (the target l adds nothing to delta_p, its paths from p having no interior) and
+  // delta_l(p) = |reached from p| - 2. So p's BFS counts 1 + leaves(p) times, l's none.
+  std::vector<std::uint32_t> leaves;
+  std::vector<std::uint32_t> kept_sources;
+  if (sources.empty() && !g.directed()) {
+    const auto degree = [&](std::uint32_t v) { return rows.offsets[v + 1] - rows.offsets[v]; };
+    leaves.assign(n, 0);
+    for (std::uint32_t v = 0; v < n; ++v) {
+      if (degree(v) == 1 && degree(rows.targets[rows.offsets[v]]) > 1) {
+        ++leaves[rows.targets[rows.offsets[v]]];
+      } else {
+        kept_sources.push_back(v);
+      }
+    }
+    sources = kept_sources;
+  }
+  const std::uint64_t num_sources = sources.empty() ? n : sources.size();
+  const unsigned threads = thread_count(options.parallelism.threads, num_sources);
   std::vector<BrandesScratch> scratch;
   scratch.reserve(threads);
   for (unsigned t = 0; t < threads; ++t) scratch.emplace_back(n);
-  parallel_chunks(threads, n, 8, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
-    for (std::uint64_t s = begin; s < end; ++s) brandes_source(rows, static_cast<std::uint32_t>(s), scratch[t]);
+  parallel_chunks(threads, num_sources, 8, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
+    for (std::uint64_t i = begin; i < end; ++i) {
+      const auto s = sources.empty() ? static_cast<std::uint32_t>(i) : sources[i];
+      assert(s < n);
+      brandes_source(rows, s, leaves.empty() ? 0 : leaves[s], scratch[t]);
+    }
   });
   std::vector<double> result(n, 0.0);
-  const double scale = betweenness_scale(n);
+  double scale = betweenness_scale(n);
+  if (!options.sources.empty()) scale *= static_cast<double>(n) / static_cast<double>(num_sources);
   for (std::uint32_t v = 0; v < n; ++v) {
     double sum = 0;
     for (const BrandesScratch& s : scratch) sum += s.centrality[v];

@@ -41,6 +41,9 @@ struct PageRankResult {
 PageRankResult pagerank(const graph::Csr& g, const EdgeFilter& filter = {}, const PageRankOptions& options = {});
 
 struct BetweennessOptions {
+  // Empty: every node is a source (exact). Otherwise only these (distinct) sources, the sums
+  // scaled by n / |sources|: networkx.betweenness_centrality(G, k) with these k sampled sources.
+  std::span<const std::uint32_t> sources = {};
   Parallelism parallelism = {};
 };
 

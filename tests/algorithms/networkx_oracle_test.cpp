@@ -117,6 +117,14 @@ TEST_F(AgainstNetworkX, ExactBetweennessWithin1e9) {
   }
 }
 
+TEST_F(AgainstNetworkX, SampledSourceBetweennessWithin1e9) {
+  for (const auto& g : *graphs_) {
+    std::vector<std::uint32_t> sources;
+    for (std::uint32_t s = 0; s < g.num_nodes; s += 7) sources.push_back(s);
+    expect_close(g, "betweenness_every7th", betweenness(g.csr(), g.mask, {.sources = sources}), 1e-9);
+  }
+}
+
 TEST_F(AgainstNetworkX, HarmonicClosenessWithin1e9) {
   for (const auto& g : *graphs_) {
     expect_close(g, "harmonic", harmonic_closeness(g.csr(), g.mask, {.parallelism = {2}}), 1e-9);
