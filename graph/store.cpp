@@ -32,8 +32,9 @@ CREATE TABLE entities (
   description TEXT NOT NULL DEFAULT ''
 );
 
+-- AUTOINCREMENT: ids never come back after a delete, so "id > search_upto" means "not yet indexed".
 CREATE TABLE aliases (
-  id        INTEGER PRIMARY KEY,
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
   entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
   name      TEXT NOT NULL,
   key       TEXT NOT NULL,
@@ -238,7 +239,7 @@ struct Store::Impl {
   // statement setup than in the B-trees. `bind(stmt, first_param, row)` binds one row.
   template <typename Row, typename Bind>
   std::size_t insert_batch(std::string_view head, std::string_view tuple, int params, std::span<const Row> rows,
-                           Bind bind) {
+                           Bind bind, std::string_view tail = "") {
     constexpr std::size_t kBatch = 64;
     std::size_t changed = 0;
     for (std::size_t i = 0; i < rows.size(); i += kBatch) {
@@ -248,6 +249,7 @@ struct Store::Impl {
         if (j) sql += ',';
         sql += tuple;
       }
+      sql += tail;
       Stmt& st = stmt_text(sql);
       for (std::size_t j = 0; j < n; ++j) bind(st, static_cast<int>(j) * params + 1, rows[i + j]);
       st.run();
@@ -301,8 +303,9 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
                                              path, version, kSchemaVersion));
     impl->exec("PRAGMA journal_mode = WAL");
     impl->exec("PRAGMA synchronous = NORMAL");
-    impl->exec("PRAGMA cache_size = -262144");  // 256 MiB of page cache: bulk ingests touch many index pages
+    impl->exec("PRAGMA cache_size = -65536");  // 64 MiB of page cache
     impl->exec("PRAGMA temp_store = MEMORY");
+    impl->exec("PRAGMA secure_delete = ON");  // deleted people leave no readable bytes behind
     if (version < kSchemaVersion) {
       impl->exec("BEGIN IMMEDIATE");
       try {
@@ -364,13 +367,13 @@ void Store::set_entity_country(EntityId id, std::string_view country) {
 }
 
 bool Store::add_alias(EntityId id, std::string_view name, std::string_view key) {
-  auto& s = impl_->stmt("INSERT OR IGNORE INTO aliases(entity_id, name, key) VALUES (?, ?, ?)");
+  auto& s = impl_->stmt("INSERT INTO aliases(entity_id, name, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   s.bind(1, raw(id)).bind(2, name).bind(3, key).run();
   return sqlite3_changes(impl_->db) > 0;
 }
 
 void Store::add_external_id(EntityId id, std::string_view scheme, std::string_view value) {
-  auto& s = impl_->stmt("INSERT OR IGNORE INTO external_ids(scheme, value, entity_id) VALUES (?, ?, ?)");
+  auto& s = impl_->stmt("INSERT INTO external_ids(scheme, value, entity_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   s.bind(1, scheme).bind(2, value).bind(3, raw(id)).run();
 }
 
@@ -414,7 +417,8 @@ std::pair<RelationId, bool> Store::upsert_relation(const RelationRow& row) {
 
 bool Store::add_claim(const ClaimRow& row) {
   auto& s = impl_->stmt(
-      "INSERT OR IGNORE INTO claims(relation_id, source_id, quote, confidence, file, record) VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO claims(relation_id, source_id, quote, confidence, file, record) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING");
   s.bind(1, raw(row.relation)).bind(2, raw(row.source)).bind(3, row.quote).bind(4, row.confidence);
   s.bind(5, row.file).bind(6, row.record).run();
   return sqlite3_changes(impl_->db) > 0;
@@ -444,17 +448,19 @@ void Store::insert_entities(std::span<const EntityRow> rows) {
 }
 
 std::size_t Store::insert_aliases(std::span<const AliasInsert> rows) {
-  return impl_->insert_batch("INSERT OR IGNORE INTO aliases(entity_id, name, key) VALUES ", "(?,?,?)", 3, rows,
-                             [](Stmt& s, int p, const AliasInsert& r) {
-                               s.bind(p, raw(r.entity)).bind(p + 1, r.name).bind(p + 2, r.key);
-                             });
+  return impl_->insert_batch(
+      "INSERT INTO aliases(entity_id, name, key) VALUES ", "(?,?,?)", 3, rows,
+      [](Stmt& s, int p, const AliasInsert& r) { s.bind(p, raw(r.entity)).bind(p + 1, r.name).bind(p + 2, r.key); },
+      " ON CONFLICT DO NOTHING");
 }
 
 void Store::insert_external_ids(std::span<const ExternalIdInsert> rows) {
-  impl_->insert_batch("INSERT OR IGNORE INTO external_ids(scheme, value, entity_id) VALUES ", "(?,?,?)", 3, rows,
-                      [](Stmt& s, int p, const ExternalIdInsert& r) {
-                        s.bind(p, r.id.scheme).bind(p + 1, r.id.value).bind(p + 2, raw(r.entity));
-                      });
+  impl_->insert_batch(
+      "INSERT INTO external_ids(scheme, value, entity_id) VALUES ", "(?,?,?)", 3, rows,
+      [](Stmt& s, int p, const ExternalIdInsert& r) {
+        s.bind(p, r.id.scheme).bind(p + 1, r.id.value).bind(p + 2, raw(r.entity));
+      },
+      " ON CONFLICT DO NOTHING");
 }
 
 void Store::insert_sources(std::span<const SourceRow> rows) {
@@ -489,11 +495,12 @@ void Store::insert_relations(std::span<const RelationRow> rows) {
 
 std::size_t Store::insert_claims(std::span<const ClaimRow> rows) {
   return impl_->insert_batch(
-      "INSERT OR IGNORE INTO claims(relation_id, source_id, record, quote, confidence, file) VALUES ", "(?,?,?,?,?,?)",
-      6, rows, [](Stmt& s, int p, const ClaimRow& r) {
+      "INSERT INTO claims(relation_id, source_id, record, quote, confidence, file) VALUES ", "(?,?,?,?,?,?)", 6, rows,
+      [](Stmt& s, int p, const ClaimRow& r) {
         s.bind(p, raw(r.relation)).bind(p + 1, raw(r.source)).bind(p + 2, r.record).bind(p + 3, r.quote);
         s.bind(p + 4, r.confidence).bind(p + 5, r.file);
-      });
+      },
+      " ON CONFLICT DO NOTHING");
 }
 
 std::optional<RelationId> Store::find_relation(const RelationRow& row) {
@@ -515,7 +522,8 @@ std::optional<SourceId> Store::find_source(std::string_view ext_id) {
 
 void Store::merge_entities(EntityId keep, EntityId drop) {
   if (keep == drop) return;
-  impl_->stmt("INSERT OR IGNORE INTO aliases(entity_id, name, key) SELECT ?, name, key FROM aliases WHERE entity_id = ?")
+  impl_->stmt("INSERT INTO aliases(entity_id, name, key) SELECT ?, name, key FROM aliases WHERE entity_id = ? "
+              "ON CONFLICT DO NOTHING")
       .bind(1, raw(keep)).bind(2, raw(drop)).run();
   impl_->stmt("UPDATE external_ids SET entity_id = ? WHERE entity_id = ?").bind(1, raw(keep)).bind(2, raw(drop)).run();
   impl_->stmt("UPDATE entities SET country = (SELECT country FROM entities WHERE id = ?) WHERE id = ? AND country = ''")
@@ -534,8 +542,9 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
     bind_identity(find, r);
     if (find.bind(10, raw(old_id)).step()) {
       const std::int64_t target = find.integer(0);
-      impl_->stmt("INSERT OR IGNORE INTO claims(relation_id, source_id, quote, confidence, file, record) "
-                  "SELECT ?, source_id, quote, confidence, file, record FROM claims WHERE relation_id = ?")
+      impl_->stmt("INSERT INTO claims(relation_id, source_id, quote, confidence, file, record) "
+                  "SELECT ?, source_id, quote, confidence, file, record FROM claims WHERE relation_id = ? "
+                  "ON CONFLICT DO NOTHING")
           .bind(1, target).bind(2, raw(old_id)).run();
       impl_->stmt("DELETE FROM relations WHERE id = ?").bind(1, raw(old_id)).run();
     } else {
@@ -553,7 +562,10 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
 
 void Store::delete_entity(EntityId id) {
   // ON DELETE CASCADE removes aliases, ids, relations (from, to, left) and, through them, claims.
+  // secure_delete (set at open) overwrites the freed content; the search index keeps deleted
+  // terms in its segments until they are merged, so merge them now.
   impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(id)).run();
+  impl_->stmt("INSERT INTO alias_search(alias_search) VALUES ('optimize')").run();
   // Sources left without any claim were only about this entity: they go too.
   impl_->stmt("DELETE FROM sources WHERE NOT EXISTS (SELECT 1 FROM claims WHERE claims.source_id = sources.id)").run();
 }
@@ -577,6 +589,8 @@ std::vector<std::pair<std::string, std::string>> Store::curation_rules() {
   while (s.step()) out.emplace_back(s.text(0), s.text(1));
   return out;
 }
+
+void Store::checkpoint() { impl_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
 bool Store::has_forgotten() { return impl_->stmt("SELECT 1 FROM forgotten LIMIT 1").step(); }
 

@@ -190,6 +190,10 @@ class Store {
   std::optional<RelationId> find_relation(const RelationRow& row);
   std::optional<SourceId> find_source(std::string_view ext_id);
 
+  // Folds the write-ahead log into the database and empties it (after forgetting someone, so no
+  // old page with their data lingers in the log).
+  void checkpoint();
+
   // ---- reads ----
   std::int64_t generation();  // bumped by every committed write
   std::int64_t store_id();    // random, fixed when the database was created

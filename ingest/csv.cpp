@@ -55,7 +55,6 @@ Result<void> read_csv(std::string_view text, const std::string& where,
     std::size_t pending_unescaped = 0;
     // Fields of one record.
     while (true) {
-      const std::size_t field_start = pos;
       rec.columns.push_back(char_column(text, line_start, pos));
       if (pos < text.size() && text[pos] == '"') {
         ++pos;
@@ -64,8 +63,8 @@ Result<void> read_csv(std::string_view text, const std::string& where,
         while (true) {
           const std::size_t q = text.find('"', pos);
           if (q == std::string_view::npos)
-            return fail(ErrorCode::bad_data, fmt::format("{}:{}:{}: unterminated quoted field", where, rec.line,
-                                                         char_column(text, line_start, field_start)));
+            return fail(ErrorCode::bad_data,
+                        fmt::format("{}:{}:{}: unterminated quoted field", where, rec.line, rec.columns.back()));
           // Count newlines inside the quoted field for later line numbers.
           for (std::size_t i = pos; i < q; ++i)
             if (text[i] == '\n') {

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "ingest/json_errors.h"
+
 namespace tg::ingest {
 
 std::optional<Curation> read_curation_file(const std::string& path, std::vector<Error>& errors) {
@@ -18,11 +20,12 @@ std::optional<Curation> read_curation_file(const std::string& path, std::vector<
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
+  const std::string text = buffer.str();
   json root;
   try {
-    root = json::parse(buffer.str());
+    root = json::parse(text);
   } catch (const json::parse_error& e) {
-    errors.push_back({ErrorCode::bad_data, fmt::format("{}: invalid JSON: byte {}: {}", path, e.byte, e.what())});
+    errors.push_back({ErrorCode::bad_data, fmt::format("{}:{}", path, json_syntax_error(e, text))});
     return std::nullopt;
   }
   const std::size_t before = errors.size();
@@ -37,7 +40,7 @@ std::optional<Curation> read_curation_file(const std::string& path, std::vector<
   auto names = [&](const json& list, const std::string& where, std::size_t min_size) -> std::vector<std::string> {
     std::vector<std::string> out;
     if (!list.is_array() || list.size() < min_size) {
-      bad(where, fmt::format("expected an array of at least {} names", min_size));
+      bad(where, min_size ? fmt::format("expected an array of at least {} names", min_size) : "expected an array of names");
       return out;
     }
     for (std::size_t i = 0; i < list.size(); ++i) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/digest.h"
+#include "ingest/json_errors.h"
 #include "ingest/normalize.h"
 
 namespace tg::ingest {
@@ -130,9 +130,28 @@ bool valid_ref(std::string_view ref) {
 bool valid_country(std::string_view c) {
   return c.size() == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
 }
+// BCP 47, loosely: a 2–3 letter primary language, then subtags of 2–8 letters or digits.
 bool valid_language(std::string_view tag) {
-  static const std::regex re("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$");
-  return std::regex_match(tag.begin(), tag.end(), re);
+  std::size_t pos = 0, part = 0;
+  while (true) {
+    const std::size_t dash = std::min(tag.find('-', pos), tag.size());
+    const std::string_view sub = tag.substr(pos, dash - pos);
+    if (part == 0) {
+      if (sub.size() < 2 || sub.size() > 3 || !std::ranges::all_of(sub, [](char c) { return c >= 'a' && c <= 'z'; }))
+        return false;
+    } else if (sub.size() < 2 || sub.size() > 8 ||
+               !std::ranges::all_of(sub, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; })) {
+      return false;
+    }
+    if (dash == tag.size()) return true;
+    pos = dash + 1;
+    ++part;
+  }
+}
+
+bool valid_wikidata_id(std::string_view v) {
+  return v.size() >= 2 && v[0] == 'Q' && v[1] >= '1' && v[1] <= '9' &&
+         std::ranges::all_of(v.substr(1), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 void parse_source(const json& src, Checker& c, Document& doc) {
@@ -223,8 +242,7 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
             continue;
           }
           const std::string v = value.get<std::string>();
-          static const std::regex wikidata("^Q[1-9][0-9]*$");
-          if (scheme == "wikidata" && !std::regex_match(v, wikidata))
+          if (scheme == "wikidata" && !valid_wikidata_id(v))
             c.error(id_path, fmt::format("expected a Wikidata item id such as \"Q1359568\" (found \"{}\")", v));
           spec.ids.push_back({scheme, v});
         }
@@ -326,27 +344,6 @@ void parse_relations(const json& list, Checker& c, Document& doc,
   }
 }
 
-std::string json_error_message(const json::parse_error& e, std::string_view text) {
-  // nlohmann reports a byte offset; turn it into line and column.
-  std::size_t line = 1, col = 1;
-  const std::size_t end = std::min<std::size_t>(e.byte ? e.byte - 1 : 0, text.size());
-  for (std::size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  std::string what = e.what();
-  // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
-  if (auto p = what.find(": "); p != std::string::npos) {
-    what = what.substr(p + 2);
-    if (auto q = what.find(": "); q != std::string::npos && what.starts_with("syntax error")) what = what.substr(q + 2);
-  }
-  return fmt::format("{}:{}: invalid JSON: {}", line, col, what);
-}
-
 }  // namespace
 
 std::optional<Document> parse_extraction(std::string_view text, const std::string& where, std::vector<Error>& errors,
@@ -359,7 +356,7 @@ std::optional<Document> parse_extraction(std::string_view text, const std::strin
   try {
     root = json::parse(text);
   } catch (const json::parse_error& e) {
-    errors.push_back({ErrorCode::bad_data, fmt::format("{}:{}", where, json_error_message(e, text))});
+    errors.push_back({ErrorCode::bad_data, fmt::format("{}:{}", where, json_syntax_error(e, text))});
     return std::nullopt;
   }
   Checker c(where, errors, max_errors);

@@ -441,7 +441,9 @@ class Resolver {
 };
 
 void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) {
-  const SourceId source = writer.source(doc.source);
+  // The source is stored with its first claim: a document whose every claim was about a
+  // forgotten person leaves nothing behind.
+  std::optional<SourceId> source;
   const std::string where = doc.line ? fmt::format("{}:{}", doc.file, *doc.line) : doc.file;
   std::vector<std::optional<EntityId>> ids;
   ids.reserve(doc.entities.size());
@@ -468,8 +470,9 @@ void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) 
     row.former = r.former;
     if (r.left) row.left = *ids[*r.left];
     row.status = r.status;
+    if (!source) source = writer.source(doc.source);
     ClaimRow claim;
-    claim.source = source;
+    claim.source = *source;
     claim.quote = r.quote;
     claim.confidence = r.confidence;
     claim.file = doc.file;
@@ -700,6 +703,7 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     // Pass 4: same_as groups merge what resolution kept apart.
     report.curation_merges = apply_same_as(store, index);
     tx.commit();
+    if (report.forgotten_removed) store.checkpoint();
   } catch (const StoreError& e) {
     return fail(ErrorCode::io, fmt::format("{}: {}", store.path(), e.what()));
   }
@@ -711,6 +715,7 @@ Result<std::size_t> forget_person(Store& store, const std::string& name) {
     Store::Transaction tx(store);
     const std::size_t removed = apply_forget(store, name);
     tx.commit();
+    store.checkpoint();
     return removed;
   } catch (const StoreError& e) {
     return fail(ErrorCode::io, fmt::format("{}: {}", store.path(), e.what()));

@@ -63,10 +63,17 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
   std::vector<const Stint*> dated;
   for (const Stint& s : stints)
     if (s.start.known()) dated.push_back(&s);
+  // A side role (held within another stint) is never the origin of a later move: the person
+  // moves on from the stint that contained it.
+  auto side_role = [&](const Stint* s) {
+    return std::ranges::any_of(dated, [&](const Stint* a) {
+      return a != s && a->org != s->org && a->start.before(s->start) && contains(*a, *s);
+    });
+  };
   for (const Stint* b : dated) {
     std::vector<const Stint*> before;
     for (const Stint* a : dated)
-      if (a->start.before(b->start)) before.push_back(a);
+      if (a->start.before(b->start) && !side_role(a)) before.push_back(a);
     // The latest predecessors: those no other predecessor definitely follows. Several, when
     // their own order is unknown; each is a possible origin.
     for (const Stint* a : before) {

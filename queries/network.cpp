@@ -26,8 +26,10 @@ graph::MoveDeriver move_deriver() {
   };
 }
 
+std::string snapshot_cache_path(const Store& store) { return store.path() + ".tgsnap"; }
+
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt) {
-  return graph::Snapshot::load(store, store.path() + ".tgsnap", move_deriver(), rebuilt);
+  return graph::Snapshot::load(store, snapshot_cache_path(store), move_deriver(), rebuilt);
 }
 
 bool MoveWindow::admits(const graph::SnapshotMove& m) const {

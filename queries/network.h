@@ -14,6 +14,8 @@
 
 namespace tg::queries {
 
+// The cache file beside the database: DB.tgsnap.
+std::string snapshot_cache_path(const Store& store);
 // The snapshot of `store`, from its cache file beside the database when that is current.
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt = nullptr);
 graph::MoveDeriver move_deriver();

@@ -1,6 +1,7 @@
 // tg-bench: times the graph questions on synthetic careers, optionally beside NetworkX, igraph
 // and graph-tool run on the same edge lists (tools/bench/peers.py), and prints one table.
 //   tg-bench graph --scale S|M|L [--peers] [--seed N] [--reps N] [--threads N]
+#include "tools/bench/ingest_bench.h"
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -323,7 +324,21 @@ int main(int argc, char** argv) {
   graph->add_option("--reps", options.reps, "repetitions of fast steps (median)")->check(CLI::PositiveNumber);
   graph->add_option("--threads", options.threads, "threads (0: all cores)");
   graph->add_option("--peer-budget", options.budget_seconds, "seconds beyond which a peer step is estimated");
+  tg::bench::IngestBenchOptions ingest_options;
+  CLI::App* ingest = app.add_subcommand("ingest", "time `talentgraph ingest` of a synthetic career CSV beside sqlite3 .import");
+  ingest->add_option("--rows", ingest_options.rows, "rows of the generated CSV")->capture_default_str();
+  ingest->add_option("--seed", ingest_options.seed, "generator seed");
+  ingest->add_option("--reps", ingest_options.reps, "runs of each (median)")->check(CLI::PositiveNumber);
+  ingest->add_option("--workdir", ingest_options.workdir, "keep the CSV and databases here");
+  tg::bench::CliBenchOptions cli_options;
+  CLI::App* cli = app.add_subcommand("cli", "time cold CLI queries (new process, cached snapshot) on a synthetic database");
+  cli->add_option("--scale", cli_options.scale, "S, M or L")->check(CLI::IsMember({"S", "M", "L"}))->capture_default_str();
+  cli->add_option("--seed", cli_options.seed, "generator seed");
+  cli->add_option("--reps", cli_options.reps, "runs (median)")->check(CLI::PositiveNumber);
+  cli->add_option("--workdir", cli_options.workdir, "keep the database here (reused when present)");
   CLI11_PARSE(app, argc, argv);
+  if (ingest->parsed()) return tg::bench::run_ingest_bench(ingest_options);
+  if (cli->parsed()) return tg::bench::run_cli_bench(cli_options);
   options.scale = *tg::bench::parse_scale(scale);
   return tg::bench::run_graph_bench(options);
 }

@@ -5,6 +5,7 @@
 // 5 entity not found; 6 I/O or database error; 7 no path; 8 ambiguous name.
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -99,6 +100,13 @@ json date_json(const PartialDate& d) { return d.known() ? json(d.str()) : json(n
 
 // ---- commands ----
 
+// The snapshot cache holds names: after forgetting someone it goes at once, not at the next query.
+void drop_snapshot_cache(const Store& store) {
+  std::error_code ec;
+  std::filesystem::remove(queries::snapshot_cache_path(store), ec);
+}
+
+
 int cmd_ingest(Store& store, const std::vector<std::string>& paths, const std::string& format,
                const std::vector<std::string>& curation) {
   ingest::IngestOptions options;
@@ -111,6 +119,7 @@ int cmd_ingest(Store& store, const std::vector<std::string>& paths, const std::s
     return exit_code(result.error());
   }
   const auto& r = *result;
+  if (r.forgotten_removed) drop_snapshot_cache(store);
   std::cerr << fmt::format(
       "ingested {} file(s): {} document(s), {} CSV row(s)\n"
       "  entities: {} new, {} merged with names from other records; {} alias(es) added\n"
@@ -508,6 +517,7 @@ int cmd_flows(Store& store, const FlowArgs& a, const QueryOptions& q) {
 int cmd_forget(Store& store, const std::string& name) {
   auto removed = ingest::forget_person(store, name);
   if (!removed) return report(removed.error());
+  drop_snapshot_cache(store);
   // Say only how many: the name is already on the caller's screen.
   std::cerr << fmt::format("forgot {} person(s); later ingests will leave them out\n", *removed);
   return 0;

@@ -1,0 +1,829 @@
+// graph/store: opening (create, migrate, refuse what it cannot read), deduplication of relations
+// and claims, merging and deleting entities with everything attached, transactions, and search
+// over alias keys in any script. The database file is inspected with SQLite directly where the
+// property is about the file (schema version, journal mode, what a forgotten person leaves).
+#include "graph/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tests/graph/scratch.h"
+
+namespace tg {
+namespace {
+
+using test_support::ScratchDir;
+
+Store must_open(const std::string& path) {
+  auto s = Store::open(path, OpenMode::create_if_missing);
+  if (!s) throw std::runtime_error(s.error().message);
+  return std::move(*s);
+}
+
+// Runs one query on its own connection and returns the first column of every row as text.
+std::vector<std::string> raw_query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> out;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path;
+    sqlite3_close(db);
+    return out;
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+  } else {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      out.emplace_back(p ? p : "");
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+void raw_exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* msg = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg), SQLITE_OK) << (msg ? msg : "");
+  sqlite3_free(msg);
+  sqlite3_close(db);
+}
+
+PartialDate date(std::string_view text) { return PartialDate::parse(text).value(); }
+
+EntityId add_entity(Store& s, NodeKind kind, const std::string& name, const std::string& key,
+                    const std::string& country = "") {
+  EntityRow row;
+  row.kind = kind;
+  row.name = name;
+  row.country = country;
+  const EntityId id = s.insert_entity(row);
+  s.add_alias(id, name, key);
+  return id;
+}
+
+SourceId add_source(Store& s, const std::string& ext_id) {
+  SourceRow src;
+  src.ext_id = ext_id;
+  src.title = "title of " + ext_id;
+  return s.upsert_source(src).first;
+}
+
+RelationRow relation(RelationKind kind, EntityId from, EntityId to, std::string_view start = "",
+                     std::string_view end = "") {
+  RelationRow r;
+  r.kind = kind;
+  r.from = from;
+  r.to = to;
+  if (!start.empty()) r.start = date(start);
+  if (!end.empty()) r.end = date(end);
+  return r;
+}
+
+// Adds the relation (or finds it) and one claim for it.
+RelationId claim(Store& s, const RelationRow& r, SourceId source, const std::string& record, double confidence = 1.0) {
+  const RelationId id = s.upsert_relation(r).first;
+  ClaimRow c;
+  c.relation = id;
+  c.source = source;
+  c.record = record;
+  c.confidence = confidence;
+  c.quote = "quote " + record;
+  c.file = "test.json";
+  s.add_claim(c);
+  return id;
+}
+
+std::vector<std::string> alias_names(Store& s, EntityId id) {
+  std::vector<std::string> out;
+  for (const auto& a : s.aliases(id)) out.push_back(a.name);
+  std::ranges::sort(out);
+  return out;
+}
+
+std::vector<std::string> hit_names(const std::vector<SearchHit>& hits) {
+  std::vector<std::string> out;
+  for (const auto& h : hits) out.push_back(h.name);
+  return out;
+}
+
+// ---- opening ----
+
+TEST(StoreOpen, CreatesAndMigratesANewDatabase) {
+  ScratchDir dir;
+  const std::string path = dir.file("tg.db");
+  {
+    Store s = must_open(path);
+    EXPECT_EQ(s.path(), path);
+    EXPECT_EQ(s.generation(), 0);
+    const Stats st = s.stats();
+    EXPECT_EQ(st.entities, 0);
+    EXPECT_EQ(st.relations, 0);
+    EXPECT_EQ(st.sources, 0);
+    EXPECT_EQ(st.claims, 0);
+    EXPECT_EQ(st.aliases, 0);
+    EXPECT_TRUE(st.entities_by_kind.empty());
+  }
+  EXPECT_EQ(raw_query(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(Store::kSchemaVersion)});
+  EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+  const auto tables = raw_query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  for (const char* t : {"aliases", "claims", "curation_rules", "entities", "external_ids", "forgotten", "meta",
+                        "relations", "sources"})
+    EXPECT_NE(std::ranges::find(tables, t), tables.end()) << t;
+}
+
+TEST(StoreOpen, ReopensWhatItWrote) {
+  ScratchDir dir;
+  const std::string path = dir.file("tg.db");
+  EntityId id{};
+  {
+    Store s = must_open(path);
+    Store::Transaction tx(s);
+    id = add_entity(s, NodeKind::company, "Acme", "acme", "US");
+    tx.commit();
+  }
+  auto reopened = Store::open(path, OpenMode::existing_only);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message;
+  auto e = reopened->entity(id);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->name, "Acme");
+  EXPECT_EQ(e->country, "US");
+  EXPECT_EQ(e->kind, NodeKind::company);
+  EXPECT_EQ(reopened->generation(), 1);
+  EXPECT_EQ(raw_query(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(Store::kSchemaVersion)});
+}
+
+TEST(StoreOpen, ForeignKeysAreEnforced) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  EXPECT_THROW(s.upsert_relation(relation(RelationKind::worked_at, p, EntityId{9999})), StoreError);
+  ClaimRow c;
+  c.relation = RelationId{9999};
+  c.source = add_source(s, "src");
+  EXPECT_THROW(s.add_claim(c), StoreError);
+  EXPECT_THROW(s.add_alias(EntityId{9999}, "Ghost", "ghost"), StoreError);
+}
+
+TEST(StoreOpen, RefusesADatabaseFromANewerTalentgraph) {
+  ScratchDir dir;
+  const std::string path = dir.file("newer.db");
+  raw_exec(path, "CREATE TABLE x(y); PRAGMA user_version = " + std::to_string(Store::kSchemaVersion + 1));
+  for (OpenMode mode : {OpenMode::create_if_missing, OpenMode::existing_only}) {
+    auto s = Store::open(path, mode);
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error().code, ErrorCode::io);
+    EXPECT_EQ(s.error().message, path + ": database schema version " + std::to_string(Store::kSchemaVersion + 1) +
+                                     " is newer than this talentgraph (" + std::to_string(Store::kSchemaVersion) + ")");
+  }
+  // Left as it was: not migrated, not switched to WAL.
+  EXPECT_EQ(raw_query(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(Store::kSchemaVersion + 1)});
+  EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), std::vector<std::string>{"delete"});
+}
+
+TEST(StoreOpen, MissingFileWithExistingOnlyIsMissingDb) {
+  ScratchDir dir;
+  const std::string path = dir.file("absent.db");
+  auto s = Store::open(path, OpenMode::existing_only);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::missing_db);
+  EXPECT_EQ(s.error().message,
+            path + ": no such database (create it with `talentgraph --db " + path + " ingest …`)");
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(StoreOpen, MissingFolderCannotBeCreated) {
+  ScratchDir dir;
+  const std::string path = dir.file("no/such/folder/tg.db");
+  auto s = Store::open(path, OpenMode::create_if_missing);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::io);
+  EXPECT_EQ(s.error().message, path + ": cannot open database: unable to open database file");
+}
+
+TEST(StoreOpen, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
+  ScratchDir dir;
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "person,organization,role,start,end,source_url\n";
+  const std::string path = dir.write("careers.csv", text);
+  for (OpenMode mode : {OpenMode::existing_only, OpenMode::create_if_missing}) {
+    auto s = Store::open(path, mode);
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error().code, ErrorCode::io);
+    EXPECT_EQ(s.error().message, path + ": SQLite: file is not a database");
+  }
+  EXPECT_EQ(test_support::read_bytes(path), text);
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+}
+
+// ---- writes and deduplication ----
+
+TEST(StoreWrites, IdenticalRelationsAreOneRowEvenWithUnknownDates) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
+  const EntityId b = add_entity(s, NodeKind::company, "Beta", "beta");
+
+  const RelationRow undated = relation(RelationKind::worked_at, p, a);  // no start, no end, no left
+  auto [first, inserted] = s.upsert_relation(undated);
+  EXPECT_TRUE(inserted);
+  auto [again, inserted_again] = s.upsert_relation(undated);
+  EXPECT_FALSE(inserted_again);
+  EXPECT_EQ(again, first);
+
+  RelationRow dated = relation(RelationKind::worked_at, p, a, "2020", "2022-03");
+  dated.role = "CEO";
+  auto d1 = s.upsert_relation(dated);
+  auto d2 = s.upsert_relation(dated);
+  EXPECT_TRUE(d1.second);
+  EXPECT_FALSE(d2.second);
+  EXPECT_EQ(d1.first, d2.first);
+  EXPECT_NE(d1.first, first);
+
+  RelationRow moved = relation(RelationKind::moved, p, b, "2023");
+  moved.left = a;
+  EXPECT_TRUE(s.upsert_relation(moved).second);
+  EXPECT_FALSE(s.upsert_relation(moved).second);
+
+  // Any difference makes another relation: precision, role, former, left, status, direction.
+  EXPECT_TRUE(s.upsert_relation(relation(RelationKind::worked_at, p, a, "2020-01", "2022-03")).second);
+  RelationRow other_role = dated;
+  other_role.role = "CTO";
+  EXPECT_TRUE(s.upsert_relation(other_role).second);
+  RelationRow former = undated;
+  former.former = true;
+  EXPECT_TRUE(s.upsert_relation(former).second);
+  RelationRow moved_without_left = moved;
+  moved_without_left.left.reset();
+  EXPECT_TRUE(s.upsert_relation(moved_without_left).second);
+  EXPECT_FALSE(s.upsert_relation(moved_without_left).second);
+  RelationRow recruits = relation(RelationKind::recruits_from, a, b);
+  EXPECT_TRUE(s.upsert_relation(recruits).second);
+  EXPECT_TRUE(s.upsert_relation(relation(RelationKind::recruits_from, b, a)).second);
+  RelationRow part = relation(RelationKind::part_of, b, a);
+  part.status = "current";
+  EXPECT_TRUE(s.upsert_relation(part).second);
+  part.status = "spun_off";
+  EXPECT_TRUE(s.upsert_relation(part).second);
+
+  EXPECT_EQ(s.stats().relations, 11);
+  tx.commit();
+}
+
+TEST(StoreWrites, RelationsReadBackAsWritten) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
+  const EntityId b = add_entity(s, NodeKind::lab, "Zeta Lab", "zetalab");
+  RelationRow m = relation(RelationKind::moved, p, b, "2024-04", "2024-05-02");
+  m.left = a;
+  m.role = "chip designer";
+  const RelationId id = s.upsert_relation(m).first;
+  const auto rows = s.relations_touching(a);  // touching through `left` only
+  ASSERT_EQ(rows.size(), 1u);
+  const RelationRow& r = rows[0];
+  EXPECT_EQ(r.id, id);
+  EXPECT_EQ(r.kind, RelationKind::moved);
+  EXPECT_EQ(r.from, p);
+  EXPECT_EQ(r.to, b);
+  EXPECT_EQ(r.start.str(), "2024-04");
+  EXPECT_EQ(r.end.str(), "2024-05-02");
+  EXPECT_EQ(r.role, "chip designer");
+  EXPECT_EQ(r.left, a);
+  EXPECT_FALSE(r.former);
+  tx.commit();
+}
+
+TEST(StoreWrites, SourcesAliasesAndClaimsAreDeduplicated) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
+  EXPECT_FALSE(s.add_alias(p, "Jane Roe", "janeroe"));
+  EXPECT_TRUE(s.add_alias(p, "J. Roe", "jroe"));
+
+  SourceRow src;
+  src.ext_id = "example-2024";
+  src.url = "https://example.org/a";
+  auto [s1, new1] = s.upsert_source(src);
+  src.url = "https://example.org/other";
+  auto [s2, new2] = s.upsert_source(src);
+  EXPECT_TRUE(new1);
+  EXPECT_FALSE(new2);
+  EXPECT_EQ(s1, s2);
+  EXPECT_EQ(s.source(s1)->url, "https://example.org/a");  // the first one stays
+  const SourceId other = add_source(s, "other-source");
+
+  const RelationId r = s.upsert_relation(relation(RelationKind::worked_at, p, a, "2020")).first;
+  ClaimRow c;
+  c.relation = r;
+  c.source = s1;
+  c.quote = "Jane joined Acme in 2020.";
+  c.confidence = 0.5;
+  c.file = "a.json";
+  c.record = "relations[0]";
+  EXPECT_TRUE(s.add_claim(c));
+  EXPECT_FALSE(s.add_claim(c));
+  ClaimRow other_record = c;
+  other_record.record = "relations[1]";
+  EXPECT_TRUE(s.add_claim(other_record));
+  ClaimRow other_source = c;
+  other_source.source = other;
+  other_source.confidence = 0.9;
+  EXPECT_TRUE(s.add_claim(other_source));
+
+  const Stats st = s.stats();
+  EXPECT_EQ(st.claims, 3);
+  EXPECT_EQ(st.sources, 2);
+  EXPECT_EQ(st.aliases, 3);
+  // Evidence: best (highest confidence) first, each with its source's citation.
+  const auto ev = s.evidence(r);
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].source, "other-source");
+  EXPECT_DOUBLE_EQ(ev[0].confidence, 0.9);
+  EXPECT_EQ(ev[1].source, "example-2024");
+  EXPECT_EQ(ev[1].source_url, "https://example.org/a");
+  EXPECT_EQ(ev[1].quote, "Jane joined Acme in 2020.");
+  EXPECT_EQ(ev[1].file, "a.json");
+  tx.commit();
+}
+
+TEST(StoreWrites, ConfidenceOutsideZeroToOneIsRefused) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
+  ClaimRow c;
+  c.relation = s.upsert_relation(relation(RelationKind::worked_at, p, a)).first;
+  c.source = add_source(s, "src");
+  c.confidence = 1.5;
+  // Was a bug (fixed): add_claim uses INSERT OR IGNORE, which also ignores the CHECK on confidence: the claim
+  // is silently dropped and add_claim returns false, which its contract reserves for "the same
+  // claim is already recorded". A claim the schema refuses must fail loudly (StoreError).
+  EXPECT_THROW(s.add_claim(c), StoreError);
+  EXPECT_EQ(s.stats().claims, 0);
+}
+
+TEST(StoreWrites, ExternalIdsFindTheirEntity) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId a = add_entity(s, NodeKind::company, "Alibaba Group", "alibaba");
+  s.add_external_id(a, "wikidata", "Q1359568");
+  s.add_external_id(a, "wikidata", "Q1359568");  // again: ignored
+  s.add_external_id(a, "lei", "5493001");
+  EXPECT_EQ(s.entity_by_external_id("wikidata", "Q1359568"), a);
+  EXPECT_FALSE(s.entity_by_external_id("wikidata", "Q1").has_value());
+  EXPECT_FALSE(s.entity_by_external_id("lei", "Q1359568").has_value());
+  const auto ids = s.external_ids(a);
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0].scheme, "lei");
+  EXPECT_EQ(ids[1].scheme, "wikidata");
+  EXPECT_EQ(ids[1].value, "Q1359568");
+  EXPECT_EQ(s.entities_with_alias_key("alibaba"), std::vector<EntityId>{a});
+  EXPECT_TRUE(s.entities_with_alias_key("alibab").empty());
+}
+
+TEST(StoreWrites, ForgottenDigestsAndCurationRules) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  EXPECT_FALSE(s.has_forgotten());
+  const std::string digest(64, 'a');
+  s.add_forgotten(digest);
+  s.add_forgotten(digest);
+  EXPECT_TRUE(s.has_forgotten());
+  EXPECT_TRUE(s.is_forgotten(digest));
+  EXPECT_FALSE(s.is_forgotten(std::string(64, 'b')));
+  EXPECT_TRUE(s.add_curation_rule("same_as", "Meta\x1f" "Facebook"));
+  EXPECT_FALSE(s.add_curation_rule("same_as", "Meta\x1f" "Facebook"));
+  EXPECT_TRUE(s.add_curation_rule("not_same_as", "Google Brain\x1fGoogle DeepMind"));
+  const auto rules = s.curation_rules();
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0], (std::pair<std::string, std::string>{"not_same_as", "Google Brain\x1fGoogle DeepMind"}));
+  EXPECT_EQ(rules[1], (std::pair<std::string, std::string>{"same_as", "Meta\x1f" "Facebook"}));
+}
+
+// ---- merging and deleting ----
+
+TEST(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecomeIdentical) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId keep = add_entity(s, NodeKind::company, "Meta Platforms", "metaplatforms");
+  const EntityId drop = add_entity(s, NodeKind::company, "Facebook", "facebook", "US");
+  const EntityId other = add_entity(s, NodeKind::company, "Acme", "acme");
+  s.add_alias(drop, "Meta Platforms", "metaplatforms");  // shared with keep: must not be doubled
+  s.add_alias(drop, "페이스북", "페이스북");
+  s.add_external_id(drop, "wikidata", "Q380");
+  const SourceId s1 = add_source(s, "s1"), s2 = add_source(s, "s2");
+
+  const RelationId same_keep = claim(s, relation(RelationKind::worked_at, p, keep, "2020"), s1, "relations[0]");
+  const RelationId same_drop = claim(s, relation(RelationKind::worked_at, p, drop, "2020"), s2, "relations[0]");
+  claim(s, relation(RelationKind::worked_at, p, drop, "2020"), s1, "relations[0]");  // a claim keep also has
+  const RelationId older = claim(s, relation(RelationKind::worked_at, p, drop, "2018", "2019"), s1, "relations[1]");
+  RelationRow m = relation(RelationKind::moved, p, other, "2021");
+  m.left = drop;
+  const RelationId moved = claim(s, m, s2, "relations[2]");
+  const RelationId part = claim(s, relation(RelationKind::part_of, drop, other), s2, "relations[3]");
+  const RelationId recruits = claim(s, relation(RelationKind::recruits_from, other, drop), s2, "relations[4]");
+  ASSERT_EQ(s.stats().relations, 6);
+  ASSERT_EQ(s.stats().claims, 7);
+
+  s.merge_entities(keep, drop);
+
+  EXPECT_FALSE(s.entity(drop).has_value());
+  EXPECT_TRUE(s.relations_touching(drop).empty());
+  EXPECT_EQ(alias_names(s, keep), (std::vector<std::string>{"Facebook", "Meta Platforms", "페이스북"}));
+  EXPECT_EQ(s.entities_with_alias_key("facebook"), std::vector<EntityId>{keep});
+  EXPECT_EQ(s.entity_by_external_id("wikidata", "Q380"), keep);
+  EXPECT_EQ(s.entity(keep)->country, "US");  // taken over: keep had none
+  EXPECT_EQ(s.entity(keep)->name, "Meta Platforms");
+
+  const Stats st = s.stats();
+  EXPECT_EQ(st.entities, 3);
+  EXPECT_EQ(st.relations, 5);  // the 2020 employments became one
+  EXPECT_EQ(st.claims, 6);     // s1's identical claim on both is kept once
+  EXPECT_EQ(st.aliases, 5);
+
+  std::vector<RelationId> ids;
+  for (const auto& r : s.relations_touching(keep)) ids.push_back(r.id);
+  EXPECT_EQ(ids, (std::vector<RelationId>{same_keep, older, moved, part, recruits}));
+  EXPECT_EQ(s.evidence(same_keep).size(), 2u);
+  EXPECT_TRUE(s.evidence(same_drop).empty());
+  for (const auto& r : s.relations_touching(keep)) {
+    if (r.id == moved) {
+      EXPECT_EQ(r.left, keep);
+    } else if (r.id == part) {
+      EXPECT_EQ(r.from, keep);
+    } else if (r.id == recruits || r.id == older) {
+      EXPECT_EQ(r.to, keep);
+    }
+  }
+  // Merged relations dedupe later writes too: their identity was rewritten.
+  EXPECT_FALSE(s.upsert_relation(relation(RelationKind::worked_at, p, keep, "2018", "2019")).second);
+  tx.commit();
+  // The search index follows the aliases.
+  auto hits = s.search_keys("facebook", 10);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, keep);
+  EXPECT_EQ(hits[0].name, "Meta Platforms");
+  hits = s.search_keys("페이스", 10);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, keep);
+}
+
+TEST(StoreMerge, KeepsTheCountryOfTheKeptEntityAndIgnoresSelfMerge) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId keep = add_entity(s, NodeKind::company, "Acme", "acme", "US");
+  const EntityId drop = add_entity(s, NodeKind::company, "Acme GmbH", "acmegmbh", "DE");
+  s.merge_entities(keep, keep);
+  EXPECT_TRUE(s.entity(keep).has_value());
+  s.merge_entities(keep, drop);
+  EXPECT_EQ(s.entity(keep)->country, "US");
+  EXPECT_EQ(s.stats().entities, 1);
+}
+
+TEST(StoreDelete, CascadesToAliasesIdsRelationsAndClaimsAndDropsOrphanSources) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId victim = add_entity(s, NodeKind::company, "Acme", "acme");
+  s.add_alias(victim, "에이크미", "에이크미");
+  s.add_external_id(victim, "wikidata", "Q42");
+  const EntityId b = add_entity(s, NodeKind::company, "Beta", "beta");
+  const EntityId c = add_entity(s, NodeKind::company, "Gamma", "gamma");
+  const SourceId only_victim = add_source(s, "only-victim");
+  const SourceId only_moved = add_source(s, "only-moved");
+  const SourceId mixed = add_source(s, "mixed");
+  const SourceId unrelated = add_source(s, "unrelated");
+
+  claim(s, relation(RelationKind::worked_at, p, victim, "2019"), only_victim, "r0");  // to
+  claim(s, relation(RelationKind::worked_at, p, victim, "2019"), mixed, "r0");
+  RelationRow m = relation(RelationKind::moved, p, b, "2021");
+  m.left = victim;
+  claim(s, m, only_moved, "r1");                                                       // left
+  claim(s, relation(RelationKind::part_of, victim, c), only_victim, "r2");             // from
+  const RelationId kept = claim(s, relation(RelationKind::worked_at, p, c, "2022"), mixed, "r3");
+  claim(s, relation(RelationKind::worked_at, p, b, "2021"), unrelated, "r4");
+  ASSERT_EQ(s.stats().relations, 5);
+  ASSERT_EQ(s.stats().claims, 6);
+  tx.commit();
+  ASSERT_EQ(s.search_keys("에이크미", 10).size(), 1u);
+
+  Store::Transaction tx2(s);
+  s.delete_entity(victim);
+  tx2.commit();
+
+  EXPECT_FALSE(s.entity(victim).has_value());
+  EXPECT_TRUE(s.aliases(victim).empty());
+  EXPECT_TRUE(s.external_ids(victim).empty());
+  EXPECT_FALSE(s.entity_by_external_id("wikidata", "Q42").has_value());
+  EXPECT_TRUE(s.entities_with_alias_key("에이크미").empty());
+  EXPECT_TRUE(s.search_keys("에이크미", 10).empty());
+  EXPECT_TRUE(s.relations_touching(victim).empty());
+  const Stats st = s.stats();
+  EXPECT_EQ(st.entities, 3);
+  EXPECT_EQ(st.relations, 2);
+  EXPECT_EQ(st.claims, 2);
+  EXPECT_EQ(st.sources, 2);
+  EXPECT_FALSE(s.source(only_victim).has_value());
+  EXPECT_FALSE(s.source(only_moved).has_value());
+  EXPECT_TRUE(s.source(mixed).has_value());
+  EXPECT_TRUE(s.source(unrelated).has_value());
+  EXPECT_EQ(s.evidence(kept).size(), 1u);
+}
+
+// ---- transactions ----
+
+TEST(StoreTransaction, RollbackOnDestructionLeavesCountsAndGenerationUnchanged) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  {
+    Store::Transaction tx(s);
+    add_entity(s, NodeKind::company, "Acme", "acme");
+    tx.commit();
+  }
+  const std::int64_t generation = s.generation();
+  EXPECT_EQ(generation, 1);
+  const Stats before = s.stats();
+  {
+    Store::Transaction tx(s);
+    const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+    const EntityId a = add_entity(s, NodeKind::company, "Beta", "beta");
+    claim(s, relation(RelationKind::worked_at, p, a), add_source(s, "src"), "r0");
+    s.add_forgotten(std::string(64, 'f'));
+    ASSERT_EQ(s.stats().entities, 3);
+  }  // no commit
+  const Stats after = s.stats();
+  EXPECT_EQ(after.entities, before.entities);
+  EXPECT_EQ(after.relations, before.relations);
+  EXPECT_EQ(after.claims, before.claims);
+  EXPECT_EQ(after.sources, before.sources);
+  EXPECT_EQ(after.aliases, before.aliases);
+  EXPECT_EQ(s.generation(), generation);
+  EXPECT_FALSE(s.has_forgotten());
+  EXPECT_TRUE(s.search_keys("jane", 10).empty());
+}
+
+TEST(StoreTransaction, RollbackWhenAnExceptionLeavesTheScope) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  EXPECT_THROW(
+      {
+        Store::Transaction tx(s);
+        add_entity(s, NodeKind::company, "Acme", "acme");
+        throw std::runtime_error("midway");
+      },
+      std::runtime_error);
+  EXPECT_EQ(s.stats().entities, 0);
+  EXPECT_EQ(s.generation(), 0);
+  // Rollback while a read statement was left mid-iteration must still work.
+  {
+    Store::Transaction tx(s);
+    add_entity(s, NodeKind::company, "Acme", "acme");
+    add_entity(s, NodeKind::company, "Beta", "beta");
+    int seen = 0;
+    EXPECT_THROW(s.for_each_entity([&](const EntityRow&) {
+      if (++seen == 1) throw std::runtime_error("stop reading");
+    }),
+                 std::runtime_error);
+  }
+  EXPECT_EQ(s.stats().entities, 0);
+  // And the store is usable afterwards.
+  Store::Transaction tx(s);
+  add_entity(s, NodeKind::company, "Gamma", "gamma");
+  tx.commit();
+  EXPECT_EQ(s.stats().entities, 1);
+  EXPECT_EQ(s.generation(), 1);
+}
+
+TEST(StoreTransaction, CommitBumpsGenerationOncePerCommit) {
+  ScratchDir dir;
+  const std::string path = dir.file("tg.db");
+  Store s = must_open(path);
+  EXPECT_EQ(s.generation(), 0);
+  for (int i = 1; i <= 3; ++i) {
+    Store::Transaction tx(s);
+    add_entity(s, NodeKind::company, "Org " + std::to_string(i), "org" + std::to_string(i));
+    tx.commit();
+    EXPECT_EQ(s.generation(), i);
+  }
+  {
+    Store::Transaction empty(s);
+    empty.commit();  // even an empty commit is a new generation
+  }
+  EXPECT_EQ(s.generation(), 4);
+  EXPECT_EQ(s.stats().entities, 3);
+  // Another connection sees the committed state.
+  auto other = Store::open(path, OpenMode::existing_only);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(other->generation(), 4);
+  EXPECT_EQ(other->stats().entities, 3);
+}
+
+// ---- reads ----
+
+TEST(StoreReads, CareersAreGroupedByPersonWithOnlyCareerKinds) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  Store::Transaction tx(s);
+  const EntityId p1 = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId p2 = add_entity(s, NodeKind::person, "John Doe", "johndoe");
+  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
+  const EntityId u = add_entity(s, NodeKind::university, "Uni", "uni");
+  const SourceId src = add_source(s, "src");
+  claim(s, relation(RelationKind::worked_at, p2, a, "2020"), src, "r0");
+  claim(s, relation(RelationKind::worked_at, p1, a, "2010"), src, "r1");
+  claim(s, relation(RelationKind::studied_at, p1, u, "2005"), src, "r2");
+  claim(s, relation(RelationKind::founded, p1, a, "2012"), src, "r3");
+  claim(s, relation(RelationKind::leads, p1, a, "2013"), src, "r4");
+  RelationRow m = relation(RelationKind::moved, p1, u, "2015");
+  m.left = a;
+  claim(s, m, src, "r5");
+  std::vector<std::pair<EntityId, std::vector<RelationKind>>> seen;
+  s.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
+    std::vector<RelationKind> kinds;
+    for (const auto& r : career) {
+      EXPECT_EQ(r.from, person);
+      kinds.push_back(r.kind);
+    }
+    seen.emplace_back(person, kinds);
+  });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].first, p1);
+  EXPECT_EQ(seen[0].second,
+            (std::vector<RelationKind>{RelationKind::worked_at, RelationKind::founded, RelationKind::moved}));
+  EXPECT_EQ(seen[1].first, p2);
+  EXPECT_EQ(seen[1].second, std::vector<RelationKind>{RelationKind::worked_at});
+  seen.clear();
+  s.for_each_career(p2, [&](EntityId person, const std::vector<RelationRow>& career) {
+    seen.emplace_back(person, std::vector<RelationKind>(career.size(), RelationKind::worked_at));
+  });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].first, p2);
+  // for_each_relation filters by kind.
+  int studied = 0, all = 0;
+  s.for_each_relation({RelationKind::studied_at}, [&](const RelationRow& r) {
+    EXPECT_EQ(r.kind, RelationKind::studied_at);
+    ++studied;
+  });
+  s.for_each_relation({}, [&](const RelationRow&) { ++all; });
+  EXPECT_EQ(studied, 1);
+  EXPECT_EQ(all, 6);
+  const Stats st = s.stats();
+  EXPECT_EQ(st.entities_by_kind,
+            (std::vector<std::pair<NodeKind, std::int64_t>>{{NodeKind::person, 2}, {NodeKind::company, 1},
+                                                            {NodeKind::university, 1}}));
+}
+
+// ---- search ----
+
+class StoreSearch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Store::Transaction tx(store);
+    // The exact match has the longest name, the substring match a shorter one than the prefix
+    // match: only the rank puts them in the order exact, prefix, substring.
+    exact = add_entity(store, NodeKind::company, "OpenAI Global Holdings Limited Partnership", "openai");
+    prefix = add_entity(store, NodeKind::company, "OpenAI Japan Research", "openaijapan");
+    substring = add_entity(store, NodeKind::company, "XOpenAI", "xopenai");
+    kakao = add_entity(store, NodeKind::company, "카카오", "카카오");
+    kakaobank = add_entity(store, NodeKind::company, "카카오뱅크", "카카오뱅크");
+    mobility = add_entity(store, NodeKind::company, "Kakao Mobility", "kakaomobility");
+    store.add_alias(mobility, "카카오모빌리티", "카카오모빌리티");
+    alibaba = add_entity(store, NodeKind::company, "Alibaba", "alibaba");
+    store.add_alias(alibaba, "阿里巴巴", "阿里巴巴");
+    tx.commit();
+  }
+
+  ScratchDir dir;
+  Store store = must_open(dir.file("tg.db"));
+  EntityId exact{}, prefix{}, substring{}, kakao{}, kakaobank{}, mobility{}, alibaba{};
+};
+
+TEST_F(StoreSearch, RanksExactThenPrefixThenSubstring) {
+  const auto hits = store.search_keys("openai", 10);
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits[0].id, exact);
+  EXPECT_EQ(hits[1].id, prefix);
+  EXPECT_EQ(hits[2].id, substring);
+  EXPECT_EQ(hits[0].matched, "OpenAI Global Holdings Limited Partnership");
+  EXPECT_EQ(hits[0].kind, NodeKind::company);
+}
+
+TEST_F(StoreSearch, FindsFragmentsOfThreeOrMoreCharactersAnywhere) {
+  EXPECT_EQ(hit_names(store.search_keys("enai", 10)),
+            (std::vector<std::string>{"XOpenAI", "OpenAI Japan Research", "OpenAI Global Holdings Limited Partnership"}));
+  EXPECT_EQ(hit_names(store.search_keys("japan", 10)), std::vector<std::string>{"OpenAI Japan Research"});
+  EXPECT_EQ(hit_names(store.search_keys("카카오", 10)),
+            (std::vector<std::string>{"카카오", "카카오뱅크", "Kakao Mobility"}));
+  const auto mob = store.search_keys("모빌리", 10);
+  ASSERT_EQ(mob.size(), 1u);
+  EXPECT_EQ(mob[0].id, mobility);
+  EXPECT_EQ(mob[0].matched, "카카오모빌리티");
+  EXPECT_EQ(hit_names(store.search_keys("里巴巴", 10)), std::vector<std::string>{"Alibaba"});
+  EXPECT_TRUE(store.search_keys("nothing", 10).empty());
+  EXPECT_TRUE(store.search_keys("", 10).empty());
+}
+
+TEST_F(StoreSearch, FindsFragmentsOfOneOrTwoCharacters) {
+  // Two Hangul (or Han) syllables are 6 bytes but 2 characters: too short for the trigram index,
+  // so they must be scanned (a regression test: they once went to FTS and found nothing).
+  EXPECT_EQ(hit_names(store.search_keys("카카", 10)),
+            (std::vector<std::string>{"카카오", "카카오뱅크", "Kakao Mobility"}));
+  EXPECT_EQ(hit_names(store.search_keys("뱅크", 10)), std::vector<std::string>{"카카오뱅크"});
+  EXPECT_EQ(hit_names(store.search_keys("阿里", 10)), std::vector<std::string>{"Alibaba"});
+  EXPECT_EQ(hit_names(store.search_keys("오", 10)), (std::vector<std::string>{"카카오", "카카오뱅크", "Kakao Mobility"}));
+  // One or two Latin letters (one or two bytes) are scanned.
+  EXPECT_EQ(hit_names(store.search_keys("xo", 10)), std::vector<std::string>{"XOpenAI"});
+  const auto ai = store.search_keys("ai", 10);
+  EXPECT_EQ(ai.size(), 3u);
+}
+
+TEST_F(StoreSearch, RespectsTheLimit) {
+  EXPECT_EQ(store.search_keys("openai", 2).size(), 2u);
+  EXPECT_EQ(store.search_keys("openai", 1)[0].id, exact);
+  EXPECT_EQ(store.search_keys("o", 1).size(), 1u);
+}
+
+TEST(StoreSearchData, FindsAnAliasAddedAfterTheNewestOneWasDeleted) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  {
+    Store::Transaction tx(s);
+    add_entity(s, NodeKind::company, "Acme", "acme");
+    add_entity(s, NodeKind::company, "Beta", "beta");
+    tx.commit();
+  }
+  EntityId zeta{};
+  {
+    Store::Transaction tx(s);
+    s.delete_entity(s.entities_with_alias_key("beta").front());
+    zeta = add_entity(s, NodeKind::company, "Zeta", "zeta");  // SQLite may hand out Beta's alias rowid again
+    tx.commit();
+  }
+  // Was a bug (fixed): Transaction::commit indexes only aliases with id > meta.search_upto, but alias rowids are
+  // reused after the highest one is deleted (INTEGER PRIMARY KEY without AUTOINCREMENT): Zeta's
+  // alias takes Beta's old id and is never put in alias_search, so no search finds it.
+  const auto hits = s.search_keys("zeta", 10);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, zeta);
+  EXPECT_TRUE(s.search_keys("beta", 10).empty());
+  EXPECT_EQ(hit_names(s.search_keys("acme", 10)), std::vector<std::string>{"Acme"});
+}
+
+TEST(StoreSearchData, NamesWithQuotesAndSqlAreStoredAndFoundAsData) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  const std::string bobby = "Robert'); DROP TABLE entities;--";
+  const std::string quoted = "The \"Best\" Lab";
+  const std::string fts = "NEAR(a b) OR c* AND \"d\"";
+  EntityId b{}, q{}, f{};
+  {
+    Store::Transaction tx(s);
+    b = add_entity(s, NodeKind::person, bobby, "robert'); drop table entities;--");
+    q = add_entity(s, NodeKind::lab, quoted, "the\"best\"lab");
+    f = add_entity(s, NodeKind::company, fts, "near(a b) or c* and \"d\"");
+    tx.commit();
+  }
+  EXPECT_EQ(s.entity(b)->name, bobby);
+  EXPECT_EQ(s.entity(q)->name, quoted);
+  EXPECT_EQ(s.entity(f)->name, fts);
+  EXPECT_EQ(s.stats().entities, 3);
+  EXPECT_EQ(s.entities_with_alias_key("robert'); drop table entities;--"), std::vector<EntityId>{b});
+  EXPECT_EQ(hit_names(s.search_keys("robert'); drop", 10)), std::vector<std::string>{bobby});
+  EXPECT_EQ(hit_names(s.search_keys("'); drop table", 10)), std::vector<std::string>{bobby});
+  EXPECT_EQ(hit_names(s.search_keys("\"best\"", 10)), std::vector<std::string>{quoted});
+  EXPECT_EQ(hit_names(s.search_keys("\"", 10)), (std::vector<std::string>{quoted, fts}));
+  EXPECT_EQ(hit_names(s.search_keys(") or c*", 10)), std::vector<std::string>{fts});
+  EXPECT_EQ(hit_names(s.search_keys("or c", 10)), std::vector<std::string>{fts});
+  EXPECT_TRUE(s.search_keys("* or", 10).empty());
+  // The tables are all still there.
+  auto reopened = Store::open(s.path(), OpenMode::existing_only);
+  ASSERT_TRUE(reopened.has_value());
+  EXPECT_EQ(reopened->stats().entities, 3);
+}
+
+}  // namespace
+}  // namespace tg

@@ -1,0 +1,173 @@
+// queries/entities: finding the one entity a user means by any alias in any script (exact alias
+// first, else a unique fragment), the exact messages when a name fits several or none, and the
+// entity card's timeline.
+#include "queries/entities.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ingest/ingest.h"
+#include "ingest/normalize.h"
+#include "tests/graph/scratch.h"
+
+namespace tg::queries {
+namespace {
+
+using nlohmann::json;
+using test_support::ScratchDir;
+
+std::string key(std::string_view name, bool organisation) {
+  return ingest::alias_key(name, organisation ? ingest::KeyStyle::organisation : ingest::KeyStyle::plain);
+}
+
+Store must_open(const std::string& path) {
+  auto s = Store::open(path, OpenMode::create_if_missing);
+  if (!s) throw std::runtime_error(s.error().message);
+  return std::move(*s);
+}
+
+class FindEntity : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const json doc = json::parse(R"({
+      "source": {"id": "s1", "title": "t", "publisher": "p", "published": "2024-11-19", "language": "ko"},
+      "entities": [
+        {"ref": "alibaba", "kind": "company", "name": "Alibaba Group", "aliases": ["알리바바", "阿里巴巴集团"], "country": "CN"},
+        {"ref": "alicorp", "kind": "company", "name": "Alicorp"},
+        {"ref": "wu", "kind": "person", "name": "Wu Yuxin", "aliases": ["우유신"]},
+        {"ref": "li1", "kind": "person", "name": "Li Wei", "ids": {"orcid": "1"}},
+        {"ref": "li2", "kind": "person", "name": "Li Wei", "ids": {"orcid": "2"}},
+        {"ref": "moonshot", "kind": "company", "name": "Moonshot AI", "aliases": ["月之暗面"]},
+        {"ref": "apple-co", "kind": "company", "name": "Apple"},
+        {"ref": "apple-person", "kind": "person", "name": "Apple"},
+        {"ref": "hz", "kind": "place", "name": "Hangzhou", "aliases": ["杭州"]}
+      ],
+      "relations": [
+        {"kind": "worked_at", "from": "wu", "to": "alibaba", "start": "2024-01", "quote": "joined", "confidence": 0.8},
+        {"kind": "worked_at", "from": "wu", "to": "moonshot", "former": true},
+        {"kind": "worked_at", "from": "wu", "to": "alicorp", "start": "2019", "end": "2020"},
+        {"kind": "headquartered_in", "from": "alibaba", "to": "hz"}
+      ]})");
+    const std::string path = dir.write("doc.json", doc.dump());
+    auto r = ingest::ingest(store, {path}, {});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    store.for_each_entity([&](const EntityRow& e) { ids[e.name + "/" + std::string(to_string(e.kind))].push_back(e.id); });
+  }
+
+  EntityId id(const std::string& name, const std::string& kind) {
+    auto it = ids.find(name + "/" + kind);
+    EXPECT_NE(it, ids.end()) << name;
+    return it == ids.end() ? EntityId{} : it->second.front();
+  }
+
+  Result<EntityId> find(std::string_view name) { return find_entity(store, name, key); }
+
+  ScratchDir dir;
+  Store store = must_open(dir.file("tg.db"));
+  std::map<std::string, std::vector<EntityId>> ids;
+};
+
+TEST_F(FindEntity, ByAliasInAnyScript) {
+  const EntityId alibaba = id("Alibaba Group", "company");
+  for (std::string_view name : {"Alibaba Group", "알리바바", "阿里巴巴集团", "阿里巴巴", "ALIBABA GROUP HOLDING LTD",
+                                "alibaba", "Alibaba Group Holding Limited", "ＡＬＩＢＡＢＡ"}) {
+    auto r = find(name);
+    ASSERT_TRUE(r.has_value()) << name << ": " << r.error().message;
+    EXPECT_EQ(*r, alibaba) << name;
+  }
+  const EntityId wu = id("Wu Yuxin", "person");
+  for (std::string_view name : {"Wu Yuxin", "우유신", "wu yuxin", "WU-YUXIN"}) {
+    auto r = find(name);
+    ASSERT_TRUE(r.has_value()) << name << ": " << r.error().message;
+    EXPECT_EQ(*r, wu) << name;
+  }
+  EXPECT_EQ(find("月之暗面").value_or(EntityId{}), id("Moonshot AI", "company"));
+  EXPECT_EQ(find("杭州").value_or(EntityId{}), id("Hangzhou", "place"));
+}
+
+TEST_F(FindEntity, ByAUniqueFragment) {
+  EXPECT_EQ(find("moonsh").value_or(EntityId{}), id("Moonshot AI", "company"));
+  EXPECT_EQ(find("Yuxin").value_or(EntityId{}), id("Wu Yuxin", "person"));
+  EXPECT_EQ(find("알리").value_or(EntityId{}), id("Alibaba Group", "company"));  // two syllables
+  EXPECT_EQ(find("暗面").value_or(EntityId{}), id("Moonshot AI", "company"));
+  EXPECT_EQ(find("hangz").value_or(EntityId{}), id("Hangzhou", "place"));
+}
+
+TEST_F(FindEntity, AmbiguousNamesListTheCandidates) {
+  const auto li = ids["Li Wei/person"];
+  ASSERT_EQ(li.size(), 2u);
+  auto r = find("Li Wei");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::ambiguous);
+  EXPECT_EQ(r.error().message, "\"Li Wei\" fits 2 entities; be more specific:\n  Li Wei (person, #" +
+                                   std::to_string(raw(li[0])) + ")\n  Li Wei (person, #" + std::to_string(raw(li[1])) +
+                                   ")");
+  // A person and a company of one name: people first.
+  auto apple = find("apple");
+  ASSERT_FALSE(apple.has_value());
+  EXPECT_EQ(apple.error().code, ErrorCode::ambiguous);
+  EXPECT_EQ(apple.error().message, "\"apple\" fits 2 entities; be more specific:\n  Apple (person, #" +
+                                       std::to_string(raw(id("Apple", "person"))) + ")\n  Apple (company, #" +
+                                       std::to_string(raw(id("Apple", "company"))) + ")");
+  // A fragment that several names contain: shorter names first.
+  auto ali = find("ali");
+  ASSERT_FALSE(ali.has_value());
+  EXPECT_EQ(ali.error().code, ErrorCode::ambiguous);
+  EXPECT_EQ(ali.error().message, "\"ali\" fits 2 entities; be more specific:\n  Alicorp (company, #" +
+                                     std::to_string(raw(id("Alicorp", "company"))) + ")\n  Alibaba Group (company, #" +
+                                     std::to_string(raw(id("Alibaba Group", "company"))) + ")");
+}
+
+TEST_F(FindEntity, NotFound) {
+  for (std::string_view name : {"Nobody Here", "구글", "", "---"}) {
+    auto r = find(name);
+    ASSERT_FALSE(r.has_value()) << name;
+    EXPECT_EQ(r.error().code, ErrorCode::not_found);
+    EXPECT_EQ(r.error().message, "no entity named \"" + std::string(name) + "\"");
+  }
+}
+
+TEST_F(FindEntity, SearchListsHitsInEveryScriptUpToTheLimit) {
+  auto names = [](const std::vector<SearchHit>& hits) {
+    std::vector<std::string> out;
+    for (const auto& h : hits) out.push_back(h.name);
+    return out;
+  };
+  EXPECT_EQ(names(search_entities(store, "ali", key, 10)), (std::vector<std::string>{"Alicorp", "Alibaba Group"}));
+  EXPECT_EQ(names(search_entities(store, "ali", key, 1)), std::vector<std::string>{"Alicorp"});
+  EXPECT_EQ(names(search_entities(store, "Alibaba Group", key, 10)), std::vector<std::string>{"Alibaba Group"});
+  EXPECT_EQ(names(search_entities(store, "바바", key, 10)), std::vector<std::string>{"Alibaba Group"});
+  EXPECT_TRUE(search_entities(store, "zzz", key, 10).empty());
+}
+
+TEST_F(FindEntity, CardHoldsAliasesTimelineAndSources) {
+  const EntityCard card = entity_card(store, id("Wu Yuxin", "person"));
+  EXPECT_EQ(card.entity.name, "Wu Yuxin");
+  ASSERT_EQ(card.aliases.size(), 2u);
+  EXPECT_EQ(card.aliases[0].name, "Wu Yuxin");
+  EXPECT_EQ(card.aliases[1].name, "우유신");
+  ASSERT_EQ(card.relations.size(), 3u);
+  // Dated first by start, then undated.
+  EXPECT_EQ(card.relations[0].other_name, "Alicorp");
+  EXPECT_EQ(card.relations[1].other_name, "Alibaba Group");
+  EXPECT_EQ(card.relations[2].other_name, "Moonshot AI");
+  EXPECT_TRUE(card.relations[2].relation.former);
+  for (const auto& r : card.relations) EXPECT_TRUE(r.outgoing);
+  ASSERT_EQ(card.relations[1].evidence.size(), 1u);
+  EXPECT_EQ(card.relations[1].evidence[0].quote, "joined");
+  EXPECT_DOUBLE_EQ(card.relations[1].evidence[0].confidence, 0.8);
+  EXPECT_EQ(card.sources, std::vector<std::string>{"s1"});
+
+  const EntityCard hq = entity_card(store, id("Hangzhou", "place"));
+  ASSERT_EQ(hq.relations.size(), 1u);
+  EXPECT_FALSE(hq.relations[0].outgoing);
+  EXPECT_EQ(hq.relations[0].other_name, "Alibaba Group");
+  EXPECT_EQ(hq.relations[0].other_kind, NodeKind::company);
+}
+
+}  // namespace
+}  // namespace tg::queries
