@@ -363,7 +363,7 @@ EntityId Store::insert_entity(const EntityRow& row) {
 }
 
 void Store::set_entity_country(EntityId id, std::string_view country) {
-  impl_->stmt("UPDATE entities SET country = ? WHERE id = ?").bind(1, country).bind(2, raw(id)).run();
+  impl_->stmt("UPDATE entities SET country = ? WHERE id = ? AND country = ''").bind(1, country).bind(2, raw(id)).run();
 }
 
 bool Store::add_alias(EntityId id, std::string_view name, std::string_view key) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -118,22 +119,32 @@ template <typename V>
 using TextMap = std::pmr::unordered_map<std::pmr::string, V, TextHash, std::equal_to<>>;
 
 // What this run writes, buffered and flushed in large batches (one statement per row costs
-// more than the B-trees), with in-memory indexes so that lookups see unflushed rows too.
-// Lookups combine the store (what existed before, and what was flushed) with the buffers.
+// more than the B-trees), with in-memory indexes of everything the run added. Lookups combine
+// those with `reader`, which sees the store as it was before the run. When `reader` is another
+// connection than `writer`, batches are written by a second thread while this one goes on
+// parsing and resolving; the two never touch one connection at once.
 class RunWriter {
  public:
-  explicit RunWriter(Store& store, IngestReport& report, std::pmr::memory_resource* arena)
-      : store_(store), report_(report), next_(store.next_ids()), run_keys_(arena), run_ids_(arena),
-        sources_by_ext_(arena), relations_(arena) {}
+  RunWriter(Store& writer, Store& reader, IngestReport& report, std::pmr::memory_resource* arena)
+      : writer_(writer), reader_(reader), background_(&writer != &reader), report_(report),
+        next_(writer.next_ids()), entities_(arena), run_aliases_(arena), run_keys_(arena), run_ids_(arena),
+        run_ids_by_entity_(arena), sources_by_ext_(arena), relations_(arena) {}
+
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+  ~RunWriter() {
+    // On an error path: let a batch in flight end before the transaction is rolled back.
+    if (inflight_.valid()) inflight_.wait();
+  }
 
   bool created_here(EntityId id) const { return raw(id) >= first_entity_; }
 
   EntityId create_entity(EntityRow row) {
     row.id = EntityId{next_.entity++};
     entities_.emplace(raw(row.id), row);
-    new_entities_.push_back(std::move(row));
+    batch_.entities.push_back(std::move(row));
     ++report_.entities_created;
-    return new_entities_.back().id;
+    return batch_.entities.back().id;
   }
 
   void add_alias(EntityId id, const std::string& name, const std::string& key) {
@@ -141,31 +152,34 @@ class RunWriter {
     if (std::ranges::any_of(mine, [&](const AliasRow& a) { return a.name == name; })) return;
     mine.push_back({name, key});
     auto it = run_keys_.find(std::string_view(key));
-    if (it == run_keys_.end()) it = run_keys_.emplace(std::pmr::string(key, run_keys_.get_allocator()), std::vector<EntityId>{}).first;
-    auto& ids = it->second;
-    if (std::ranges::find(ids, id) == ids.end()) ids.push_back(id);
-    aliases_.push_back({id, name, key});
+    if (it == run_keys_.end())
+      it = run_keys_.emplace(std::pmr::string(key, run_keys_.get_allocator()), std::pmr::vector<EntityId>{}).first;
+    if (std::ranges::find(it->second, id) == it->second.end()) it->second.push_back(id);
+    batch_.aliases.push_back({id, name, key});
   }
 
   void add_external_id(EntityId id, const ExternalId& ext) {
     if (!run_ids_.emplace(std::pmr::string(ext.scheme + kSep + ext.value, run_ids_.get_allocator()), id).second) return;
     run_ids_by_entity_[raw(id)].push_back(ext);
-    external_ids_.push_back({id, ext});
+    batch_.external_ids.push_back({id, ext});
   }
 
+  // Fills in an unknown country (the first one given wins).
   void set_country(EntityId id, const std::string& country) {
     if (auto it = entities_.find(raw(id)); it != entities_.end()) {
       if (!it->second.country.empty()) return;
       it->second.country = country;
-      for (auto& e : new_entities_)
-        if (e.id == id) e.country = country;
-      if (!flushed_any_) return;
+      if (raw(id) >= batch_first_entity_) {
+        for (auto& e : batch_.entities)
+          if (e.id == id) e.country = country;
+        return;
+      }
     }
-    store_.set_entity_country(id, country);
+    batch_.countries.emplace_back(id, country);
   }
 
   std::vector<EntityId> entities_with_alias_key(const std::string& key) {
-    std::vector<EntityId> out = store_.entities_with_alias_key(key);
+    std::vector<EntityId> out = reader_.entities_with_alias_key(key);
     if (auto it = run_keys_.find(std::string_view(key)); it != run_keys_.end())
       for (EntityId id : it->second)
         if (std::ranges::find(out, id) == out.end()) out.push_back(id);
@@ -173,19 +187,20 @@ class RunWriter {
   }
 
   std::optional<EntityId> entity_by_external_id(const ExternalId& ext) {
-    if (auto it = run_ids_.find(std::string_view(ext.scheme + kSep + ext.value)); it != run_ids_.end()) return it->second;
-    return store_.entity_by_external_id(ext.scheme, ext.value);
+    if (auto it = run_ids_.find(std::string_view(ext.scheme + kSep + ext.value)); it != run_ids_.end())
+      return it->second;
+    return reader_.entity_by_external_id(ext.scheme, ext.value);
   }
 
   std::optional<EntityRow> entity(EntityId id) {
     if (auto it = entities_.find(raw(id)); it != entities_.end()) return it->second;
-    return store_.entity(id);
+    return reader_.entity(id);
   }
 
   std::vector<std::string> alias_keys(EntityId id) {
     std::vector<std::string> keys;
-    if (!created_here(id) || flushed_any_)
-      for (auto& a : store_.aliases(id)) keys.push_back(std::move(a.key));
+    if (!created_here(id))
+      for (auto& a : reader_.aliases(id)) keys.push_back(std::move(a.key));
     if (auto it = run_aliases_.find(raw(id)); it != run_aliases_.end())
       for (const auto& a : it->second) keys.push_back(a.key);
     return keys;
@@ -193,20 +208,26 @@ class RunWriter {
 
   std::vector<ExternalId> external_ids(EntityId id) {
     std::vector<ExternalId> ids;
-    if (!created_here(id) || flushed_any_) ids = store_.external_ids(id);
+    if (!created_here(id)) ids = reader_.external_ids(id);
     if (auto it = run_ids_by_entity_.find(raw(id)); it != run_ids_by_entity_.end())
       ids.insert(ids.end(), it->second.begin(), it->second.end());
     return ids;
   }
 
+  // The source already met in this run under `ext_id`, if any (no SourceRow to build).
+  std::optional<SourceId> known_source(std::string_view ext_id) const {
+    if (auto it = sources_by_ext_.find(ext_id); it != sources_by_ext_.end()) return it->second;
+    return std::nullopt;
+  }
+
   SourceId source(SourceRow row) {
     if (auto it = sources_by_ext_.find(std::string_view(row.ext_id)); it != sources_by_ext_.end()) return it->second;
     SourceId id;
-    if (auto found = store_.find_source(row.ext_id)) {
+    if (auto found = reader_.find_source(row.ext_id)) {
       id = *found;
     } else {
       id = row.id = SourceId{next_.source++};
-      new_sources_.push_back(row);
+      batch_.sources.push_back(row);
       ++report_.sources_added;
     }
     sources_by_ext_.emplace(std::pmr::string(row.ext_id, sources_by_ext_.get_allocator()), id);
@@ -223,70 +244,109 @@ class RunWriter {
     } else {
       // Only a relation between entities that existed before this run can be in the store already.
       const bool old_ends = !created_here(row.from) && !created_here(row.to) && !(row.left && created_here(*row.left));
-      std::optional<RelationId> found = old_ends ? store_.find_relation(row) : std::nullopt;
+      std::optional<RelationId> found = old_ends ? reader_.find_relation(row) : std::nullopt;
       if (found) {
         id = *found;
         ++report_.relations_existing;
       } else {
         id = row.id = RelationId{next_.relation++};
-        new_relations_.push_back(std::move(row));
+        batch_.relations.push_back(std::move(row));
         ++report_.relations_added;
       }
       relations_.emplace(identity, id);
     }
     claim.relation = id;
-    claims_.push_back(std::move(claim));
+    batch_.claims.push_back(std::move(claim));
     ++claims_seen_;
-    if (claims_.size() >= kFlushRows) flush();
+    if (batch_.claims.size() >= kBatchRows) flush();
   }
 
-  // Writes the buffers in foreign-key order.
+  // Hands the buffered rows to the writer (after the previous batch is written).
   void flush() {
-    store_.insert_entities(new_entities_);
-    report_.aliases_added += store_.insert_aliases(aliases_);
-    store_.insert_external_ids(external_ids_);
-    store_.insert_sources(new_sources_);
-    store_.insert_relations(new_relations_);
-    report_.claims_added += store_.insert_claims(claims_);
+    collect();
+    auto write = [this, batch = std::move(batch_)]() { return write_batch(batch); };
+    batch_ = Batch{};
+    batch_first_entity_ = next_.entity;
+    if (background_) {
+      inflight_ = std::async(std::launch::async, std::move(write));
+    } else {
+      add_counts(write());
+    }
+  }
+
+  // Everything written: the writer connection is this thread's again.
+  void finish() {
+    flush();
+    collect();
     report_.claims_existing = claims_seen_ - report_.claims_added;
-    flushed_any_ = flushed_any_ || !new_entities_.empty() || !aliases_.empty() || !external_ids_.empty();
-    new_entities_.clear();
-    aliases_.clear();
-    external_ids_.clear();
-    new_sources_.clear();
-    new_relations_.clear();
-    claims_.clear();
   }
 
  private:
-  static constexpr std::size_t kFlushRows = 100000;
-  Store& store_;
+  static constexpr std::size_t kBatchRows = 50000;
+
+  struct Batch {
+    std::vector<EntityRow> entities;
+    std::vector<Store::AliasInsert> aliases;
+    std::vector<Store::ExternalIdInsert> external_ids;
+    std::vector<std::pair<EntityId, std::string>> countries;
+    std::vector<SourceRow> sources;
+    std::vector<RelationRow> relations;
+    std::vector<ClaimRow> claims;
+  };
+  struct Counts {
+    std::size_t aliases = 0, claims = 0;
+  };
+
+  // Foreign-key order: entities before what names them, relations before their claims.
+  Counts write_batch(const Batch& b) {
+    Counts c;
+    writer_.insert_entities(b.entities);
+    c.aliases = writer_.insert_aliases(b.aliases);
+    writer_.insert_external_ids(b.external_ids);
+    for (const auto& [id, country] : b.countries) writer_.set_entity_country(id, country);
+    writer_.insert_sources(b.sources);
+    writer_.insert_relations(b.relations);
+    c.claims = writer_.insert_claims(b.claims);
+    return c;
+  }
+
+  void add_counts(const Counts& c) {
+    report_.aliases_added += c.aliases;
+    report_.claims_added += c.claims;
+  }
+
+  // Waits for the batch in flight, if any (rethrowing what it threw).
+  void collect() {
+    if (inflight_.valid()) add_counts(inflight_.get());
+  }
+
+  Store& writer_;
+  Store& reader_;
+  const bool background_;
   IngestReport& report_;
   Store::NextIds next_;
   const std::int64_t first_entity_ = next_.entity;
-  bool flushed_any_ = false;
+  std::int64_t batch_first_entity_ = next_.entity;
   std::size_t claims_seen_ = 0;
-  std::unordered_map<std::int64_t, EntityRow> entities_;  // created in this run
-  std::unordered_map<std::int64_t, std::vector<AliasRow>> run_aliases_;  // added in this run, by entity
-  TextMap<std::vector<EntityId>> run_keys_;
+  Batch batch_;
+  std::future<Counts> inflight_;
+  std::pmr::unordered_map<std::int64_t, EntityRow> entities_;  // created in this run
+  std::pmr::unordered_map<std::int64_t, std::pmr::vector<AliasRow>> run_aliases_;  // added in this run, by entity
+  TextMap<std::pmr::vector<EntityId>> run_keys_;
   TextMap<EntityId> run_ids_;
-  std::unordered_map<std::int64_t, std::vector<ExternalId>> run_ids_by_entity_;
+  std::pmr::unordered_map<std::int64_t, std::pmr::vector<ExternalId>> run_ids_by_entity_;
   TextMap<SourceId> sources_by_ext_;
   std::pmr::unordered_map<Fingerprint, RelationId, FingerprintHash> relations_;
-  std::vector<EntityRow> new_entities_;
-  std::vector<Store::AliasInsert> aliases_;
-  std::vector<Store::ExternalIdInsert> external_ids_;
-  std::vector<SourceRow> new_sources_;
-  std::vector<RelationRow> new_relations_;
-  std::vector<ClaimRow> claims_;
 };
 
 class Resolver {
  public:
-  Resolver(Store& store, RunWriter& writer, const CurationIndex& curation, IngestReport& report,
-           std::pmr::memory_resource* arena)
-      : store_(store), writer_(writer), curation_(curation), report_(report),
-        check_forgotten_(store.has_forgotten()), cache_(arena), key_cache_{TextMap<std::string>(arena), TextMap<std::string>(arena)} {}
+  // `reader` sees the store as it was before the run; `forgotten_now` holds the digests of
+  // people forgotten earlier in this run.
+  Resolver(Store& reader, RunWriter& writer, const CurationIndex& curation, IngestReport& report,
+           const std::unordered_set<std::string>& forgotten_now, std::pmr::memory_resource* arena)
+      : store_(reader), writer_(writer), curation_(curation), report_(report), forgotten_now_(forgotten_now),
+        check_forgotten_(!forgotten_now.empty() || reader.has_forgotten()), cache_(arena), key_cache_{TextMap<std::string>(arena), TextMap<std::string>(arena)} {}
 
   // The node for `spec`, merged or created; nullopt when the entity was forgotten.
   std::optional<EntityId> resolve(const EntitySpec& spec, std::string_view where) {
@@ -323,10 +383,13 @@ class Resolver {
 
   bool forgotten(const EntitySpec& spec, const std::vector<std::string>& keys) {
     if (!check_forgotten_ || spec.kind != NodeKind::person) return false;
+    auto is_forgotten = [&](const std::string& digest) {
+      return forgotten_now_.contains(digest) || store_.is_forgotten(digest);
+    };
     for (const auto& k : keys)
-      if (store_.is_forgotten(forgotten_name_digest(k))) return true;
+      if (is_forgotten(forgotten_name_digest(k))) return true;
     for (const auto& id : spec.ids)
-      if (store_.is_forgotten(forgotten_id_digest(id))) return true;
+      if (is_forgotten(forgotten_id_digest(id))) return true;
     return false;
   }
 
@@ -434,6 +497,7 @@ class Resolver {
   RunWriter& writer_;
   const CurationIndex& curation_;
   IngestReport& report_;
+  const std::unordered_set<std::string>& forgotten_now_;
   bool check_forgotten_;
   TextMap<std::optional<EntityId>> cache_;
   TextMap<std::string> key_cache_[2];
@@ -500,6 +564,7 @@ void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, con
     return;
   }
   const std::string file_name = fs::path(path).filename().string();
+  const std::string file_source = "file:" + file_name;
   EntitySpec person, org;
   person.kind = NodeKind::person;
   RelationRow row;
@@ -526,36 +591,44 @@ void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, con
     auto p = resolver.resolve(person, where);
     auto o = resolver.resolve(org, where);
     if (!p || !o) return;  // about a forgotten person
-    SourceRow src;
-    if (r.source_url.empty()) {
-      src.ext_id = "file:" + file_name;
-      src.title = file_name;
-    } else {
-      src.ext_id.assign(r.source_url);
-      src.url = src.ext_id;
+    std::optional<SourceId> source = writer.known_source(r.source_url.empty() ? file_source : r.source_url);
+    if (!source) {
+      SourceRow src;
+      if (r.source_url.empty()) {
+        src.ext_id = file_source;
+        src.title = file_name;
+      } else {
+        src.ext_id.assign(r.source_url);
+        src.url = src.ext_id;
+      }
+      source = writer.source(std::move(src));
     }
     row.from = *p;
     row.to = *o;
     row.start = r.start;
     row.end = r.end;
     row.role.assign(r.role);
-    claim.source = writer.source(std::move(src));
+    claim.source = *source;
     claim.record = fmt::format("line {}", r.line);
     writer.relation(row, claim);
   });
 }
 
-// Deletes the people a forget rule names and records their digests.
-std::size_t apply_forget(Store& store, const std::string& name) {
+// Deletes the people a forget rule names and records their digests (also in `digests`).
+std::size_t apply_forget(Store& store, const std::string& name, std::unordered_set<std::string>& digests) {
   std::size_t removed = 0;
   const std::string k = alias_key(name, KeyStyle::plain);
   if (k.empty()) return 0;
-  store.add_forgotten(forgotten_name_digest(k));
+  auto forget = [&](const std::string& digest) {
+    store.add_forgotten(digest);
+    digests.insert(digest);
+  };
+  forget(forgotten_name_digest(k));
   for (EntityId id : store.entities_with_alias_key(k)) {
     auto e = store.entity(id);
     if (!e || e->kind != NodeKind::person) continue;
-    for (const auto& a : store.aliases(id)) store.add_forgotten(forgotten_name_digest(a.key));
-    for (const auto& ext : store.external_ids(id)) store.add_forgotten(forgotten_id_digest(ext));
+    for (const auto& a : store.aliases(id)) forget(forgotten_name_digest(a.key));
+    for (const auto& ext : store.external_ids(id)) forget(forgotten_id_digest(ext));
     store.delete_entity(id);
     ++removed;
   }
@@ -684,7 +757,8 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     // Pass 2: curation rules, stored ones and new ones; forgetting happens first.
     for (const auto& g : curation.same_as) store.add_curation_rule("same_as", join_names(g));
     for (const auto& [a, b] : curation.not_same_as) store.add_curation_rule("not_same_as", join_names({a, b}));
-    for (const auto& name : curation.forget) report.forgotten_removed += apply_forget(store, name);
+    std::unordered_set<std::string> forgotten_now;
+    for (const auto& name : curation.forget) report.forgotten_removed += apply_forget(store, name, forgotten_now);
     CurationIndex index;
     for (const auto& [rule, names] : store.curation_rules()) {
       auto list = split_names(names);
@@ -692,14 +766,22 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
       if (rule == "not_same_as" && list.size() == 2) index.add_not_same_as(list[0], list[1]);
     }
     // Pass 3: resolve and write, in input order (CSV files are validated as they stream).
+    // A second connection answers lookups (it sees the store as before this run) while batches
+    // are written on this one by a second thread. An in-memory database has no second connection.
+    std::optional<Store> second;
+    if (store.path() != ":memory:" && !store.path().empty()) {
+      auto opened = Store::open(store.path(), OpenMode::existing_only);
+      if (opened) second = std::move(*opened);
+    }
+    Store& reader = second ? *second : store;
     std::pmr::monotonic_buffer_resource arena;
-    RunWriter writer(store, report, &arena);
-    Resolver resolver(store, writer, index, report, &arena);
+    RunWriter writer(store, reader, report, &arena);
+    Resolver resolver(reader, writer, index, report, forgotten_now, &arena);
     for (const auto& doc : documents) write_document(writer, resolver, doc);
     for (const auto& [path, format] : *inputs)
       if (format == InputFormat::csv) ingest_csv(writer, resolver, report, path, errors, options.max_errors);
     if (!errors.empty()) return std::unexpected(join_errors(errors, options.max_errors));
-    writer.flush();
+    writer.finish();
     // Pass 4: same_as groups merge what resolution kept apart.
     report.curation_merges = apply_same_as(store, index);
     tx.commit();
@@ -713,7 +795,8 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
 Result<std::size_t> forget_person(Store& store, const std::string& name) {
   try {
     Store::Transaction tx(store);
-    const std::size_t removed = apply_forget(store, name);
+    std::unordered_set<std::string> digests;
+    const std::size_t removed = apply_forget(store, name, digests);
     tx.commit();
     store.checkpoint();
     return removed;
