@@ -86,6 +86,21 @@ Result<DateWindow> window_of(const QueryOptions& q) {
   return w;
 }
 
+// --from-country / --to-country: ISO 3166-1 alpha-2, any case, stored upper-case.
+Result<void> country_filters(const std::string& from, const std::string& to, std::string& from_out,
+                             std::string& to_out) {
+  for (auto [text, slot, flag] : {std::tuple{&from, &from_out, "--from-country"}, std::tuple{&to, &to_out, "--to-country"}}) {
+    if (text->empty()) continue;
+    if (text->size() != 2 || !std::isalpha(static_cast<unsigned char>((*text)[0])) ||
+        !std::isalpha(static_cast<unsigned char>((*text)[1])))
+      return fail(ErrorCode::usage,
+                  fmt::format("{}: expected an ISO 3166-1 alpha-2 code such as US (found \"{}\")", flag, *text));
+    *slot = *text;
+    for (char& c : *slot) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return {};
+}
+
 json evidence_json(const std::vector<Evidence>& evidence) {
   json out = json::array();
   for (const auto& e : evidence) {
@@ -161,16 +176,8 @@ int cmd_moves(Store& store, const MoveArgs& a, const QueryOptions& q) {
     if (!id) return report(id.error());
     *slot = *id;
   }
-  for (auto [text, slot, flag] : {std::tuple{&a.from_country, &filter.from_country, "--from-country"},
-                                  std::tuple{&a.to_country, &filter.to_country, "--to-country"}}) {
-    if (text->empty()) continue;
-    if (text->size() != 2 || !std::isalpha(static_cast<unsigned char>((*text)[0])) ||
-        !std::isalpha(static_cast<unsigned char>((*text)[1])))
-      return report({ErrorCode::usage, fmt::format("{}: expected an ISO 3166-1 alpha-2 code such as US (found \"{}\")",
-                                                   flag, *text)});
-    *slot = *text;
-    for (char& c : *slot) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  if (auto r = country_filters(a.from_country, a.to_country, filter.from_country, filter.to_country); !r)
+    return report(r.error());
   auto moves = queries::find_moves(store, filter);
   std::map<std::int64_t, EntityRow> names;
   auto entity = [&](EntityId id) -> const EntityRow& {
@@ -481,16 +488,8 @@ int cmd_flows(Store& store, const FlowArgs& a, const QueryOptions& q) {
   if (!window) return report(window.error());
   query.moves.window = *window;
   query.moves.include_undated = a.include_undated;
-  for (auto [text, slot, flag] : {std::tuple{&a.from_country, &query.from_country, "--from-country"},
-                                  std::tuple{&a.to_country, &query.to_country, "--to-country"}}) {
-    if (text->empty()) continue;
-    if (text->size() != 2 || !std::isalpha(static_cast<unsigned char>((*text)[0])) ||
-        !std::isalpha(static_cast<unsigned char>((*text)[1])))
-      return report({ErrorCode::usage, fmt::format("{}: expected an ISO 3166-1 alpha-2 code such as US (found \"{}\")",
-                                                   flag, *text)});
-    *slot = *text;
-    for (char& c : *slot) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  if (auto r = country_filters(a.from_country, a.to_country, query.from_country, query.to_country); !r)
+    return report(r.error());
   auto snapshot = queries::load_snapshot(store);
   if (!snapshot) return report(snapshot.error());
   for (auto [text, slot] : {std::pair{&a.from, &query.from}, std::pair{&a.to, &query.to}}) {
@@ -526,6 +525,9 @@ int cmd_forget(Store& store, const std::string& name) {
 int run(int argc, char** argv) {
   CLI::App app{"talentgraph: a knowledge graph of tech-talent movement", "talentgraph"};
   app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 bad input data (nothing written), 4 missing database,\n"
+      "5 no such entity, 6 I/O or database error, 7 no path, 8 ambiguous name.");
   std::string db_path;
   app.add_option("--db", db_path, "Database file (default: $TALENTGRAPH_DB, else talentgraph.db)")
       ->envname("TALENTGRAPH_DB");
