@@ -1,6 +1,7 @@
 #include "queries/network.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <unordered_map>
 
@@ -78,24 +79,31 @@ struct MoveGraph {
 
 MoveGraph move_graph(const graph::Snapshot& snapshot, const MoveWindow& window) {
   MoveGraph g;
-  std::unordered_map<std::uint32_t, std::uint32_t> index;
-  auto local = [&](std::uint32_t node) {
-    auto [it, inserted] = index.emplace(node, static_cast<std::uint32_t>(g.node_of_org.size()));
-    if (inserted) g.node_of_org.push_back(node);
-    return it->second;
+  // Organisations get dense local ids in order of first appearance; pairs are counted by sorting.
+  std::vector<std::uint32_t> local(snapshot.num_nodes(), std::numeric_limits<std::uint32_t>::max());
+  auto id = [&](std::uint32_t node) {
+    if (local[node] == std::numeric_limits<std::uint32_t>::max()) {
+      local[node] = static_cast<std::uint32_t>(g.node_of_org.size());
+      g.node_of_org.push_back(node);
+    }
+    return local[node];
   };
-  std::unordered_map<std::uint64_t, std::uint32_t> pair_id;
-  std::vector<graph::EdgeIn> arcs;
+  std::vector<std::uint64_t> pairs;
+  pairs.reserve(snapshot.moves().size());
   for (const auto& m : snapshot.moves()) {
     if (!window.admits(m)) continue;
-    const std::uint32_t a = local(m.from), b = local(m.to);
-    const std::uint64_t key = (static_cast<std::uint64_t>(a) << 32) | b;
-    auto [it, inserted] = pair_id.emplace(key, static_cast<std::uint32_t>(arcs.size()));
-    if (inserted) {
-      arcs.push_back({a, b, it->second});
-      g.weights.push_back(0);
-    }
-    g.weights[it->second] += 1;
+    const std::uint32_t a = id(m.from), b = id(m.to);
+    pairs.push_back((static_cast<std::uint64_t>(a) << 32) | b);
+  }
+  std::ranges::sort(pairs);
+  std::vector<graph::EdgeIn> arcs;
+  for (std::size_t i = 0; i < pairs.size();) {
+    std::size_t j = i;
+    while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
+    const auto arc = static_cast<std::uint32_t>(arcs.size());
+    arcs.push_back({static_cast<std::uint32_t>(pairs[i] >> 32), static_cast<std::uint32_t>(pairs[i]), arc});
+    g.weights.push_back(static_cast<double>(j - i));
+    i = j;
   }
   g.csr = graph::Csr::build(static_cast<std::uint32_t>(g.node_of_org.size()), arcs, graph::Orientation::directed);
   return g;
