@@ -280,6 +280,13 @@ Store::~Store() = default;
 const std::string& Store::path() const { return impl_->path; }
 
 Result<Store> Store::open(const std::string& path, OpenMode mode) {
+  // No allocation statistics: they take a global mutex on every SQLite malloc. Must precede
+  // sqlite3_initialize, hence once, here.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   std::error_code ec;
   if (mode == OpenMode::existing_only && !std::filesystem::exists(path, ec))
     return fail(ErrorCode::missing_db,

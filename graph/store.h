@@ -75,8 +75,8 @@ struct ClaimRow {
   SourceId source{};
   std::string quote;
   double confidence = 1.0;
-  std::string file;    // input file, as given
-  std::string record;  // "relations[3]", "line 17"
+  std::string_view file;  // input file, as given (a view: one path serves a million claims; it must outlive the write)
+  std::string record;     // "relations[3]", "line 17"
 };
 
 // A claim as read back, with its source's citation.
