@@ -110,6 +110,19 @@ Fingerprint fingerprint(const RelationRow& r) {
   return f;
 }
 
+// Where an entity was named, formatted only when a message needs it: "file:12: entities[3]".
+struct Where {
+  std::string_view file;
+  std::size_t line = 0;  // 0: none (a JSON document's own file)
+  std::string_view record;
+  std::string str() const {
+    std::string out(file);
+    if (line) out += fmt::format(":{}", line);
+    if (!record.empty()) out += fmt::format(": {}", record);
+    return out;
+  }
+};
+
 // Run-long maps live in an arena: millions of small nodes, freed at once when the run ends.
 struct TextHash {
   using is_transparent = void;
@@ -349,7 +362,7 @@ class Resolver {
         check_forgotten_(!forgotten_now.empty() || reader.has_forgotten()), cache_(arena), key_cache_{TextMap<std::string>(arena), TextMap<std::string>(arena)} {}
 
   // The node for `spec`, merged or created; nullopt when the entity was forgotten.
-  std::optional<EntityId> resolve(const EntitySpec& spec, std::string_view where) {
+  std::optional<EntityId> resolve(const EntitySpec& spec, const Where& where) {
     // Specs seen before in this run (a CSV names each person and organisation many times)
     // resolve as they did then: same name, ids and country give the same node.
     const bool simple = spec.aliases.empty() && spec.ids.size() <= 1 && !spec.anonymous && spec.description.empty();
@@ -419,7 +432,7 @@ class Resolver {
     return e ? fmt::format("{} ({}, #{})", e->name, to_string(e->kind), raw(id)) : fmt::format("#{}", raw(id));
   }
 
-  std::optional<EntityId> resolve_uncached(const EntitySpec& spec, std::string_view where) {
+  std::optional<EntityId> resolve_uncached(const EntitySpec& spec, const Where& where) {
     const KeyStyle style = key_style(spec.kind);
     std::vector<std::string> names;
     names.push_back(spec.name);
@@ -484,9 +497,9 @@ class Resolver {
     return id;
   }
 
-  void report_ambiguity(const EntitySpec& spec, std::string_view where, const std::vector<EntityId>& candidates) {
+  void report_ambiguity(const EntitySpec& spec, const Where& where, const std::vector<EntityId>& candidates) {
     Ambiguity a;
-    a.where = std::string(where);
+    a.where = where.str();
     a.name = spec.name;
     a.kind = spec.kind;
     for (EntityId c : candidates) a.candidates.push_back(describe(c));
@@ -508,7 +521,6 @@ void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) 
   // The source is stored with its first claim: a document whose every claim was about a
   // forgotten person leaves nothing behind.
   std::optional<SourceId> source;
-  const std::string where = doc.line ? fmt::format("{}:{}", doc.file, *doc.line) : doc.file;
   std::vector<std::optional<EntityId>> ids;
   ids.reserve(doc.entities.size());
   for (const auto& e : doc.entities) {
@@ -517,10 +529,10 @@ void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) 
       // ingesting the same source again finds it instead of adding a twin.
       EntitySpec spec = e;
       spec.ids.push_back({"source-ref", fmt::format("{}#{}", doc.source.ext_id, e.ref)});
-      ids.push_back(resolver.resolve(spec, fmt::format("{}: {}", where, e.record)));
+      ids.push_back(resolver.resolve(spec, Where{doc.file, doc.line.value_or(0), e.record}));
       continue;
     }
-    ids.push_back(resolver.resolve(e, fmt::format("{}: {}", where, e.record)));
+    ids.push_back(resolver.resolve(e, Where{doc.file, doc.line.value_or(0), e.record}));
   }
   for (const auto& r : doc.relations) {
     if (!ids[r.from] || !ids[r.to] || (r.left && !ids[*r.left])) continue;  // about a forgotten person
@@ -571,10 +583,18 @@ void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, con
   row.kind = RelationKind::worked_at;
   ClaimRow claim;
   claim.file = path;
+  std::optional<EntityId> person_id, last_person;
+  std::string last_person_name, last_person_id;
   read_careers(*text, path, errors, max_errors, [&](const CareerRow& r) {
     ++report.csv_rows;
     if (!errors.empty()) return;  // the run will fail: only go on validating
-    const std::string where = fmt::format("{}:{}", path, r.line);
+    const Where where{path, r.line, {}};
+    // Career CSVs list a person's rows together: the previous row's person is the likeliest.
+    if (last_person && r.person == last_person_name && r.person_id == last_person_id) {
+      person_id = last_person;
+    } else {
+      person_id.reset();
+    }
     person.name.assign(r.person);
     person.ids.clear();
     if (!r.person_id.empty()) {
@@ -588,7 +608,10 @@ void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, con
     org.kind = r.organization_kind;
     org.name.assign(r.organization);
     org.country.assign(r.organization_country);
-    auto p = resolver.resolve(person, where);
+    auto p = person_id ? person_id : resolver.resolve(person, where);
+    last_person = p;
+    last_person_name.assign(r.person);
+    last_person_id.assign(r.person_id);
     auto o = resolver.resolve(org, where);
     if (!p || !o) return;  // about a forgotten person
     std::optional<SourceId> source = writer.known_source(r.source_url.empty() ? file_source : r.source_url);
