@@ -13,4 +13,6 @@ echo; echo "\$ talentgraph --db seed.db stats";                 $tg stats
 echo; echo "\$ talentgraph --db seed.db moves --to \"Moonshot AI\""; $tg moves --to "Moonshot AI"
 echo; echo "\$ talentgraph --db seed.db show 알리바바";           $tg show 알리바바
 echo; echo "\$ talentgraph --db seed.db search bytedance";      $tg search bytedance
+echo; echo "\$ talentgraph --db seed.db path 우유신 알리바바";     $tg path 우유신 알리바바
+echo; echo "\$ talentgraph --db seed.db flows --by country --net"; $tg flows --by country --net
 echo; echo "seed.db is ready: try build/tools/talentgraph --db seed.db --help"
