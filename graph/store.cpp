@@ -159,7 +159,8 @@ class Stmt {
   // Text that outlives the step is bound without a copy (every caller steps the statement before
   // its arguments die, and the next use rebinds); a temporary string is copied.
   Stmt& bind(int i, std::string_view v) {
-    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
+    // A default string_view has no data pointer, which SQLite would store as NULL: it is text.
+    check(sqlite3_bind_text(stmt_, i, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_STATIC));
     return *this;
   }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
@@ -330,15 +331,31 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
   return Store(std::move(impl));
 }
 
-Store::Transaction::Transaction(Store& store) : store_(&store) { store_->impl_->exec("BEGIN IMMEDIATE"); }
+Store::Transaction::Transaction(Store& store, Checks checks) : store_(&store), checks_(checks) {
+  // The pragma is a no-op inside a transaction: it is switched before BEGIN and back after the end.
+  if (checks_ == Checks::trusted) store_->impl_->exec("PRAGMA foreign_keys = OFF");
+  try {
+    store_->impl_->exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    if (checks_ == Checks::trusted) store_->impl_->exec("PRAGMA foreign_keys = ON");
+    throw;
+  }
+}
 
 Store::Transaction::~Transaction() {
-  if (!done_) {
-    store_->impl_->reset_all();
-    char* msg = nullptr;
-    sqlite3_exec(store_->impl_->db, "ROLLBACK", nullptr, nullptr, &msg);
-    sqlite3_free(msg);
-  }
+  if (!done_) end("ROLLBACK");
+}
+
+void Store::Transaction::end(const char* sql) {
+  auto& impl = *store_->impl_;
+  impl.reset_all();
+  char* msg = nullptr;
+  const int rc = sqlite3_exec(impl.db, sql, nullptr, nullptr, &msg);
+  const std::string error = rc == SQLITE_OK ? "" : (msg ? msg : sqlite3_errmsg(impl.db));
+  sqlite3_free(msg);
+  if (rc != SQLITE_OK && !sqlite3_get_autocommit(impl.db)) sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (checks_ == Checks::trusted) sqlite3_exec(impl.db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK && std::string_view(sql) == "COMMIT") throw StoreError(fmt::format("SQLite: {}", error));
 }
 
 Store::ReadTransaction::ReadTransaction(Store& store) : store_(&store) { store_->impl_->exec("BEGIN DEFERRED"); }
@@ -358,8 +375,8 @@ void Store::Transaction::commit() {
       .run();
   impl.stmt("UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM aliases) WHERE key = 'search_upto'").run();
   store_->impl_->stmt("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
-  store_->impl_->exec("COMMIT");
   done_ = true;
+  end("COMMIT");
 }
 
 EntityId Store::insert_entity(const EntityRow& row) {
@@ -553,6 +570,7 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
                   "SELECT ?, source_id, quote, confidence, file, record FROM claims WHERE relation_id = ? "
                   "ON CONFLICT DO NOTHING")
           .bind(1, target).bind(2, raw(old_id)).run();
+      impl_->stmt("DELETE FROM claims WHERE relation_id = ?").bind(1, raw(old_id)).run();
       impl_->stmt("DELETE FROM relations WHERE id = ?").bind(1, raw(old_id)).run();
     } else {
       auto& up = impl_->stmt("UPDATE relations SET from_id = ?, to_id = ?, left_id = ?, left_key = ? WHERE id = ?");
@@ -564,13 +582,23 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
       up.bind(5, raw(old_id)).run();
     }
   }
+  impl_->stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, raw(drop)).run();
   impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(drop)).run();
 }
 
 void Store::delete_entity(EntityId id) {
-  // ON DELETE CASCADE removes aliases, ids, relations (from, to, left) and, through them, claims.
-  // secure_delete (set at open) overwrites the freed content; the search index keeps deleted
-  // terms in its segments until they are merged, so merge them now.
+  // Children first, explicitly: a trusted transaction has no ON DELETE CASCADE. secure_delete
+  // (set at open) overwrites the freed content; the search index keeps deleted terms in its
+  // segments until they are merged, so merge them now.
+  constexpr const char* kTouching =
+      "SELECT id FROM relations WHERE from_id = ?1 UNION SELECT id FROM relations WHERE to_id = ?1 "
+      "UNION SELECT id FROM relations WHERE left_id = ?1";
+  static const std::string delete_claims = fmt::format("DELETE FROM claims WHERE relation_id IN ({})", kTouching);
+  static const std::string delete_relations = fmt::format("DELETE FROM relations WHERE id IN ({})", kTouching);
+  impl_->stmt(delete_claims.c_str()).bind(1, raw(id)).run();
+  impl_->stmt(delete_relations.c_str()).bind(1, raw(id)).run();
+  impl_->stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, raw(id)).run();
+  impl_->stmt("DELETE FROM external_ids WHERE entity_id = ?").bind(1, raw(id)).run();
   impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(id)).run();
   impl_->stmt("INSERT INTO alias_search(alias_search) VALUES ('optimize')").run();
   // Sources left without any claim were only about this entity: they go too.
@@ -595,6 +623,13 @@ std::vector<std::pair<std::string, std::string>> Store::curation_rules() {
   std::vector<std::pair<std::string, std::string>> out;
   while (s.step()) out.emplace_back(s.text(0), s.text(1));
   return out;
+}
+
+std::size_t Store::foreign_key_violations() {
+  auto& s = impl_->stmt("PRAGMA foreign_key_check");
+  std::size_t n = 0;
+  while (s.step()) ++n;
+  return n;
 }
 
 void Store::checkpoint() { impl_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }

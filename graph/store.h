@@ -117,18 +117,26 @@ class Store {
 
   const std::string& path() const;
 
+  // How a write transaction checks references. `checked`: SQLite enforces every foreign key.
+  // `trusted`: it does not (the checks cost half of a bulk load's writing); the caller writes only
+  // ids it created or read in this transaction, as ingest does. Deletes never rely on cascades,
+  // so both modes leave no dangling row (the store tests check foreign_key_violations()).
+  enum class Checks { checked, trusted };
+
   // RAII write transaction (BEGIN IMMEDIATE). Rolled back unless commit() is called.
   // commit() also bumps the store's generation, which snapshot caches are stamped with.
   class Transaction {
    public:
-    explicit Transaction(Store& store);
+    explicit Transaction(Store& store, Checks checks = Checks::checked);
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     ~Transaction();
     void commit();
 
    private:
+    void end(const char* sql);
     Store* store_;
+    Checks checks_;
     bool done_ = false;
   };
 
@@ -159,6 +167,8 @@ class Store {
   void merge_entities(EntityId keep, EntityId drop);
   // Deletes an entity with its aliases, ids, every relation touching it and their claims.
   void delete_entity(EntityId id);
+  // Rows whose reference points at nothing (PRAGMA foreign_key_check): 0 in a sound store.
+  std::size_t foreign_key_violations();
   // Persistent sets of keys (curation: forgotten people, stored as one-way hashes).
   void add_forgotten(std::string_view digest);
   bool is_forgotten(std::string_view digest);

@@ -421,11 +421,18 @@ TEST(StoreWrites, ForgottenDigestsAndCurationRules) {
 }
 
 // ---- merging and deleting ----
+// Both in checked transactions and in trusted ones (no foreign-key checks, no cascades, as
+// ingest writes): deletes are explicit, so neither may leave a dangling row.
 
-TEST(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecomeIdentical) {
+class StoreMerge : public ::testing::TestWithParam<Store::Checks> {};
+class StoreDelete : public ::testing::TestWithParam<Store::Checks> {};
+INSTANTIATE_TEST_SUITE_P(Checks, StoreMerge, ::testing::Values(Store::Checks::checked, Store::Checks::trusted));
+INSTANTIATE_TEST_SUITE_P(Checks, StoreDelete, ::testing::Values(Store::Checks::checked, Store::Checks::trusted));
+
+TEST_P(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecomeIdentical) {
   ScratchDir dir;
   Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
+  Store::Transaction tx(s, GetParam());
   const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
   const EntityId keep = add_entity(s, NodeKind::company, "Meta Platforms", "metaplatforms");
   const EntityId drop = add_entity(s, NodeKind::company, "Facebook", "facebook", "US");
@@ -479,6 +486,7 @@ TEST(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecomeId
   }
   // Merged relations dedupe later writes too: their identity was rewritten.
   EXPECT_FALSE(s.upsert_relation(relation(RelationKind::worked_at, p, keep, "2018", "2019")).second);
+  EXPECT_EQ(s.foreign_key_violations(), 0u);
   tx.commit();
   // The search index follows the aliases.
   auto hits = s.search_keys("facebook", 10);
@@ -490,10 +498,10 @@ TEST(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecomeId
   EXPECT_EQ(hits[0].id, keep);
 }
 
-TEST(StoreMerge, KeepsTheCountryOfTheKeptEntityAndIgnoresSelfMerge) {
+TEST_P(StoreMerge, KeepsTheCountryOfTheKeptEntityAndIgnoresSelfMerge) {
   ScratchDir dir;
   Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
+  Store::Transaction tx(s, GetParam());
   const EntityId keep = add_entity(s, NodeKind::company, "Acme", "acme", "US");
   const EntityId drop = add_entity(s, NodeKind::company, "Acme GmbH", "acmegmbh", "DE");
   s.merge_entities(keep, keep);
@@ -501,12 +509,14 @@ TEST(StoreMerge, KeepsTheCountryOfTheKeptEntityAndIgnoresSelfMerge) {
   s.merge_entities(keep, drop);
   EXPECT_EQ(s.entity(keep)->country, "US");
   EXPECT_EQ(s.stats().entities, 1);
+  EXPECT_EQ(s.aliases(drop).size(), 0u);
+  EXPECT_EQ(s.foreign_key_violations(), 0u);
 }
 
-TEST(StoreDelete, CascadesToAliasesIdsRelationsAndClaimsAndDropsOrphanSources) {
+TEST_P(StoreDelete, CascadesToAliasesIdsRelationsAndClaimsAndDropsOrphanSources) {
   ScratchDir dir;
   Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
+  Store::Transaction tx(s, GetParam());
   const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
   const EntityId victim = add_entity(s, NodeKind::company, "Acme", "acme");
   s.add_alias(victim, "에이크미", "에이크미");
@@ -531,8 +541,9 @@ TEST(StoreDelete, CascadesToAliasesIdsRelationsAndClaimsAndDropsOrphanSources) {
   tx.commit();
   ASSERT_EQ(s.search_keys("에이크미", 10).size(), 1u);
 
-  Store::Transaction tx2(s);
+  Store::Transaction tx2(s, GetParam());
   s.delete_entity(victim);
+  EXPECT_EQ(s.foreign_key_violations(), 0u);
   tx2.commit();
 
   EXPECT_FALSE(s.entity(victim).has_value());
@@ -616,6 +627,31 @@ TEST(StoreTransaction, RollbackWhenAnExceptionLeavesTheScope) {
   tx.commit();
   EXPECT_EQ(s.stats().entities, 1);
   EXPECT_EQ(s.generation(), 1);
+}
+
+TEST(StoreTransaction, TrustedLeavesReferencesToTheCallerAndChecksComeBackAfterIt) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  ClaimRow dangling;
+  dangling.relation = RelationId{999};
+  dangling.source = SourceId{999};
+  {
+    Store::Transaction tx(s, Store::Checks::trusted);
+    EXPECT_TRUE(s.add_claim(dangling));  // not checked: the caller vouches for its ids
+    EXPECT_EQ(s.foreign_key_violations(), 2u);
+    // rolled back
+  }
+  EXPECT_EQ(s.stats().claims, 0);
+  {
+    Store::Transaction tx(s);
+    EXPECT_THROW(s.add_claim(dangling), StoreError);  // checked again after the trusted one ended
+  }
+  {
+    Store::Transaction tx(s, Store::Checks::trusted);
+    tx.commit();
+  }
+  Store::Transaction tx(s);
+  EXPECT_THROW(s.add_claim(dangling), StoreError);  // and after one that committed
 }
 
 TEST(StoreTransaction, CommitBumpsGenerationOncePerCommit) {

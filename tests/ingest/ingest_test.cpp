@@ -60,6 +60,8 @@ class IngestTest : public ::testing::Test {
   IngestReport run_ok(const std::vector<std::string>& paths) {
     auto r = run(paths);
     EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    // Ingest writes without SQLite's foreign-key checks: every reference must still hold.
+    EXPECT_EQ(store.foreign_key_violations(), 0u);
     return r.value_or(IngestReport{});
   }
 
