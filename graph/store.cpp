@@ -463,9 +463,9 @@ Store::NextIds Store::next_ids() {
   return n;
 }
 
-void Store::insert_entities(std::span<const EntityRow> rows) {
+void Store::insert_entities(std::span<const EntityInsert> rows) {
   impl_->insert_batch("INSERT INTO entities(id, kind, name, country, anonymous, description) VALUES ",
-                      "(?,?,?,?,?,?)", 6, rows, [](Stmt& s, int p, const EntityRow& r) {
+                      "(?,?,?,?,?,?)", 6, rows, [](Stmt& s, int p, const EntityInsert& r) {
                         s.bind(p, raw(r.id)).bind(p + 1, to_string(r.kind)).bind(p + 2, r.name);
                         s.bind(p + 3, r.country).bind(p + 4, r.anonymous ? 1 : 0).bind(p + 5, r.description);
                       });
@@ -482,30 +482,30 @@ void Store::insert_external_ids(std::span<const ExternalIdInsert> rows) {
   impl_->insert_batch(
       "INSERT INTO external_ids(scheme, value, entity_id) VALUES ", "(?,?,?)", 3, rows,
       [](Stmt& s, int p, const ExternalIdInsert& r) {
-        s.bind(p, r.id.scheme).bind(p + 1, r.id.value).bind(p + 2, raw(r.entity));
+        s.bind(p, r.scheme).bind(p + 1, r.value).bind(p + 2, raw(r.entity));
       },
       " ON CONFLICT DO NOTHING");
 }
 
-void Store::insert_sources(std::span<const SourceRow> rows) {
+void Store::insert_sources(std::span<const SourceInsert> rows) {
   impl_->insert_batch(
       "INSERT INTO sources(id, ext_id, url, title, publisher, published, language, based_on, content_hash) VALUES ",
-      "(?,?,?,?,?,?,?,?,?)", 9, rows, [](Stmt& s, int p, const SourceRow& r) {
+      "(?,?,?,?,?,?,?,?,?)", 9, rows, [](Stmt& s, int p, const SourceInsert& r) {
         s.bind(p, raw(r.id)).bind(p + 1, r.ext_id).bind(p + 2, r.url).bind(p + 3, r.title).bind(p + 4, r.publisher);
         s.bind(p + 5, r.published).bind(p + 6, r.language).bind(p + 7, r.based_on).bind(p + 8, r.content_hash);
       });
 }
 
-void Store::insert_relations(std::span<const RelationRow> rows) {
+void Store::insert_relations(std::span<const RelationInsert> rows) {
   // Dates as text must outlive the statement: format them first.
   std::vector<std::array<std::string, 2>> dates;
   dates.reserve(rows.size());
   for (const auto& r : rows) dates.push_back({r.start.str(), r.end.str()});
-  const RelationRow* base = rows.data();
+  const RelationInsert* base = rows.data();
   impl_->insert_batch(
       "INSERT INTO relations(id, kind, from_id, to_id, start, \"end\", role, former, left_id, left_key, status) "
       "VALUES ",
-      "(?,?,?,?,?,?,?,?,?,?,?)", 11, rows, [&](Stmt& s, int p, const RelationRow& r) {
+      "(?,?,?,?,?,?,?,?,?,?,?)", 11, rows, [&](Stmt& s, int p, const RelationInsert& r) {
         const auto& d = dates[static_cast<std::size_t>(&r - base)];
         s.bind(p, raw(r.id)).bind(p + 1, to_string(r.kind)).bind(p + 2, raw(r.from)).bind(p + 3, raw(r.to));
         s.bind(p + 4, d[0]).bind(p + 5, d[1]).bind(p + 6, r.role).bind(p + 7, r.former ? 1 : 0);
@@ -517,17 +517,17 @@ void Store::insert_relations(std::span<const RelationRow> rows) {
       });
 }
 
-std::size_t Store::insert_claims(std::span<const ClaimRow> rows) {
+std::size_t Store::insert_claims(std::span<const ClaimInsert> rows) {
   return impl_->insert_batch(
       "INSERT INTO claims(relation_id, source_id, record, quote, confidence, file) VALUES ", "(?,?,?,?,?,?)", 6, rows,
-      [](Stmt& s, int p, const ClaimRow& r) {
+      [](Stmt& s, int p, const ClaimInsert& r) {
         s.bind(p, raw(r.relation)).bind(p + 1, raw(r.source)).bind(p + 2, r.record).bind(p + 3, r.quote);
         s.bind(p + 4, r.confidence).bind(p + 5, r.file);
       },
       " ON CONFLICT DO NOTHING");
 }
 
-std::optional<RelationId> Store::find_relation(const RelationRow& row) {
+std::optional<RelationId> Store::find_relation(const RelationInsert& row) {
   const std::string start = row.start.str(), end = row.end.str();
   auto& find = impl_->stmt(
       "SELECT id FROM relations WHERE from_id = ? AND kind = ? AND to_id = ? AND start = ? AND \"end\" = ? "

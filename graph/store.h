@@ -183,21 +183,47 @@ class Store {
     std::int64_t entity = 1, source = 1, relation = 1;
   };
   NextIds next_ids();
+  // Rows of the bulk writes are views: their text must stay alive until the call returns.
+  struct EntityInsert {
+    EntityId id{};
+    NodeKind kind = NodeKind::person;
+    std::string_view name, country, description;
+    bool anonymous = false;
+  };
   struct AliasInsert {
     EntityId entity{};
-    std::string name, key;
+    std::string_view name, key;
   };
   struct ExternalIdInsert {
     EntityId entity{};
-    ExternalId id;
+    std::string_view scheme, value;
   };
-  void insert_entities(std::span<const EntityRow> rows);
+  struct SourceInsert {
+    SourceId id{};
+    std::string_view ext_id, url, title, publisher, published, language, based_on, content_hash;
+  };
+  struct RelationInsert {
+    RelationId id{};
+    RelationKind kind = RelationKind::worked_at;
+    EntityId from{}, to{};
+    PartialDate start, end;
+    std::string_view role, status;
+    bool former = false;
+    std::optional<EntityId> left;
+  };
+  struct ClaimInsert {
+    RelationId relation{};
+    SourceId source{};
+    std::string_view quote, file, record;
+    double confidence = 1.0;
+  };
+  void insert_entities(std::span<const EntityInsert> rows);
   std::size_t insert_aliases(std::span<const AliasInsert> rows);  // existing ones are skipped; returns how many were new
   void insert_external_ids(std::span<const ExternalIdInsert> rows);
-  void insert_sources(std::span<const SourceRow> rows);
-  void insert_relations(std::span<const RelationRow> rows);
-  std::size_t insert_claims(std::span<const ClaimRow> rows);      // existing ones are skipped; returns how many were new
-  std::optional<RelationId> find_relation(const RelationRow& row);
+  void insert_sources(std::span<const SourceInsert> rows);
+  void insert_relations(std::span<const RelationInsert> rows);
+  std::size_t insert_claims(std::span<const ClaimInsert> rows);  // existing ones are skipped; returns how many were new
+  std::optional<RelationId> find_relation(const RelationInsert& row);
   std::optional<SourceId> find_source(std::string_view ext_id);
 
   // Folds the write-ahead log into the database and empties it (after forgetting someone, so no

@@ -17,6 +17,7 @@
 #include "ingest/curation.h"
 #include "ingest/document.h"
 #include "ingest/extraction.h"
+#include "ingest/flat_map.h"
 #include "ingest/normalize.h"
 
 namespace tg::ingest {
@@ -45,10 +46,10 @@ std::optional<InputFormat> format_from_path(const fs::path& path) {
 struct CurationIndex {
   std::unordered_map<std::string, std::size_t> group_of_key;
   std::vector<std::vector<std::string>> group_keys;
-  std::vector<std::pair<std::set<std::string>, std::set<std::string>>> apart;
+  std::vector<std::pair<std::set<std::string, std::less<>>, std::set<std::string, std::less<>>>> apart;
 
-  static std::set<std::string> keys_of(const std::string& name) {
-    std::set<std::string> keys;
+  static std::set<std::string, std::less<>> keys_of(const std::string& name) {
+    std::set<std::string, std::less<>> keys;
     for (KeyStyle style : {KeyStyle::plain, KeyStyle::organisation})
       if (auto k = alias_key(name, style); !k.empty()) keys.insert(k);
     return keys;
@@ -56,7 +57,7 @@ struct CurationIndex {
 
   void add_same_as(const std::vector<std::string>& names) {
     // Groups that share a key are one group.
-    std::set<std::string> keys;
+    std::set<std::string, std::less<>> keys;
     for (const auto& n : names) keys.merge(keys_of(n));
     std::set<std::size_t> joined;
     for (const auto& k : keys)
@@ -96,7 +97,7 @@ struct FingerprintHash {
   std::size_t operator()(const Fingerprint& f) const { return static_cast<std::size_t>(f.a ^ (f.b << 1)); }
 };
 
-Fingerprint fingerprint(const RelationRow& r) {
+Fingerprint fingerprint(const Store::RelationInsert& r) {
   Fingerprint f;
   f.add(static_cast<std::int64_t>(r.kind));
   f.add(raw(r.from));
@@ -123,25 +124,19 @@ struct Where {
   }
 };
 
-// Run-long maps live in an arena: millions of small nodes, freed at once when the run ends.
-struct TextHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <typename V>
-using TextMap = std::pmr::unordered_map<std::pmr::string, V, TextHash, std::equal_to<>>;
-
 // What this run writes, buffered and flushed in large batches (one statement per row costs
 // more than the B-trees), with in-memory indexes of everything the run added. Lookups combine
 // those with `reader`, which sees the store as it was before the run. When `reader` is another
 // connection than `writer`, batches are written by a second thread while this one goes on
 // parsing and resolving; the two never touch one connection at once.
+//
+// Batch rows view text that outlives the run: the input documents, the input paths, and the
+// run's TextArena (names and ids of CSV rows, formatted record locations).
 class RunWriter {
  public:
-  RunWriter(Store& writer, Store& reader, IngestReport& report, std::pmr::memory_resource* arena)
-      : writer_(writer), reader_(reader), background_(&writer != &reader), report_(report),
-        next_(writer.next_ids()), entities_(arena), run_aliases_(arena), run_keys_(arena), run_ids_(arena),
-        run_ids_by_entity_(arena), sources_by_ext_(arena), relations_(arena) {}
+  RunWriter(Store& writer, Store& reader, IngestReport& report, TextArena& text)
+      : writer_(writer), reader_(reader), background_(&writer != &reader), report_(report), text_(text),
+        next_(writer.next_ids()) {}
 
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -150,63 +145,94 @@ class RunWriter {
     if (inflight_.valid()) inflight_.wait();
   }
 
+  TextArena& text() { return text_; }
   bool created_here(EntityId id) const { return raw(id) >= first_entity_; }
 
-  EntityId create_entity(EntityRow row) {
-    row.id = EntityId{next_.entity++};
-    entities_.emplace(raw(row.id), row);
-    batch_.entities.push_back(std::move(row));
-    ++report_.entities_created;
-    return batch_.entities.back().id;
+  // A stable copy of short, much repeated text (roles, countries): one copy per distinct value.
+  std::string_view intern(std::string_view s) {
+    if (s.empty()) return {};
+    const std::uint64_t h = interned_.hash(s);
+    if (auto* v = interned_.find(s, h)) return *v;
+    const std::string_view kept = text_.keep(s);
+    return interned_.insert(kept, h, kept);
   }
 
-  void add_alias(EntityId id, const std::string& name, const std::string& key) {
-    auto& mine = run_aliases_[raw(id)];
-    if (std::ranges::any_of(mine, [&](const AliasRow& a) { return a.name == name; })) return;
-    mine.push_back({name, key});
-    auto it = run_keys_.find(std::string_view(key));
-    if (it == run_keys_.end())
-      it = run_keys_.emplace(std::pmr::string(key, run_keys_.get_allocator()), std::pmr::vector<EntityId>{}).first;
-    if (std::ranges::find(it->second, id) == it->second.end()) it->second.push_back(id);
+  // `name`, `country` and `description` are kept by the caller (interned or in a document).
+  EntityId create_entity(NodeKind kind, std::string_view name, std::string_view country, bool anonymous,
+                         std::string_view description) {
+    const EntityId id{next_.entity++};
+    entities_.push_back({id, kind, name, country, description, anonymous});
+    ++report_.entities_created;
+    return id;
+  }
+
+  // `name` and `key` must be kept by the caller.
+  void add_alias(EntityId id, std::string_view name, std::string_view key) {
+    Chains& chains = chains_of(id);
+    for (std::int32_t a = chains.alias; a >= 0; a = aliases_[static_cast<std::size_t>(a)].next)
+      if (aliases_[static_cast<std::size_t>(a)].name == name) return;
+    aliases_.push_back({name, key, chains.alias});
+    chains.alias = static_cast<std::int32_t>(aliases_.size() - 1);
+    const std::uint64_t h = key_heads_.hash(key);
+    std::int32_t* head = key_heads_.find(key, h);
+    if (!head) head = &key_heads_.insert(key, h, -1);
+    for (std::int32_t l = *head; l >= 0; l = key_links_[static_cast<std::size_t>(l)].next)
+      if (key_links_[static_cast<std::size_t>(l)].id == id) {
+        batch_.aliases.push_back({id, name, key});
+        return;
+      }
+    key_links_.push_back({id, *head});
+    *head = static_cast<std::int32_t>(key_links_.size() - 1);
     batch_.aliases.push_back({id, name, key});
   }
 
   void add_external_id(EntityId id, const ExternalId& ext) {
-    if (!run_ids_.emplace(std::pmr::string(ext.scheme + kSep + ext.value, run_ids_.get_allocator()), id).second) return;
-    run_ids_by_entity_[raw(id)].push_back(ext);
-    batch_.external_ids.push_back({id, ext});
+    const std::string_view joined = joined_id(ext);
+    const std::uint64_t h = ids_.hash(joined);
+    if (ids_.find(joined, h)) return;
+    const std::string_view kept = text_.keep(joined);
+    ids_.insert(kept, h, id);
+    const std::string_view scheme = kept.substr(0, ext.scheme.size()), value = kept.substr(ext.scheme.size() + 1);
+    Chains& chains = chains_of(id);
+    ids_of_.push_back({scheme, value, chains.ext});
+    chains.ext = static_cast<std::int32_t>(ids_of_.size() - 1);
+    batch_.external_ids.push_back({id, scheme, value});
   }
 
-  // Fills in an unknown country (the first one given wins).
-  void set_country(EntityId id, const std::string& country) {
-    if (auto it = entities_.find(raw(id)); it != entities_.end()) {
-      if (!it->second.country.empty()) return;
-      it->second.country = country;
-      if (raw(id) >= batch_first_entity_) {
-        for (auto& e : batch_.entities)
-          if (e.id == id) e.country = country;
-        return;
-      }
+  // Fills in an unknown country (the first one given wins). `country` must be kept by the caller.
+  void set_country(EntityId id, std::string_view country) {
+    if (created_here(id)) {
+      auto& e = entities_[static_cast<std::size_t>(raw(id) - first_entity_)];
+      if (!e.country.empty()) return;
+      e.country = country;
+      if (raw(id) >= batch_first_entity_) return;  // not written yet: written with it
     }
     batch_.countries.emplace_back(id, country);
   }
 
-  std::vector<EntityId> entities_with_alias_key(const std::string& key) {
-    std::vector<EntityId> out = reader_.entities_with_alias_key(key);
-    if (auto it = run_keys_.find(std::string_view(key)); it != run_keys_.end())
-      for (EntityId id : it->second)
+  std::vector<EntityId> entities_with_alias_key(std::string_view key) {
+    std::vector<EntityId> out;
+    if (store_had_entities_) out = reader_.entities_with_alias_key(key);
+    if (const std::int32_t* head = key_heads_.find(key))
+      for (std::int32_t l = *head; l >= 0; l = key_links_[static_cast<std::size_t>(l)].next) {
+        const EntityId id = key_links_[static_cast<std::size_t>(l)].id;
         if (std::ranges::find(out, id) == out.end()) out.push_back(id);
+      }
     return out;
   }
 
   std::optional<EntityId> entity_by_external_id(const ExternalId& ext) {
-    if (auto it = run_ids_.find(std::string_view(ext.scheme + kSep + ext.value)); it != run_ids_.end())
-      return it->second;
+    if (const EntityId* id = ids_.find(joined_id(ext))) return *id;
+    if (!store_had_entities_) return std::nullopt;
     return reader_.entity_by_external_id(ext.scheme, ext.value);
   }
 
   std::optional<EntityRow> entity(EntityId id) {
-    if (auto it = entities_.find(raw(id)); it != entities_.end()) return it->second;
+    if (created_here(id)) {
+      const auto& e = entities_[static_cast<std::size_t>(raw(id) - first_entity_)];
+      return EntityRow{e.id, e.kind, std::string(e.name), std::string(e.country), e.anonymous,
+                       std::string(e.description)};
+    }
     return reader_.entity(id);
   }
 
@@ -214,45 +240,53 @@ class RunWriter {
     std::vector<std::string> keys;
     if (!created_here(id))
       for (auto& a : reader_.aliases(id)) keys.push_back(std::move(a.key));
-    if (auto it = run_aliases_.find(raw(id)); it != run_aliases_.end())
-      for (const auto& a : it->second) keys.push_back(a.key);
+    if (const Chains* chains = chains_.find(raw(id)))
+      for (std::int32_t a = chains->alias; a >= 0; a = aliases_[static_cast<std::size_t>(a)].next)
+        keys.emplace_back(aliases_[static_cast<std::size_t>(a)].key);
     return keys;
   }
 
   std::vector<ExternalId> external_ids(EntityId id) {
     std::vector<ExternalId> ids;
     if (!created_here(id)) ids = reader_.external_ids(id);
-    if (auto it = run_ids_by_entity_.find(raw(id)); it != run_ids_by_entity_.end())
-      ids.insert(ids.end(), it->second.begin(), it->second.end());
+    if (const Chains* chains = chains_.find(raw(id)))
+      for (std::int32_t x = chains->ext; x >= 0; x = ids_of_[static_cast<std::size_t>(x)].next)
+        ids.push_back({std::string(ids_of_[static_cast<std::size_t>(x)].scheme),
+                       std::string(ids_of_[static_cast<std::size_t>(x)].value)});
     return ids;
   }
 
-  // The source already met in this run under `ext_id`, if any (no SourceRow to build).
-  std::optional<SourceId> known_source(std::string_view ext_id) const {
-    if (auto it = sources_by_ext_.find(ext_id); it != sources_by_ext_.end()) return it->second;
+  // The source already met in this run under `ext_id`, if any.
+  std::optional<SourceId> known_source(std::string_view ext_id) {
+    if (const SourceId* id = sources_.find(ext_id)) return *id;
     return std::nullopt;
   }
 
-  SourceId source(SourceRow row) {
-    if (auto it = sources_by_ext_.find(std::string_view(row.ext_id)); it != sources_by_ext_.end()) return it->second;
+  // The source with `row.ext_id`, found or added; every view of `row` must be kept by the caller.
+  SourceId source(const Store::SourceInsert& row) {
+    const std::uint64_t h = sources_.hash(row.ext_id);
+    if (const SourceId* id = sources_.find(row.ext_id, h)) return *id;
     SourceId id;
-    if (auto found = reader_.find_source(row.ext_id)) {
+    if (auto found = store_had_sources_ ? reader_.find_source(row.ext_id) : std::nullopt) {
       id = *found;
     } else {
-      id = row.id = SourceId{next_.source++};
+      id = SourceId{next_.source++};
       batch_.sources.push_back(row);
+      batch_.sources.back().id = id;
       ++report_.sources_added;
     }
-    sources_by_ext_.emplace(std::pmr::string(row.ext_id, sources_by_ext_.get_allocator()), id);
+    sources_.insert(row.ext_id, h, id);
     return id;
   }
 
-  // Writes one relation (or finds it, here or in the store) and its claim.
-  void relation(RelationRow row, ClaimRow claim) {
+  // Writes one relation (or finds it, here or in the store) and its claim. Every view must be
+  // kept by the caller.
+  void relation(const Store::RelationInsert& row, const Store::ClaimInsert& claim) {
     const Fingerprint identity = fingerprint(row);
+    const std::uint64_t h = relations_.hash(identity);
     RelationId id;
-    if (auto it = relations_.find(identity); it != relations_.end()) {
-      id = it->second;
+    if (const RelationId* known = relations_.find(identity, h)) {
+      id = *known;
       ++report_.relations_existing;
     } else {
       // Only a relation between entities that existed before this run can be in the store already.
@@ -262,14 +296,15 @@ class RunWriter {
         id = *found;
         ++report_.relations_existing;
       } else {
-        id = row.id = RelationId{next_.relation++};
-        batch_.relations.push_back(std::move(row));
+        id = RelationId{next_.relation++};
+        batch_.relations.push_back(row);
+        batch_.relations.back().id = id;
         ++report_.relations_added;
       }
-      relations_.emplace(identity, id);
+      relations_.insert(identity, h, id);
     }
-    claim.relation = id;
-    batch_.claims.push_back(std::move(claim));
+    batch_.claims.push_back(claim);
+    batch_.claims.back().relation = id;
     ++claims_seen_;
     if (batch_.claims.size() >= kBatchRows) flush();
   }
@@ -277,9 +312,11 @@ class RunWriter {
   // Hands the buffered rows to the writer (after the previous batch is written).
   void flush() {
     collect();
+    for (std::int64_t e = batch_first_entity_; e < next_.entity; ++e)
+      batch_.entities.push_back(entities_[static_cast<std::size_t>(e - first_entity_)]);
+    batch_first_entity_ = next_.entity;
     auto write = [this, batch = std::move(batch_)]() { return write_batch(batch); };
     batch_ = Batch{};
-    batch_first_entity_ = next_.entity;
     if (background_) {
       inflight_ = std::async(std::launch::async, std::move(write));
     } else {
@@ -298,17 +335,47 @@ class RunWriter {
   static constexpr std::size_t kBatchRows = 50000;
 
   struct Batch {
-    std::vector<EntityRow> entities;
+    std::vector<Store::EntityInsert> entities;
     std::vector<Store::AliasInsert> aliases;
     std::vector<Store::ExternalIdInsert> external_ids;
-    std::vector<std::pair<EntityId, std::string>> countries;
-    std::vector<SourceRow> sources;
-    std::vector<RelationRow> relations;
-    std::vector<ClaimRow> claims;
+    std::vector<std::pair<EntityId, std::string_view>> countries;
+    std::vector<Store::SourceInsert> sources;
+    std::vector<Store::RelationInsert> relations;
+    std::vector<Store::ClaimInsert> claims;
   };
   struct Counts {
     std::size_t aliases = 0, claims = 0;
   };
+  // Each entity's aliases and ids added in this run, as chains through aliases_ and ids_of_.
+  struct Chains {
+    std::int32_t alias = -1, ext = -1;
+  };
+  struct RunAlias {
+    std::string_view name, key;
+    std::int32_t next;
+  };
+  struct RunExternalId {
+    std::string_view scheme, value;
+    std::int32_t next;
+  };
+  struct KeyLink {
+    EntityId id;
+    std::int32_t next;
+  };
+
+  Chains& chains_of(EntityId id) {
+    const std::uint64_t h = chains_.hash(raw(id));
+    if (Chains* c = chains_.find(raw(id), h)) return *c;
+    return chains_.insert(raw(id), h, Chains{});
+  }
+
+  // "scheme U+001F value", in a buffer reused from call to call.
+  std::string_view joined_id(const ExternalId& ext) {
+    joined_.assign(ext.scheme);
+    joined_.push_back(kSep);
+    joined_.append(ext.value);
+    return joined_;
+  }
 
   // Foreign-key order: entities before what names them, relations before their claims.
   Counts write_batch(const Batch& b) {
@@ -337,19 +404,26 @@ class RunWriter {
   Store& reader_;
   const bool background_;
   IngestReport& report_;
+  TextArena& text_;
   Store::NextIds next_;
   const std::int64_t first_entity_ = next_.entity;
+  // An empty store answers no lookup: an initial load asks it nothing.
+  const bool store_had_entities_ = next_.entity > 1, store_had_sources_ = next_.source > 1;
   std::int64_t batch_first_entity_ = next_.entity;
   std::size_t claims_seen_ = 0;
   Batch batch_;
   std::future<Counts> inflight_;
-  std::pmr::unordered_map<std::int64_t, EntityRow> entities_;  // created in this run
-  std::pmr::unordered_map<std::int64_t, std::pmr::vector<AliasRow>> run_aliases_;  // added in this run, by entity
-  TextMap<std::pmr::vector<EntityId>> run_keys_;
-  TextMap<EntityId> run_ids_;
-  std::pmr::unordered_map<std::int64_t, std::pmr::vector<ExternalId>> run_ids_by_entity_;
-  TextMap<SourceId> sources_by_ext_;
-  std::pmr::unordered_map<Fingerprint, RelationId, FingerprintHash> relations_;
+  std::string joined_;
+  std::vector<Store::EntityInsert> entities_;  // created in this run, by id - first_entity_
+  std::vector<RunAlias> aliases_;
+  std::vector<RunExternalId> ids_of_;
+  std::vector<KeyLink> key_links_;
+  FlatMap<std::int64_t, Chains, IntHash> chains_;
+  FlatMap<std::string_view, std::int32_t, TextHash> key_heads_;  // alias key -> chain of entities
+  FlatMap<std::string_view, EntityId, TextHash> ids_;            // joined external id -> entity
+  FlatMap<std::string_view, SourceId, TextHash> sources_;        // ext_id -> source
+  FlatMap<std::string_view, std::string_view, TextHash> interned_;
+  FlatMap<Fingerprint, RelationId, FingerprintHash> relations_;
 };
 
 class Resolver {
@@ -357,44 +431,51 @@ class Resolver {
   // `reader` sees the store as it was before the run; `forgotten_now` holds the digests of
   // people forgotten earlier in this run.
   Resolver(Store& reader, RunWriter& writer, const CurationIndex& curation, IngestReport& report,
-           const std::unordered_set<std::string>& forgotten_now, std::pmr::memory_resource* arena)
+           const std::unordered_set<std::string>& forgotten_now)
       : store_(reader), writer_(writer), curation_(curation), report_(report), forgotten_now_(forgotten_now),
-        check_forgotten_(!forgotten_now.empty() || reader.has_forgotten()), cache_(arena), key_cache_{TextMap<std::string>(arena), TextMap<std::string>(arena)} {}
+        check_forgotten_(!forgotten_now.empty() || reader.has_forgotten()) {}
 
-  // The node for `spec`, merged or created; nullopt when the entity was forgotten.
+  // The node for `spec`, merged or created; nullopt when the entity was forgotten. The views
+  // of `spec` need not outlive the call.
   std::optional<EntityId> resolve(const EntitySpec& spec, const Where& where) {
     // Specs seen before in this run (a CSV names each person and organisation many times)
     // resolve as they did then: same name, ids and country give the same node.
     const bool simple = spec.aliases.empty() && spec.ids.size() <= 1 && !spec.anonymous && spec.description.empty();
-    std::string cache_key;
-    if (simple) {
-      cache_key.append(is_organisation(spec.kind) ? "org" : to_string(spec.kind));
-      cache_key.push_back(kSep);
-      cache_key.append(spec.country);
-      cache_key.push_back(kSep);
-      cache_key.append(spec.name);
-      for (const auto& id : spec.ids) {
-        cache_key.push_back(kSep);
-        cache_key.append(id.scheme);
-        cache_key.push_back(kSep);
-        cache_key.append(id.value);
-      }
-      if (auto it = cache_.find(std::string_view(cache_key)); it != cache_.end()) return it->second;
+    if (!simple) return resolve_uncached(spec, where);
+    cache_key_.assign(is_organisation(spec.kind) ? "org" : to_string(spec.kind));
+    cache_key_.push_back(kSep);
+    cache_key_.append(spec.country);
+    cache_key_.push_back(kSep);
+    cache_key_.append(spec.name);
+    for (const auto& id : spec.ids) {
+      cache_key_.push_back(kSep);
+      cache_key_.append(id.scheme);
+      cache_key_.push_back(kSep);
+      cache_key_.append(id.value);
     }
+    const std::uint64_t h = cache_.hash(cache_key_);
+    if (const std::int64_t* cached = cache_.find(cache_key_, h))
+      return *cached ? std::optional<EntityId>(EntityId{*cached}) : std::nullopt;
     auto result = resolve_uncached(spec, where);
-    if (simple) cache_.emplace(std::pmr::string(cache_key, cache_.get_allocator()), result);
+    cache_.insert(writer_.text().keep(cache_key_), h, result ? raw(*result) : 0);
     return result;
   }
 
  private:
-  const std::string& key(const std::string& name, KeyStyle style) {
+  // The alias key of `name`, kept for the run (as is `name`'s copy, in `kept_name`).
+  std::string_view key(std::string_view name, KeyStyle style, std::string_view* kept_name = nullptr) {
     auto& cache = key_cache_[static_cast<int>(style)];
-    auto it = cache.find(std::string_view(name));
-    if (it == cache.end()) it = cache.emplace(std::pmr::string(name, cache.get_allocator()), alias_key(name, style)).first;
-    return it->second;
+    const std::uint64_t h = cache.hash(name);
+    Keyed* k = cache.find(name, h);
+    if (!k) {
+      const std::string_view kept = writer_.text().keep(name);
+      k = &cache.insert(kept, h, Keyed{kept, writer_.text().keep(alias_key(name, style))});
+    }
+    if (kept_name) *kept_name = k->name;
+    return k->key;
   }
 
-  bool forgotten(const EntitySpec& spec, const std::vector<std::string>& keys) {
+  bool forgotten(const EntitySpec& spec, const std::vector<std::string_view>& keys) {
     if (!check_forgotten_ || spec.kind != NodeKind::person) return false;
     auto is_forgotten = [&](const std::string& digest) {
       return forgotten_now_.contains(digest) || store_.is_forgotten(digest);
@@ -406,12 +487,12 @@ class Resolver {
     return false;
   }
 
-  bool kept_apart(const std::vector<std::string>& keys, EntityId candidate) {
+  bool kept_apart(const std::vector<std::string_view>& keys, EntityId candidate) {
     if (curation_.apart.empty()) return false;
-    std::set<std::string> theirs;
+    std::set<std::string, std::less<>> theirs;
     for (auto& k : writer_.alias_keys(candidate)) theirs.insert(std::move(k));
-    auto meets = [](const std::set<std::string>& rule, const auto& keys) {
-      return std::ranges::any_of(keys, [&](const std::string& k) { return rule.contains(k); });
+    auto meets = [](const std::set<std::string, std::less<>>& rule, const auto& keys) {
+      return std::ranges::any_of(keys, [&](const auto& k) { return rule.contains(k); });
     };
     for (const auto& [a, b] : curation_.apart) {
       if ((meets(a, keys) && meets(b, theirs)) || (meets(b, keys) && meets(a, theirs))) return true;
@@ -434,12 +515,17 @@ class Resolver {
 
   std::optional<EntityId> resolve_uncached(const EntitySpec& spec, const Where& where) {
     const KeyStyle style = key_style(spec.kind);
-    std::vector<std::string> names;
-    names.push_back(spec.name);
-    for (const auto& a : spec.aliases) names.push_back(a);
-    std::vector<std::string> keys;
-    for (const auto& n : names)
-      if (const auto& k = key(n, style); !k.empty() && std::ranges::find(keys, k) == keys.end()) keys.push_back(k);
+    // Every name with its key, both kept for the run.
+    std::vector<std::pair<std::string_view, std::string_view>> names;
+    std::vector<std::string_view> keys;
+    auto add_name = [&](std::string_view n) {
+      std::string_view kept;
+      const std::string_view k = key(n, style, &kept);
+      names.emplace_back(kept, k);
+      if (!k.empty() && std::ranges::find(keys, k) == keys.end()) keys.push_back(k);
+    };
+    add_name(spec.name);
+    for (const auto& a : spec.aliases) add_name(a);
     if (forgotten(spec, keys)) {
       ++report_.forgotten_skipped;
       return std::nullopt;
@@ -457,12 +543,13 @@ class Resolver {
     }
     // 2. Otherwise the alias keys (and their same_as groups), within compatible kinds.
     if (!chosen && !spec.anonymous) {
-      std::vector<std::string> wanted = keys;
-      for (const auto& k : keys) {
-        if (auto g = curation_.group_of_key.find(k); g != curation_.group_of_key.end())
-          for (const auto& other : curation_.group_keys[g->second])
-            if (std::ranges::find(wanted, other) == wanted.end()) wanted.push_back(other);
-      }
+      std::vector<std::string_view> wanted = keys;
+      if (!curation_.group_of_key.empty())
+        for (const auto& k : keys) {
+          if (auto g = curation_.group_of_key.find(std::string(k)); g != curation_.group_of_key.end())
+            for (const auto& other : curation_.group_keys[g->second])
+              if (std::ranges::find(wanted, other) == wanted.end()) wanted.push_back(other);
+        }
       std::vector<EntityId> candidates;
       for (const auto& k : wanted) {
         for (EntityId id : writer_.entities_with_alias_key(k)) {
@@ -480,19 +567,18 @@ class Resolver {
     EntityId id;
     if (chosen) {
       id = *chosen;
-      if (matched_.insert(raw(id)).second) ++report_.entities_matched;
-      if (!spec.country.empty()) writer_.set_country(id, spec.country);
+      const std::uint64_t h = matched_.hash(raw(id));
+      if (!matched_.find(raw(id), h)) {
+        matched_.insert(raw(id), h, true);
+        ++report_.entities_matched;
+      }
+      if (!spec.country.empty()) writer_.set_country(id, writer_.intern(spec.country));
     } else {
-      EntityRow row;
-      row.kind = spec.kind;
-      row.name = spec.name;
-      row.country = spec.country;
-      row.anonymous = spec.anonymous;
-      row.description = spec.description;
-      id = writer_.create_entity(std::move(row));
+      id = writer_.create_entity(spec.kind, names.front().first, writer_.intern(spec.country), spec.anonymous,
+                                 writer_.text().keep(spec.description));
     }
-    for (const auto& n : names)
-      if (const auto& k = key(n, style); !k.empty()) writer_.add_alias(id, n, k);
+    for (const auto& [n, k] : names)
+      if (!k.empty()) writer_.add_alias(id, n, k);
     for (const auto& ext : spec.ids) writer_.add_external_id(id, ext);
     return id;
   }
@@ -506,15 +592,20 @@ class Resolver {
     report_.ambiguities.push_back(std::move(a));
   }
 
+  struct Keyed {
+    std::string_view name, key;
+  };
+
   Store& store_;
   RunWriter& writer_;
   const CurationIndex& curation_;
   IngestReport& report_;
   const std::unordered_set<std::string>& forgotten_now_;
   bool check_forgotten_;
-  TextMap<std::optional<EntityId>> cache_;
-  TextMap<std::string> key_cache_[2];
-  std::unordered_set<std::int64_t> matched_;
+  std::string cache_key_;
+  FlatMap<std::string_view, std::int64_t, TextHash> cache_;  // spec -> entity id (0: forgotten)
+  FlatMap<std::string_view, Keyed, TextHash> key_cache_[2];  // name -> kept name and its key, by KeyStyle
+  FlatMap<std::int64_t, bool, IntHash> matched_;
 };
 
 void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) {
@@ -536,7 +627,7 @@ void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) 
   }
   for (const auto& r : doc.relations) {
     if (!ids[r.from] || !ids[r.to] || (r.left && !ids[*r.left])) continue;  // about a forgotten person
-    RelationRow row;
+    Store::RelationInsert row;
     row.kind = r.kind;
     row.from = *ids[r.from];
     row.to = *ids[r.to];
@@ -546,14 +637,18 @@ void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) 
     row.former = r.former;
     if (r.left) row.left = *ids[*r.left];
     row.status = r.status;
-    if (!source) source = writer.source(doc.source);
-    ClaimRow claim;
+    if (!source) {
+      const SourceRow& s = doc.source;
+      source = writer.source({SourceId{}, s.ext_id, s.url, s.title, s.publisher, s.published, s.language, s.based_on,
+                              s.content_hash});
+    }
+    Store::ClaimInsert claim;
     claim.source = *source;
     claim.quote = r.quote;
     claim.confidence = r.confidence;
     claim.file = doc.file;
-    claim.record = doc.line ? fmt::format("line {}: {}", *doc.line, r.record) : r.record;
-    writer.relation(std::move(row), std::move(claim));
+    claim.record = doc.line ? writer.text().keep(fmt::format("line {}: {}", *doc.line, r.record)) : r.record;
+    writer.relation(row, claim);
   }
 }
 
@@ -575,13 +670,13 @@ void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, con
     errors.push_back(text.error());
     return;
   }
-  const std::string file_name = fs::path(path).filename().string();
-  const std::string file_source = "file:" + file_name;
+  const std::string_view file_name = writer.text().keep(fs::path(path).filename().string());
+  const std::string_view file_source = writer.text().keep(fmt::format("file:{}", file_name));
   EntitySpec person, org;
   person.kind = NodeKind::person;
-  RelationRow row;
+  Store::RelationInsert row;
   row.kind = RelationKind::worked_at;
-  ClaimRow claim;
+  Store::ClaimInsert claim;
   claim.file = path;
   std::optional<EntityId> person_id, last_person;
   std::string last_person_name, last_person_id;
@@ -595,15 +690,17 @@ void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, con
     } else {
       person_id.reset();
     }
-    person.name.assign(r.person);
-    person.ids.clear();
-    if (!r.person_id.empty()) {
-      // "scheme:value" names the scheme (wikidata:Q42, linkedin:…); a bare id is the dataset's own.
-      const auto colon = r.person_id.find(':');
-      if (colon != std::string_view::npos && colon > 0)
-        person.ids.push_back({std::string(r.person_id.substr(0, colon)), std::string(r.person_id.substr(colon + 1))});
-      else
-        person.ids.push_back({"person_id", std::string(r.person_id)});
+    if (!person_id) {
+      person.name.assign(r.person);
+      person.ids.clear();
+      if (!r.person_id.empty()) {
+        // "scheme:value" names the scheme (wikidata:Q42, linkedin:…); a bare id is the dataset's own.
+        const auto colon = r.person_id.find(':');
+        if (colon != std::string_view::npos && colon > 0)
+          person.ids.push_back({std::string(r.person_id.substr(0, colon)), std::string(r.person_id.substr(colon + 1))});
+        else
+          person.ids.push_back({"person_id", std::string(r.person_id)});
+      }
     }
     org.kind = r.organization_kind;
     org.name.assign(r.organization);
@@ -614,25 +711,27 @@ void ingest_csv(RunWriter& writer, Resolver& resolver, IngestReport& report, con
     last_person_id.assign(r.person_id);
     auto o = resolver.resolve(org, where);
     if (!p || !o) return;  // about a forgotten person
-    std::optional<SourceId> source = writer.known_source(r.source_url.empty() ? file_source : r.source_url);
+    const std::string_view source_id = r.source_url.empty() ? file_source : r.source_url;
+    std::optional<SourceId> source = writer.known_source(source_id);
     if (!source) {
-      SourceRow src;
+      Store::SourceInsert src;
       if (r.source_url.empty()) {
         src.ext_id = file_source;
         src.title = file_name;
       } else {
-        src.ext_id.assign(r.source_url);
-        src.url = src.ext_id;
+        src.ext_id = src.url = writer.text().keep(r.source_url);
       }
-      source = writer.source(std::move(src));
+      source = writer.source(src);
     }
     row.from = *p;
     row.to = *o;
     row.start = r.start;
     row.end = r.end;
-    row.role.assign(r.role);
+    row.role = writer.intern(r.role);
     claim.source = *source;
-    claim.record = fmt::format("line {}", r.line);
+    char buffer[32];
+    const auto end = fmt::format_to_n(buffer, sizeof buffer, "line {}", r.line).out;
+    claim.record = writer.text().keep(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
     writer.relation(row, claim);
   });
 }
@@ -799,9 +898,9 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
       if (opened) second = std::move(*opened);
     }
     Store& reader = second ? *second : store;
-    std::pmr::monotonic_buffer_resource arena;
-    RunWriter writer(store, reader, report, &arena);
-    Resolver resolver(reader, writer, index, report, forgotten_now, &arena);
+    TextArena text;
+    RunWriter writer(store, reader, report, text);
+    Resolver resolver(reader, writer, index, report, forgotten_now);
     for (const auto& doc : documents) write_document(writer, resolver, doc);
     for (const auto& [path, format] : *inputs)
       if (format == InputFormat::csv) ingest_csv(writer, resolver, report, path, errors, options.max_errors);
