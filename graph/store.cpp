@@ -294,8 +294,10 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
                 fmt::format("{}: no such database (create it with `talentgraph --db {} ingest …`)", path, path));
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  if (mode == OpenMode::initial_load && std::filesystem::exists(path, ec))
+    return fail(ErrorCode::io, fmt::format("{}: already exists (an initial load needs a new file)", path));
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (mode == OpenMode::create_if_missing) flags |= SQLITE_OPEN_CREATE;
+  if (mode != OpenMode::existing_only) flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr) != SQLITE_OK) {
     std::string why = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
     return fail(ErrorCode::io, fmt::format("{}: cannot open database: {}", path, why));
@@ -309,8 +311,13 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
     if (version > kSchemaVersion)
       return fail(ErrorCode::io, fmt::format("{}: database schema version {} is newer than this talentgraph ({})",
                                              path, version, kSchemaVersion));
-    impl->exec("PRAGMA journal_mode = WAL");
-    impl->exec("PRAGMA synchronous = NORMAL");
+    if (mode == OpenMode::initial_load) {
+      impl->exec("PRAGMA journal_mode = MEMORY");
+      impl->exec("PRAGMA synchronous = OFF");
+    } else {
+      impl->exec("PRAGMA journal_mode = WAL");
+      impl->exec("PRAGMA synchronous = NORMAL");
+    }
     impl->exec("PRAGMA cache_size = -65536");  // 64 MiB of page cache
     impl->exec("PRAGMA temp_store = MEMORY");
     impl->exec("PRAGMA secure_delete = ON");  // deleted people leave no readable bytes behind
@@ -367,13 +374,30 @@ Store::ReadTransaction::~ReadTransaction() {
   sqlite3_free(msg);
 }
 
-void Store::Transaction::commit() {
-  auto& impl = *store_->impl_;
-  impl.stmt(
+void Store::sync_search_index() {
+  impl_->stmt(
           "INSERT INTO alias_search(rowid, key) SELECT id, key FROM aliases "
           "WHERE id > (SELECT value FROM meta WHERE key = 'search_upto') ORDER BY id")
       .run();
-  impl.stmt("UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM aliases) WHERE key = 'search_upto'").run();
+  impl_->stmt("UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM aliases) WHERE key = 'search_upto'").run();
+}
+
+// The same definitions as in the schema (a test compares them).
+constexpr const char* kBulkIndexes[][2] = {
+    {"aliases_by_key", "CREATE INDEX IF NOT EXISTS aliases_by_key ON aliases(key)"},
+    {"relations_by_to", "CREATE INDEX IF NOT EXISTS relations_by_to ON relations(to_id)"},
+};
+
+void Store::drop_bulk_indexes() {
+  for (const auto& [name, sql] : kBulkIndexes) impl_->exec(fmt::format("DROP INDEX IF EXISTS {}", name).c_str());
+}
+
+void Store::create_bulk_indexes() {
+  for (const auto& [name, sql] : kBulkIndexes) impl_->exec(sql);
+}
+
+void Store::Transaction::commit() {
+  store_->sync_search_index();
   store_->impl_->stmt("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
   done_ = true;
   end("COMMIT");
@@ -633,6 +657,16 @@ std::size_t Store::foreign_key_violations() {
 }
 
 void Store::checkpoint() { impl_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+void Store::finish_initial_load() {
+  impl_->exec("PRAGMA journal_mode = WAL");
+  impl_->exec("PRAGMA synchronous = NORMAL");
+}
+
+bool Store::empty() {
+  return !impl_->stmt("SELECT 1 FROM entities LIMIT 1").step() && !impl_->stmt("SELECT 1 FROM sources LIMIT 1").step() &&
+         !has_forgotten();
+}
 
 bool Store::has_forgotten() { return impl_->stmt("SELECT 1 FROM forgotten LIMIT 1").step(); }
 

@@ -101,7 +101,10 @@ struct SearchHit {
   std::string matched;    // the alias that matched
 };
 
-enum class OpenMode { create_if_missing, existing_only };
+// initial_load: a new file (it must not exist) that one process fills before anyone reads it,
+// then puts in place (see ingest_new_store): no write-ahead log, a rollback journal in memory,
+// and no syncs until finish_initial_load(), so that each page is written once.
+enum class OpenMode { create_if_missing, existing_only, initial_load };
 
 class Store {
  public:
@@ -224,7 +227,20 @@ class Store {
   void insert_relations(std::span<const RelationInsert> rows);
   std::size_t insert_claims(std::span<const ClaimInsert> rows);  // existing ones are skipped; returns how many were new
   std::optional<RelationId> find_relation(const RelationInsert& row);
+  // Secondary indexes whose keys arrive in random order (relations by target, aliases by key):
+  // kept up row by row they cost a bulk load more than building them once from sorted keys.
+  // A large run drops them and creates them again before anything reads through them.
+  void drop_bulk_indexes();
+  void create_bulk_indexes();
+  // Brings the search index up to date with the aliases added so far (commit does it too).
+  void sync_search_index();
   std::optional<SourceId> find_source(std::string_view ext_id);
+
+  // Ends an initial load: the file switches to the write-ahead log like every other store.
+  // The caller syncs the file before putting it in place.
+  void finish_initial_load();
+  // No entity, source or forgotten person: nothing for an ingest to look up.
+  bool empty();
 
   // Folds the write-ahead log into the database and empties it (after forgetting someone, so no
   // old page with their data lingers in the log).

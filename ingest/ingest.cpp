@@ -134,8 +134,10 @@ struct Where {
 // run's TextArena (names and ids of CSV rows, formatted record locations).
 class RunWriter {
  public:
-  RunWriter(Store& writer, Store& reader, IngestReport& report, TextArena& text)
-      : writer_(writer), reader_(reader), background_(&writer != &reader), report_(report), text_(text),
+  // `reader` is null when the store held nothing before the run (there is nothing to look up);
+  // `background`: batches are written by a second thread (never while `reader` is `writer`).
+  RunWriter(Store& writer, Store* reader, bool background, IngestReport& report, TextArena& text)
+      : writer_(writer), reader_(reader), background_(background), report_(report), text_(text),
         next_(writer.next_ids()) {}
 
   RunWriter(const RunWriter&) = delete;
@@ -212,7 +214,7 @@ class RunWriter {
 
   std::vector<EntityId> entities_with_alias_key(std::string_view key) {
     std::vector<EntityId> out;
-    if (store_had_entities_) out = reader_.entities_with_alias_key(key);
+    if (reader_) out = reader_->entities_with_alias_key(key);
     if (const std::int32_t* head = key_heads_.find(key))
       for (std::int32_t l = *head; l >= 0; l = key_links_[static_cast<std::size_t>(l)].next) {
         const EntityId id = key_links_[static_cast<std::size_t>(l)].id;
@@ -223,8 +225,8 @@ class RunWriter {
 
   std::optional<EntityId> entity_by_external_id(const ExternalId& ext) {
     if (const EntityId* id = ids_.find(joined_id(ext))) return *id;
-    if (!store_had_entities_) return std::nullopt;
-    return reader_.entity_by_external_id(ext.scheme, ext.value);
+    if (!reader_) return std::nullopt;
+    return reader_->entity_by_external_id(ext.scheme, ext.value);
   }
 
   std::optional<EntityRow> entity(EntityId id) {
@@ -233,13 +235,13 @@ class RunWriter {
       return EntityRow{e.id, e.kind, std::string(e.name), std::string(e.country), e.anonymous,
                        std::string(e.description)};
     }
-    return reader_.entity(id);
+    return reader_ ? reader_->entity(id) : std::nullopt;
   }
 
   std::vector<std::string> alias_keys(EntityId id) {
     std::vector<std::string> keys;
-    if (!created_here(id))
-      for (auto& a : reader_.aliases(id)) keys.push_back(std::move(a.key));
+    if (!created_here(id) && reader_)
+      for (auto& a : reader_->aliases(id)) keys.push_back(std::move(a.key));
     if (const Chains* chains = chains_.find(raw(id)))
       for (std::int32_t a = chains->alias; a >= 0; a = aliases_[static_cast<std::size_t>(a)].next)
         keys.emplace_back(aliases_[static_cast<std::size_t>(a)].key);
@@ -248,7 +250,7 @@ class RunWriter {
 
   std::vector<ExternalId> external_ids(EntityId id) {
     std::vector<ExternalId> ids;
-    if (!created_here(id)) ids = reader_.external_ids(id);
+    if (!created_here(id) && reader_) ids = reader_->external_ids(id);
     if (const Chains* chains = chains_.find(raw(id)))
       for (std::int32_t x = chains->ext; x >= 0; x = ids_of_[static_cast<std::size_t>(x)].next)
         ids.push_back({std::string(ids_of_[static_cast<std::size_t>(x)].scheme),
@@ -267,7 +269,7 @@ class RunWriter {
     const std::uint64_t h = sources_.hash(row.ext_id);
     if (const SourceId* id = sources_.find(row.ext_id, h)) return *id;
     SourceId id;
-    if (auto found = store_had_sources_ ? reader_.find_source(row.ext_id) : std::nullopt) {
+    if (auto found = reader_ ? reader_->find_source(row.ext_id) : std::nullopt) {
       id = *found;
     } else {
       id = SourceId{next_.source++};
@@ -291,7 +293,7 @@ class RunWriter {
     } else {
       // Only a relation between entities that existed before this run can be in the store already.
       const bool old_ends = !created_here(row.from) && !created_here(row.to) && !(row.left && created_here(*row.left));
-      std::optional<RelationId> found = old_ends ? reader_.find_relation(row) : std::nullopt;
+      std::optional<RelationId> found = old_ends && reader_ ? reader_->find_relation(row) : std::nullopt;
       if (found) {
         id = *found;
         ++report_.relations_existing;
@@ -382,6 +384,7 @@ class RunWriter {
     Counts c;
     writer_.insert_entities(b.entities);
     c.aliases = writer_.insert_aliases(b.aliases);
+    writer_.sync_search_index();  // here, beside the parsing, rather than all at commit
     writer_.insert_external_ids(b.external_ids);
     for (const auto& [id, country] : b.countries) writer_.set_entity_country(id, country);
     writer_.insert_sources(b.sources);
@@ -401,14 +404,12 @@ class RunWriter {
   }
 
   Store& writer_;
-  Store& reader_;
+  Store* reader_;
   const bool background_;
   IngestReport& report_;
   TextArena& text_;
   Store::NextIds next_;
   const std::int64_t first_entity_ = next_.entity;
-  // An empty store answers no lookup: an initial load asks it nothing.
-  const bool store_had_entities_ = next_.entity > 1, store_had_sources_ = next_.source > 1;
   std::int64_t batch_first_entity_ = next_.entity;
   std::size_t claims_seen_ = 0;
   Batch batch_;
@@ -430,10 +431,10 @@ class Resolver {
  public:
   // `reader` sees the store as it was before the run; `forgotten_now` holds the digests of
   // people forgotten earlier in this run.
-  Resolver(Store& reader, RunWriter& writer, const CurationIndex& curation, IngestReport& report,
+  Resolver(Store* reader, RunWriter& writer, const CurationIndex& curation, IngestReport& report,
            const std::unordered_set<std::string>& forgotten_now)
       : store_(reader), writer_(writer), curation_(curation), report_(report), forgotten_now_(forgotten_now),
-        check_forgotten_(!forgotten_now.empty() || reader.has_forgotten()) {}
+        check_forgotten_(!forgotten_now.empty() || (reader && reader->has_forgotten())) {}
 
   // The node for `spec`, merged or created; nullopt when the entity was forgotten. The views
   // of `spec` need not outlive the call.
@@ -478,7 +479,7 @@ class Resolver {
   bool forgotten(const EntitySpec& spec, const std::vector<std::string_view>& keys) {
     if (!check_forgotten_ || spec.kind != NodeKind::person) return false;
     auto is_forgotten = [&](const std::string& digest) {
-      return forgotten_now_.contains(digest) || store_.is_forgotten(digest);
+      return forgotten_now_.contains(digest) || (store_ && store_->is_forgotten(digest));
     };
     for (const auto& k : keys)
       if (is_forgotten(forgotten_name_digest(k))) return true;
@@ -596,7 +597,7 @@ class Resolver {
     std::string_view name, key;
   };
 
-  Store& store_;
+  Store* store_;  // null: the store was empty
   RunWriter& writer_;
   const CurationIndex& curation_;
   IngestReport& report_;
@@ -780,6 +781,22 @@ std::size_t apply_same_as(Store& store, const CurationIndex& index) {
   return merges;
 }
 
+// Whether a run is likely to add at least as many relations as the store holds, and enough
+// for rebuilding indexes to pay (a CSV row is about 100 bytes).
+bool bulk_run(Store& store, const std::vector<Document>& documents,
+              const std::vector<std::pair<std::string, InputFormat>>& inputs) {
+  constexpr std::uintmax_t kMinRows = 50000, kBytesPerRow = 100;
+  std::uintmax_t rows = 0;
+  for (const auto& d : documents) rows += d.relations.size();
+  for (const auto& [path, format] : inputs) {
+    std::error_code ec;
+    if (format != InputFormat::csv) continue;
+    if (const std::uintmax_t size = fs::file_size(path, ec); !ec) rows += size / kBytesPerRow;
+  }
+  const auto held = static_cast<std::uintmax_t>(store.next_ids().relation - 1);
+  return rows >= kMinRows && rows >= held;
+}
+
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) {
@@ -878,6 +895,7 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     // Every id the run writes was created or read in this transaction: SQLite's foreign-key
     // checks (half the cost of writing) are left out, and the tests check the result.
     Store::Transaction tx(store, Store::Checks::trusted);
+    const bool was_empty = store.empty();
     // Pass 2: curation rules, stored ones and new ones; forgetting happens first.
     for (const auto& g : curation.same_as) store.add_curation_rule("same_as", join_names(g));
     for (const auto& [a, b] : curation.not_same_as) store.add_curation_rule("not_same_as", join_names({a, b}));
@@ -890,22 +908,29 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
       if (rule == "not_same_as" && list.size() == 2) index.add_not_same_as(list[0], list[1]);
     }
     // Pass 3: resolve and write, in input order (CSV files are validated as they stream).
-    // A second connection answers lookups (it sees the store as before this run) while batches
-    // are written on this one by a second thread. An in-memory database has no second connection.
+    // Batches are written on this connection by a second thread while this one goes on. Lookups
+    // go to a second connection, which sees the store as before this run; an empty store needs
+    // none (nothing to look up), and an in-memory one cannot have one (then writing waits).
     std::optional<Store> second;
-    if (store.path() != ":memory:" && !store.path().empty()) {
+    if (!was_empty && store.path() != ":memory:" && !store.path().empty()) {
       auto opened = Store::open(store.path(), OpenMode::existing_only);
       if (opened) second = std::move(*opened);
     }
-    Store& reader = second ? *second : store;
+    Store* reader = was_empty ? nullptr : second ? &*second : &store;
+    const bool background = was_empty || second;
+    // A run that adds more relations than the store holds rebuilds the random-order indexes
+    // rather than updating them row by row; lookups do not need them (see above).
+    const bool bulk = background && bulk_run(store, documents, *inputs);
+    if (bulk) store.drop_bulk_indexes();
     TextArena text;
-    RunWriter writer(store, reader, report, text);
+    RunWriter writer(store, reader, background, report, text);
     Resolver resolver(reader, writer, index, report, forgotten_now);
     for (const auto& doc : documents) write_document(writer, resolver, doc);
     for (const auto& [path, format] : *inputs)
       if (format == InputFormat::csv) ingest_csv(writer, resolver, report, path, errors, options.max_errors);
     if (!errors.empty()) return std::unexpected(join_errors(errors, options.max_errors));
     writer.finish();
+    if (bulk) store.create_bulk_indexes();
     // Pass 4: same_as groups merge what resolution kept apart.
     report.curation_merges = apply_same_as(store, index);
     tx.commit();
