@@ -117,6 +117,20 @@ WHEN old.id <= (SELECT value FROM meta WHERE key = 'search_upto') BEGIN
   INSERT INTO alias_search(alias_search, rowid, key) VALUES ('delete', old.id, old.key);
 END;
 )sql",
+    // v2: the search index keeps neither positions nor sizes (detail=none, columnsize=0): it
+    // costs a third as much to build, and substring queries (LIKE) are still narrowed by it.
+    R"sql(
+DROP TRIGGER aliases_ad;
+DROP TABLE alias_search;
+CREATE VIRTUAL TABLE alias_search USING fts5(key, content='aliases', content_rowid='id', tokenize='trigram',
+                                             detail='none', columnsize=0);
+INSERT INTO alias_search(rowid, key)
+SELECT id, key FROM aliases WHERE id <= (SELECT value FROM meta WHERE key = 'search_upto') ORDER BY id;
+CREATE TRIGGER aliases_ad AFTER DELETE ON aliases
+WHEN old.id <= (SELECT value FROM meta WHERE key = 'search_upto') BEGIN
+  INSERT INTO alias_search(alias_search, rowid, key) VALUES ('delete', old.id, old.key);
+END;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == Store::kSchemaVersion);
@@ -878,12 +892,13 @@ std::vector<SearchHit> Store::search_keys(std::string_view fragment, int limit) 
   // Rank: exact key, then prefix, then anywhere; shorter names first. Trigram FTS answers
   // fragments of three or more characters; shorter ones (two Hangul syllables) scan the keys.
   const auto chars = std::ranges::count_if(fragment, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-  const bool use_fts = chars >= 3 && std::ranges::none_of(fragment, [](char c) { return c == '"'; });
+  // LIKE's wildcards never occur in keys (punctuation is folded away); a fragment holding one scans.
+  const bool use_fts = chars >= 3 && std::ranges::none_of(fragment, [](char c) { return c == '%' || c == '_'; });
   const char* sql_fts =
       "SELECT e.id, e.name, e.kind, a.name, min(CASE WHEN a.key = ?1 THEN 0 WHEN substr(a.key, 1, length(?1)) = ?1 "
       "THEN 1 ELSE 2 END) AS rank FROM alias_search f JOIN aliases a ON a.id = f.rowid JOIN entities e ON e.id = "
-      "a.entity_id WHERE alias_search MATCH '\"' || ?1 || '\"' GROUP BY e.id ORDER BY rank, length(e.name), e.name "
-      "LIMIT ?2";
+      "a.entity_id WHERE f.key LIKE '%' || ?1 || '%' AND instr(a.key, ?1) > 0 GROUP BY e.id "
+      "ORDER BY rank, length(e.name), e.name LIMIT ?2";
   const char* sql_scan =
       "SELECT e.id, e.name, e.kind, a.name, min(CASE WHEN a.key = ?1 THEN 0 WHEN substr(a.key, 1, length(?1)) = ?1 "
       "THEN 1 ELSE 2 END) AS rank FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE instr(a.key, ?1) > 0 "

@@ -1,6 +1,8 @@
 #include "ingest/ingest.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <fstream>
@@ -9,6 +11,9 @@
 #include <memory_resource>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -920,7 +925,7 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     const bool background = was_empty || second;
     // A run that adds more relations than the store holds rebuilds the random-order indexes
     // rather than updating them row by row; lookups do not need them (see above).
-    const bool bulk = background && bulk_run(store, documents, *inputs);
+    const bool bulk = background && options.rebuild_indexes.value_or(bulk_run(store, documents, *inputs));
     if (bulk) store.drop_bulk_indexes();
     TextArena text;
     RunWriter writer(store, reader, background, report, text);
@@ -938,6 +943,64 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
   } catch (const StoreError& e) {
     return fail(ErrorCode::io, fmt::format("{}: {}", store.path(), e.what()));
   }
+  return report;
+}
+
+Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vector<std::string>& paths,
+                                     const IngestOptions& options) {
+  const std::string side = fmt::format("{}.loading-{}", db_path, ::getpid());
+  auto remove_side = [&] {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(side + suffix, ec);
+  };
+  remove_side();  // left by a crashed run of a process that had this pid
+  Result<IngestReport> report;
+  {
+    auto store = Store::open(side, OpenMode::initial_load);
+    if (!store) {
+      Error e = store.error();
+      if (auto at = e.message.find(side); at != std::string::npos) e.message.replace(at, side.size(), db_path);
+      return std::unexpected(e);
+    }
+    report = ingest(*store, paths, options);
+    if (report) {
+      try {
+        store->finish_initial_load();
+      } catch (const StoreError& e) {
+        report = fail(ErrorCode::io, fmt::format("{}: {}", side, e.what()));
+      }
+    }
+  }
+  if (!report) {
+    remove_side();
+    return report;
+  }
+  // Durable before it is visible: the file, then its name (link fails if the name exists).
+  auto sync = [](const std::string& path, int flags) {
+    const int fd = ::open(path.c_str(), flags);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+  };
+  if (!sync(side, O_RDWR)) {
+    const int err = errno;
+    remove_side();
+    return fail(ErrorCode::io, fmt::format("{}: cannot sync the new store: {}", side, std::strerror(err)));
+  }
+  if (::link(side.c_str(), db_path.c_str()) != 0) {
+    const int err = errno;
+    remove_side();
+    if (err == EEXIST)
+      return fail(ErrorCode::io,
+                  fmt::format("{}: created by another process during this ingest; nothing was written (run it again "
+                              "to add to that store)",
+                              db_path));
+    return fail(ErrorCode::io, fmt::format("{}: cannot create: {}", db_path, std::strerror(err)));
+  }
+  remove_side();
+  fs::path dir = fs::path(db_path).parent_path();
+  sync(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
   return report;
 }
 

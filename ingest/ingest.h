@@ -20,6 +20,10 @@ struct IngestOptions {
   std::optional<InputFormat> format;  // overrides detection by extension
   std::vector<std::string> curation_files;
   std::size_t max_errors = 20;
+  // Whether to drop the indexes whose keys arrive in random order and build them again at the
+  // end (see Store::drop_bulk_indexes). Unset: when the run likely adds at least as many
+  // relations as the store holds, and 50,000 or more.
+  std::optional<bool> rebuild_indexes;
 };
 
 // A name that fitted more than one entity: nothing was merged, a new node was made.
@@ -51,6 +55,13 @@ Result<std::vector<std::pair<std::string, InputFormat>>> collect_inputs(const st
 // Ingests everything in one transaction. On error nothing is written and the message lists
 // every error found (up to max_errors), one per line.
 Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths, const IngestOptions& options);
+
+// Ingests into a store that does not exist yet. It is built in a side file ("DB.loading-PID":
+// no write-ahead log, no syncs) and linked into place once complete and synced, so that each
+// page is written once and no reader ever sees a half-built store. If the run fails, or another
+// process creates `db_path` meanwhile, nothing is left behind.
+Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vector<std::string>& paths,
+                                     const IngestOptions& options);
 
 // Removes a person and every claim about them, and keeps them out of later ingests.
 // Returns how many entities were removed (0: no such person).

@@ -4,6 +4,9 @@
 // property is about the file (schema version, journal mode, what a forgotten person leaves).
 #include "graph/store.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -139,6 +142,83 @@ TEST(StoreOpen, CreatesAndMigratesANewDatabase) {
   for (const char* t : {"aliases", "claims", "curation_rules", "entities", "external_ids", "forgotten", "meta",
                         "relations", "sources"})
     EXPECT_NE(std::ranges::find(tables, t), tables.end()) << t;
+}
+
+// A store written by schema v1 (tests/fixtures/schema-v1: the small fixture, dumped by the
+// sqlite3 shell) opens migrated: the search index is rebuilt without positions and still finds
+// fragments, and deleting an alias still leaves the index.
+TEST(StoreOpen, MigratesASchemaV1Store) {
+  ScratchDir dir;
+  const std::string path = dir.file("v1.db");
+  std::ifstream in(std::string(TG_FIXTURES) + "/schema-v1/small.sql");
+  std::stringstream dump;
+  dump << in.rdbuf();
+  ASSERT_FALSE(dump.str().empty());
+  raw_exec(path, dump.str() + "PRAGMA user_version = 1;");
+  Store s = must_open(path);
+  EXPECT_EQ(raw_query(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(Store::kSchemaVersion)});
+  const auto fts = raw_query(path, "SELECT sql FROM sqlite_master WHERE name = 'alias_search'");
+  ASSERT_EQ(fts.size(), 1u);
+  EXPECT_NE(fts[0].find("detail='none'"), std::string::npos) << fts[0];
+  EXPECT_EQ(s.stats().aliases, 37);
+  auto hits = s.search_keys("redpine", 10);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].name, "Redpine Technology");  // shorter name first
+  EXPECT_EQ(hits[1].name, "Redpine Frontier Lab");
+  hits = s.search_keys("松科技", 10);  // a fragment of 红松科技
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].name, "Redpine Technology");
+  EXPECT_EQ(s.search_keys("inetech", 10).size(), 1u);  // "redpinetech", inside the key
+  EXPECT_TRUE(s.search_keys("enipder", 10).empty());   // its trigrams reversed: no false hit
+  Store::Transaction tx(s);
+  s.delete_entity(hits[0].id);
+  tx.commit();
+  hits = s.search_keys("redpine", 10);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].name, "Redpine Frontier Lab");
+  EXPECT_TRUE(s.search_keys("松科技", 10).empty());
+}
+
+// The indexes a bulk load drops come back exactly as the schema defines them.
+TEST(StoreOpen, BulkIndexesAreRecreatedAsDefined) {
+  ScratchDir dir;
+  const std::string path = dir.file("tg.db");
+  Store s = must_open(path);
+  const std::string sql = "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+  const auto before = raw_query(path, sql);
+  {
+    Store::Transaction tx(s);
+    s.drop_bulk_indexes();
+    tx.commit();
+  }
+  const auto dropped = raw_query(path, sql);
+  EXPECT_EQ(dropped.size() + 2, before.size());
+  {
+    Store::Transaction tx(s);
+    s.create_bulk_indexes();
+    tx.commit();
+  }
+  auto after = raw_query(path, sql);
+  // CREATE INDEX IF NOT EXISTS is stored without its IF NOT EXISTS.
+  for (auto& line : after)
+    if (auto at = line.find("IF NOT EXISTS "); at != std::string::npos) line.erase(at, 14);
+  EXPECT_EQ(after, before);
+}
+
+TEST(StoreOpen, InitialLoadNeedsANewFileAndEndsInWalMode) {
+  ScratchDir dir;
+  const std::string path = dir.file("new.db");
+  {
+    auto s = Store::open(path, OpenMode::initial_load);
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    EXPECT_TRUE(s->empty());
+    EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), std::vector<std::string>{"delete"});  // as seen from outside
+    s->finish_initial_load();
+  }
+  EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+  auto again = Store::open(path, OpenMode::initial_load);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().message, path + ": already exists (an initial load needs a new file)");
 }
 
 TEST(StoreOpen, ReopensWhatItWrote) {

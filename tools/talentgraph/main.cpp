@@ -122,19 +122,21 @@ void drop_snapshot_cache(const Store& store) {
 }
 
 
-int cmd_ingest(Store& store, const std::vector<std::string>& paths, const std::string& format,
-               const std::vector<std::string>& curation) {
+// `store` is null for a database that does not exist yet (built aside, then put in place).
+int cmd_ingest(Store* store, const std::string& db_path, const std::vector<std::string>& paths,
+               const std::string& format, const std::vector<std::string>& curation) {
   ingest::IngestOptions options;
   if (!format.empty()) options.format = ingest::parse_input_format(format);
   options.curation_files = curation;
-  auto result = ingest::ingest(store, paths, options);
+  auto result = store ? ingest::ingest(*store, paths, options) : ingest::ingest_new_store(db_path, paths, options);
   if (!result) {
     std::cerr << result.error().message << '\n';
-    std::cerr << "talentgraph: ingest failed; the database is unchanged\n";
+    std::cerr << (store ? "talentgraph: ingest failed; the database is unchanged\n"
+                        : "talentgraph: ingest failed; no database was created\n");
     return exit_code(result.error());
   }
   const auto& r = *result;
-  if (r.forgotten_removed) drop_snapshot_cache(store);
+  if (r.forgotten_removed && store) drop_snapshot_cache(*store);
   std::cerr << fmt::format(
       "ingested {} file(s): {} document(s), {} CSV row(s)\n"
       "  entities: {} new, {} merged with names from other records; {} alias(es) added\n"
@@ -636,11 +638,12 @@ int run(int argc, char** argv) {
   }
   if (db_path.empty()) db_path = "talentgraph.db";
 
-  const bool creates = ingest_cmd->parsed();
-  auto store = Store::open(db_path, creates ? OpenMode::create_if_missing : OpenMode::existing_only);
+  if (std::error_code ec; ingest_cmd->parsed() && !std::filesystem::exists(db_path, ec))
+    return cmd_ingest(nullptr, db_path, ingest_paths, ingest_format, curation_files);
+  auto store = Store::open(db_path, OpenMode::existing_only);
   if (!store) return report(store.error());
   try {
-    if (ingest_cmd->parsed()) return cmd_ingest(*store, ingest_paths, ingest_format, curation_files);
+    if (ingest_cmd->parsed()) return cmd_ingest(&*store, db_path, ingest_paths, ingest_format, curation_files);
     if (moves_cmd->parsed()) return cmd_moves(*store, move_args, moves_q);
     if (show_cmd->parsed()) return cmd_show(*store, show_name, show_q);
     if (search_cmd->parsed()) return cmd_search(*store, search_text, search_limit, search_q);
