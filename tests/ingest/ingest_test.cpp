@@ -6,6 +6,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -556,6 +560,127 @@ TEST_F(IngestTest, StopsAfterMaxErrors) {
   const std::string one = ":19: start: month out of range (found \"2024-13\")";
   EXPECT_EQ(r.error().message, bad + ":2" + one + "\n" + bad + ":3" + one + "\n" + bad + ":4" + one +
                                    "\n(stopped after 3 errors)");
+}
+
+// ---- large runs and new stores ----
+
+// Every row of `table` as text, in a fixed order.
+Strings table_rows(const std::string& path, const std::string& table, const std::string& order = "1, 2, 3") {
+  Strings out;
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  const std::string sql = "SELECT * FROM " + table + " ORDER BY " + order;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    std::string row;
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+      row += (t ? t : "NULL");
+      row += '|';
+    }
+    out.push_back(std::move(row));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+const Strings kDataTables = {"entities", "aliases", "external_ids", "sources", "relations", "claims"};
+
+// A career CSV of `people` people with 3 rows each, over a few organisations; `offset` shifts
+// which people (so that a second file names some people of the first).
+std::string careers(int people, int offset) {
+  std::string csv(kCsvHeader);
+  for (int p = offset; p < offset + people; ++p)
+    for (int j = 0; j < 3; ++j)
+      csv += fmt::format("Person {} Example,Org {} Inc.,Engineer,{},{},https://example.org/p{},pid-{},company,{}\n", p,
+                         (p * 7 + j) % 23, 2000 + j * 3, 2002 + j * 3, p, p, j == 1 ? "US" : "");
+  return csv;
+}
+
+TEST(IngestLargeRuns, RebuildingIndexesGivesTheSameStoreAsUpdatingThem) {
+  ScratchDir dir;
+  const std::string first = dir.write("first.csv", careers(800, 0)), second = dir.write("second.csv", careers(800, 500));
+  const std::string doc = dir.write("doc.json", document("doc", {entity("p", "person", "Person 3 Example",
+                                                                         {{"ids", {{"person_id", "pid-3"}}}}),
+                                                                  entity("o", "company", "Org 5")},
+                                                         {rel("founded", "p", "o", {{"start", "2010"}})})
+                                                    .dump());
+  std::map<bool, std::string> paths;
+  for (bool rebuild : {true, false}) {
+    paths[rebuild] = dir.file(rebuild ? "rebuilt.db" : "updated.db");
+    Store store = must_open(paths[rebuild]);
+    IngestOptions options;
+    options.rebuild_indexes = rebuild;
+    // An empty store first (no lookups), then one whose people the second file names again.
+    for (const auto& inputs : {Strings{first}, Strings{second, doc}}) {
+      auto r = ingest(store, inputs, options);
+      ASSERT_TRUE(r.has_value()) << r.error().message;
+    }
+    EXPECT_EQ(store.foreign_key_violations(), 0u);
+    EXPECT_EQ(store.entities_with_alias_key("person3example").size(), 1u);
+  }
+  for (const auto& t : kDataTables) EXPECT_EQ(table_rows(paths[true], t), table_rows(paths[false], t)) << t;
+  const std::string indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+  EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"), table_rows(paths[false], "(" + indexes + ")", "1"));
+  EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"),
+            (Strings{"aliases_by_key|", "claims_by_source|", "external_ids_by_entity|", "relations_by_left|",
+                     "relations_by_to|", "relations_identity|"}));
+  EXPECT_EQ(table_rows(paths[true], "entities").size(), 1300u + 23u);
+}
+
+Strings files_in(const ScratchDir& dir) {
+  Strings out;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) out.push_back(f.path().filename().string());
+  std::ranges::sort(out);
+  return out;
+}
+
+TEST(IngestNewStore, IsBuiltAsideAndPutInPlace) {
+  ScratchDir dir;
+  const std::string csv = dir.write("c.csv", careers(50, 0));
+  const std::string path = dir.file("new.db");
+  auto r = ingest_new_store(path, {csv}, IngestOptions{});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->relations_added, 150u);
+  EXPECT_EQ(files_in(dir), (Strings{"c.csv", "new.db"}));
+  Store store = must_open(path);
+  EXPECT_EQ(store.stats().claims, 150);
+  EXPECT_EQ(store.foreign_key_violations(), 0u);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST(IngestNewStore, AFailedRunLeavesNoFileBehind) {
+  ScratchDir dir;
+  const std::string csv = dir.write("c.csv", careers(50, 0) + "Someone,Acme,,2020-13,,,,,\n");
+  const std::string path = dir.file("new.db");
+  auto r = ingest_new_store(path, {csv}, IngestOptions{});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::bad_data);
+  EXPECT_EQ(files_in(dir), Strings{"c.csv"});
+}
+
+TEST(IngestNewStore, NeverReplacesAStoreCreatedMeanwhile) {
+  ScratchDir dir;
+  const std::string csv = dir.write("c.csv", careers(20, 0));
+  const std::string path = dir.write("new.db", "someone else's store");
+  auto r = ingest_new_store(path, {csv}, IngestOptions{});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::io);
+  EXPECT_EQ(r.error().message, path + ": created by another process during this ingest; nothing was written (run it "
+                                      "again to add to that store)");
+  EXPECT_EQ(files_in(dir), (Strings{"c.csv", "new.db"}));
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "someone else's store");
 }
 
 // ---- idempotence and fusion ----
