@@ -131,9 +131,53 @@ WHEN old.id <= (SELECT value FROM meta WHERE key = 'search_upto') BEGIN
   INSERT INTO alias_search(alias_search, rowid, key) VALUES ('delete', old.id, old.key);
 END;
 )sql",
+    // v3: relations are unique by (from_id, identity), identity being a 64-bit hash of the other
+    // identifying fields (relation_identity below): an index of two integers instead of a copy
+    // of every field. Lookups compare every field too, so a collision can only fail an insert.
+    R"sql(
+ALTER TABLE relations ADD COLUMN identity INTEGER NOT NULL DEFAULT 0;
+UPDATE relations SET identity = tg_relation_identity(kind, to_id, start, "end", role, former, left_key, status);
+DROP INDEX relations_identity;
+CREATE UNIQUE INDEX relations_identity ON relations(from_id, identity);
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == Store::kSchemaVersion);
+
+// FNV-1a over the identifying fields of a relation other than from_id, each one terminated by
+// 0xFF (a byte UTF-8 never holds). Stored in relations.identity: changing it needs a migration.
+std::int64_t relation_identity(std::string_view kind, std::int64_t to, std::string_view start, std::string_view end,
+                               std::string_view role, bool former, std::int64_t left_key, std::string_view status) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto byte = [&](unsigned char c) { h = (h ^ c) * 0x100000001b3ULL; };
+  auto text = [&](std::string_view t) {
+    for (unsigned char c : t) byte(c);
+    byte(0xFF);
+  };
+  auto integer = [&](std::int64_t v) {
+    for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(static_cast<std::uint64_t>(v) >> (8 * i)));
+    byte(0xFF);
+  };
+  text(kind);
+  integer(to);
+  text(start);
+  text(end);
+  text(role);
+  integer(former ? 1 : 0);
+  integer(left_key);
+  text(status);
+  return static_cast<std::int64_t>(h);
+}
+
+// The same, as SQL (for migrations): tg_relation_identity(kind, to_id, start, "end", role, former, left_key, status).
+void sql_relation_identity(sqlite3_context* ctx, int, sqlite3_value** v) {
+  auto text = [&](int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v[i]));
+    return std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v[i])));
+  };
+  sqlite3_result_int64(ctx, relation_identity(text(0), sqlite3_value_int64(v[1]), text(2), text(3), text(4),
+                                              sqlite3_value_int64(v[5]) != 0, sqlite3_value_int64(v[6]), text(7)));
+}
 
 PartialDate date_from_text(std::string_view text) {
   if (text.empty()) return {};
@@ -318,6 +362,8 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
   }
   try {
     sqlite3_busy_timeout(impl->db, 10000);
+    sqlite3_create_function(impl->db, "tg_relation_identity", 8, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                            sql_relation_identity, nullptr, nullptr);
     sqlite3_extended_result_codes(impl->db, 1);
     // A file that is not a database fails here, on its first read.
     impl->exec("PRAGMA foreign_keys = ON");
@@ -451,29 +497,36 @@ std::pair<SourceId, bool> Store::upsert_source(const SourceRow& row) {
 }
 
 namespace {
-// Binds the identity of a relation as parameters 1..9, in the order of relations_identity.
-void bind_identity(Stmt& s, const RelationRow& r) {
-  s.bind(1, raw(r.from)).bind(2, to_string(r.kind)).bind(3, raw(r.to)).bind(4, r.start.str()).bind(5, r.end.str());
-  s.bind(6, r.role).bind(7, r.former ? 1 : 0).bind(8, r.left ? raw(*r.left) : 0).bind(9, r.status);
+// Binds the identifying fields of a relation as parameters 1..9 (from, kind, to, start, end,
+// role, former, left_key, status) and their identity hash as 10.
+template <typename Row>  // RelationRow or Store::RelationInsert
+void bind_identity(Stmt& s, const Row& r) {
+  const std::string start = r.start.str(), end = r.end.str();
+  const std::int64_t left_key = r.left ? raw(*r.left) : 0;
+  s.bind(1, raw(r.from)).bind(2, to_string(r.kind)).bind(3, raw(r.to)).bind(4, std::string(start));
+  s.bind(5, std::string(end)).bind(6, std::string_view(r.role)).bind(7, r.former ? 1 : 0).bind(8, left_key).bind(9, std::string_view(r.status));
+  s.bind(10, relation_identity(to_string(r.kind), raw(r.to), start, end, r.role, r.former, left_key, r.status));
 }
+
+constexpr const char* kFindRelation =
+    "SELECT id FROM relations WHERE from_id = ?1 AND identity = ?10 AND kind = ?2 AND to_id = ?3 AND start = ?4 "
+    "AND \"end\" = ?5 AND role = ?6 AND former = ?7 AND left_key = ?8 AND status = ?9";
 }  // namespace
 
 std::pair<RelationId, bool> Store::upsert_relation(const RelationRow& row) {
   auto& s = impl_->stmt(
-      "INSERT INTO relations(from_id, kind, to_id, start, \"end\", role, former, left_key, status, left_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      "INSERT INTO relations(from_id, kind, to_id, start, \"end\", role, former, left_key, status, identity, left_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING");
   bind_identity(s, row);
   if (row.left)
-    s.bind(10, raw(*row.left));
+    s.bind(11, raw(*row.left));
   else
-    s.bind_null(10);
+    s.bind_null(11);
   s.run();
   if (sqlite3_changes(impl_->db) > 0) return {RelationId{sqlite3_last_insert_rowid(impl_->db)}, true};
-  auto& find = impl_->stmt(
-      "SELECT id FROM relations WHERE from_id = ? AND kind = ? AND to_id = ? AND start = ? AND \"end\" = ? "
-      "AND role = ? AND former = ? AND left_key = ? AND status = ?");
+  auto& find = impl_->stmt(kFindRelation);
   bind_identity(find, row);
-  if (!find.step()) throw StoreError("relation vanished during upsert");
+  if (!find.step()) throw StoreError("two relations share an identity hash (a collision): cannot store the second");
   return {RelationId{find.integer(0)}, false};
 }
 
@@ -541,17 +594,20 @@ void Store::insert_relations(std::span<const RelationInsert> rows) {
   for (const auto& r : rows) dates.push_back({r.start.str(), r.end.str()});
   const RelationInsert* base = rows.data();
   impl_->insert_batch(
-      "INSERT INTO relations(id, kind, from_id, to_id, start, \"end\", role, former, left_id, left_key, status) "
-      "VALUES ",
-      "(?,?,?,?,?,?,?,?,?,?,?)", 11, rows, [&](Stmt& s, int p, const RelationInsert& r) {
+      "INSERT INTO relations(id, kind, from_id, to_id, start, \"end\", role, former, left_id, left_key, status, "
+      "identity) VALUES ",
+      "(?,?,?,?,?,?,?,?,?,?,?,?)", 12, rows, [&](Stmt& s, int p, const RelationInsert& r) {
         const auto& d = dates[static_cast<std::size_t>(&r - base)];
-        s.bind(p, raw(r.id)).bind(p + 1, to_string(r.kind)).bind(p + 2, raw(r.from)).bind(p + 3, raw(r.to));
+        const std::string_view kind = to_string(r.kind);
+        const std::int64_t left_key = r.left ? raw(*r.left) : 0;
+        s.bind(p, raw(r.id)).bind(p + 1, kind).bind(p + 2, raw(r.from)).bind(p + 3, raw(r.to));
         s.bind(p + 4, d[0]).bind(p + 5, d[1]).bind(p + 6, r.role).bind(p + 7, r.former ? 1 : 0);
         if (r.left)
-          s.bind(p + 8, raw(*r.left)).bind(p + 9, raw(*r.left));
+          s.bind(p + 8, raw(*r.left));
         else
-          s.bind_null(p + 8).bind(p + 9, 0);
-        s.bind(p + 10, r.status);
+          s.bind_null(p + 8);
+        s.bind(p + 9, left_key).bind(p + 10, r.status);
+        s.bind(p + 11, relation_identity(kind, raw(r.to), d[0], d[1], r.role, r.former, left_key, r.status));
       });
 }
 
@@ -566,12 +622,8 @@ std::size_t Store::insert_claims(std::span<const ClaimInsert> rows) {
 }
 
 std::optional<RelationId> Store::find_relation(const RelationInsert& row) {
-  const std::string start = row.start.str(), end = row.end.str();
-  auto& find = impl_->stmt(
-      "SELECT id FROM relations WHERE from_id = ? AND kind = ? AND to_id = ? AND start = ? AND \"end\" = ? "
-      "AND role = ? AND former = ? AND left_key = ? AND status = ?");
-  find.bind(1, raw(row.from)).bind(2, to_string(row.kind)).bind(3, raw(row.to)).bind(4, start).bind(5, end);
-  find.bind(6, row.role).bind(7, row.former ? 1 : 0).bind(8, row.left ? raw(*row.left) : 0).bind(9, row.status);
+  auto& find = impl_->stmt(kFindRelation);
+  bind_identity(find, row);
   if (find.step()) return RelationId{find.integer(0)};
   return std::nullopt;
 }
@@ -599,10 +651,10 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
     if (r.to == drop) r.to = keep;
     if (r.left && *r.left == drop) r.left = keep;
     auto& find = impl_->stmt(
-        "SELECT id FROM relations WHERE from_id = ? AND kind = ? AND to_id = ? AND start = ? AND \"end\" = ? "
-        "AND role = ? AND former = ? AND left_key = ? AND status = ? AND id <> ?");
+        "SELECT id FROM relations WHERE from_id = ?1 AND identity = ?10 AND kind = ?2 AND to_id = ?3 AND start = ?4 "
+        "AND \"end\" = ?5 AND role = ?6 AND former = ?7 AND left_key = ?8 AND status = ?9 AND id <> ?11");
     bind_identity(find, r);
-    if (find.bind(10, raw(old_id)).step()) {
+    if (find.bind(11, raw(old_id)).step()) {
       const std::int64_t target = find.integer(0);
       impl_->stmt("INSERT INTO claims(relation_id, source_id, quote, confidence, file, record) "
                   "SELECT ?, source_id, quote, confidence, file, record FROM claims WHERE relation_id = ? "
@@ -611,13 +663,14 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
       impl_->stmt("DELETE FROM claims WHERE relation_id = ?").bind(1, raw(old_id)).run();
       impl_->stmt("DELETE FROM relations WHERE id = ?").bind(1, raw(old_id)).run();
     } else {
-      auto& up = impl_->stmt("UPDATE relations SET from_id = ?, to_id = ?, left_id = ?, left_key = ? WHERE id = ?");
-      up.bind(1, raw(r.from)).bind(2, raw(r.to));
+      auto& up = impl_->stmt(
+          "UPDATE relations SET from_id = ?1, to_id = ?3, left_key = ?8, identity = ?10, left_id = ?11 WHERE id = ?12");
+      bind_identity(up, r);
       if (r.left)
-        up.bind(3, raw(*r.left)).bind(4, raw(*r.left));
+        up.bind(11, raw(*r.left));
       else
-        up.bind_null(3).bind(4, 0);
-      up.bind(5, raw(old_id)).run();
+        up.bind_null(11);
+      up.bind(12, raw(old_id)).run();
     }
   }
   impl_->stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, raw(drop)).run();

@@ -108,7 +108,7 @@ enum class OpenMode { create_if_missing, existing_only, initial_load };
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating and migrating as needed). A missing file with existing_only is
   // ErrorCode::missing_db; a database from a newer talentgraph is refused.

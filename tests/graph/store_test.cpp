@@ -170,7 +170,20 @@ TEST(StoreOpen, MigratesASchemaV1Store) {
   EXPECT_EQ(hits[0].name, "Redpine Technology");
   EXPECT_EQ(s.search_keys("inetech", 10).size(), 1u);  // "redpinetech", inside the key
   EXPECT_TRUE(s.search_keys("enipder", 10).empty());   // its trigrams reversed: no false hit
+  // v3: every relation got its identity hash, computed in SQL as the store computes it: each
+  // one written again is found, not added.
+  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM relations WHERE identity = 0"), std::vector<std::string>{"0"});
+  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM (SELECT DISTINCT from_id, identity FROM relations)"),
+            std::vector<std::string>{"38"});
   Store::Transaction tx(s);
+  std::size_t relations = 0;
+  s.for_each_relation({}, [&](const RelationRow& r) {
+    const auto [id, inserted] = s.upsert_relation(r);
+    EXPECT_FALSE(inserted);
+    EXPECT_EQ(id, r.id);
+    ++relations;
+  });
+  EXPECT_EQ(relations, 38u);
   s.delete_entity(hits[0].id);
   tx.commit();
   hits = s.search_keys("redpine", 10);
