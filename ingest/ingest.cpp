@@ -7,8 +7,6 @@
 #include <future>
 #include <fstream>
 #include <set>
-#include <sstream>
-#include <memory_resource>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -180,17 +178,15 @@ class RunWriter {
       if (aliases_[static_cast<std::size_t>(a)].name == name) return;
     aliases_.push_back({name, key, chains.alias});
     chains.alias = static_cast<std::int32_t>(aliases_.size() - 1);
+    batch_.aliases.push_back({id, name, key});
+    // The entity joins the key's chain once, however many of its names share the key.
     const std::uint64_t h = key_heads_.hash(key);
     std::int32_t* head = key_heads_.find(key, h);
     if (!head) head = &key_heads_.insert(key, h, -1);
     for (std::int32_t l = *head; l >= 0; l = key_links_[static_cast<std::size_t>(l)].next)
-      if (key_links_[static_cast<std::size_t>(l)].id == id) {
-        batch_.aliases.push_back({id, name, key});
-        return;
-      }
+      if (key_links_[static_cast<std::size_t>(l)].id == id) return;
     key_links_.push_back({id, *head});
     *head = static_cast<std::int32_t>(key_links_.size() - 1);
-    batch_.aliases.push_back({id, name, key});
   }
 
   void add_external_id(EntityId id, const ExternalId& ext) {
