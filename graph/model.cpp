@@ -163,6 +163,18 @@ std::int32_t PartialDate::last_day() const {
   return days_from_civil(year_, m, d);
 }
 
+bool valid_country_code(std::string_view code) {
+  return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
+}
+
+std::optional<std::string> parse_country_code(std::string_view text) {
+  std::string code(text);
+  for (char& c : code)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  if (!valid_country_code(code)) return std::nullopt;
+  return code;
+}
+
 bool DateWindow::overlaps(const PartialDate& date) const {
   if (!date.known()) return false;
   if (first && date.last_day() < *first) return false;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,6 +37,11 @@ std::string_view relation_signature(RelationKind kind);  // e.g. "person -> orga
 // Allowed values of a relation's `status` (empty: the kind takes no status).
 std::span<const std::string_view> relation_statuses(RelationKind kind);
 
+// ISO 3166-1 alpha-2 as stored: two upper-case ASCII letters.
+bool valid_country_code(std::string_view code);
+// A country code as a user types it (any case): upper-cased, or nullopt when not two letters.
+std::optional<std::string> parse_country_code(std::string_view text);
+
 enum class DatePrecision : std::uint8_t { none = 0, year = 1, month = 2, day = 3 };
 
 // Days since 1970-01-01 in the proleptic Gregorian calendar.
@@ -67,6 +73,9 @@ class PartialDate {
   std::uint8_t day_ = 0;
   DatePrecision precision_ = DatePrecision::none;
 };
+
+// A day number that stands for "unknown" where a date is kept as day bounds.
+inline constexpr std::int32_t kNoDay = std::numeric_limits<std::int32_t>::min();
 
 // A window of days [first, last]; either end may be open.
 struct DateWindow {

@@ -110,7 +110,7 @@ std::vector<std::uint8_t> Snapshot::mask(std::optional<std::int32_t> as_of,
   return m;
 }
 
-Snapshot Snapshot::build(Store& store, const MoveDeriver& derive) {
+Snapshot Snapshot::build(Store& store) {
   Snapshot s;
   Store::ReadTransaction read(store);
   s.generation_ = store.generation();
@@ -139,9 +139,9 @@ Snapshot Snapshot::build(Store& store, const MoveDeriver& derive) {
     s.edges_.push_back(e);
   });
   s.affiliation_ = Csr::build(s.num_nodes(), arcs, Orientation::undirected);
-  std::function<std::uint32_t(EntityId)> node_fn = node;
   store.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
-    derive(person, career, s.moves_, node_fn);
+    for (const Move& m : moves_of_career(person, career))
+      s.moves_.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis});
   });
   return s;
 }
@@ -191,7 +191,7 @@ Result<void> Snapshot::write(const std::string& path) const {
     column(moves_, [](const SnapshotMove& m) { return m.to; });
     column(moves_, [](const SnapshotMove& m) { return m.date_first; });
     column(moves_, [](const SnapshotMove& m) { return m.date_last; });
-    column(moves_, [](const SnapshotMove& m) { return m.basis; });
+    column(moves_, [](const SnapshotMove& m) { return static_cast<std::uint8_t>(m.basis); });
   }
   std::ostringstream csr;
   if (auto r = affiliation_.write(csr); !r) return r;
@@ -287,8 +287,8 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
     if (!r.ok) return corrupt("truncated moves");
     s.moves_.resize(static_cast<std::size_t>(nm));
     for (std::size_t i = 0; i < nm; ++i) {
-      if (person[i] >= n || from[i] >= n || to[i] >= n || basis[i] > 2) return corrupt("move");
-      s.moves_[i] = {person[i], from[i], to[i], first[i], last[i], basis[i]};
+      if (person[i] >= n || from[i] >= n || to[i] >= n || basis[i] >= kMoveBasisCount) return corrupt("move");
+      s.moves_[i] = {person[i], from[i], to[i], first[i], last[i], static_cast<MoveBasis>(basis[i])};
     }
   }
   if (!r.ok) return corrupt("truncated");
@@ -301,8 +301,7 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
   return s;
 }
 
-Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, const MoveDeriver& derive,
-                                bool* rebuilt) {
+Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, bool* rebuilt) {
   const std::int64_t generation = store.generation(), id = store.store_id();
   std::error_code ec;
   if (std::filesystem::exists(cache_path, ec)) {
@@ -312,7 +311,7 @@ Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, con
       return cached;
     }
   }
-  Snapshot s = build(store, derive);
+  Snapshot s = build(store);
   if (rebuilt) *rebuilt = true;
   // A cache that cannot be written (read-only folder) costs speed, not correctness.
   (void)s.write(cache_path);

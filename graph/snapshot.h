@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -14,11 +13,12 @@
 #include "graph/csr.h"
 #include "graph/error.h"
 #include "graph/model.h"
+#include "graph/moves.h"
 #include "graph/store.h"
 
 namespace tg::graph {
 
-inline constexpr std::int32_t kNoDay = std::numeric_limits<std::int32_t>::min();
+using tg::kNoDay;
 
 // A relation as the snapshot keeps it: its ends as node indices and its dates as day bounds.
 struct SnapshotEdge {
@@ -29,17 +29,13 @@ struct SnapshotEdge {
   std::int32_t start_first = kNoDay, end_last = kNoDay;  // kNoDay: unknown
 };
 
-// A derived move (see docs/moves.md): node indices, the arrival date as day bounds (kNoDay when
-// unknown), and the basis (0 dated, 1 explicit, 2 former).
+// A derived move (graph/moves.h): node indices and the arrival date as day bounds (kNoDay when
+// unknown).
 struct SnapshotMove {
   std::uint32_t person = 0, from = 0, to = 0;
   std::int32_t date_first = kNoDay, date_last = kNoDay;
-  std::uint8_t basis = 0;
+  MoveBasis basis = MoveBasis::dated;
 };
-
-// Fills `out` with the moves of one person's career; supplied by queries/ (the rule lives there).
-using MoveDeriver = std::function<void(EntityId person, const std::vector<RelationRow>& career,
-                                       std::vector<SnapshotMove>& out, const std::function<std::uint32_t(EntityId)>& node)>;
 
 class Snapshot {
  public:
@@ -63,11 +59,10 @@ class Snapshot {
   std::vector<std::uint8_t> mask(std::optional<std::int32_t> as_of, const std::vector<RelationKind>& kinds) const;
 
   // Builds from the store, in one read transaction.
-  static Snapshot build(Store& store, const MoveDeriver& derive);
+  static Snapshot build(Store& store);
   // Loads `cache_path` if it holds this store generation and reads back whole; otherwise
   // builds and writes it (atomically: a temporary file renamed over it). `rebuilt` says which.
-  static Result<Snapshot> load(Store& store, const std::string& cache_path, const MoveDeriver& derive,
-                               bool* rebuilt = nullptr);
+  static Result<Snapshot> load(Store& store, const std::string& cache_path, bool* rebuilt = nullptr);
 
   Result<void> write(const std::string& path) const;
   static Result<Snapshot> read(const std::string& path);

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "ingest/normalize.h"
+#include "graph/names.h"
 
 namespace tg::ingest {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "graph/digest.h"
 #include "ingest/json_errors.h"
-#include "ingest/normalize.h"
+#include "graph/names.h"
 
 namespace tg::ingest {
 namespace {

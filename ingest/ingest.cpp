@@ -21,7 +21,7 @@
 #include "ingest/document.h"
 #include "ingest/extraction.h"
 #include "ingest/flat_map.h"
-#include "ingest/normalize.h"
+#include "graph/names.h"
 
 namespace tg::ingest {
 namespace {
@@ -950,23 +950,22 @@ Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vec
     for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(side + suffix, ec);
   };
   remove_side();  // left by a crashed run of a process that had this pid
-  Result<IngestReport> report;
-  {
+  Result<IngestReport> report = [&]() -> Result<IngestReport> {
     auto store = Store::open(side, OpenMode::initial_load);
     if (!store) {
       Error e = store.error();
       if (auto at = e.message.find(side); at != std::string::npos) e.message.replace(at, side.size(), db_path);
-      return std::unexpected(e);
+      return fail(std::move(e));
     }
-    report = ingest(*store, paths, options);
-    if (report) {
-      try {
-        store->finish_initial_load();
-      } catch (const StoreError& e) {
-        report = fail(ErrorCode::io, fmt::format("{}: {}", side, e.what()));
-      }
+    auto done = ingest(*store, paths, options);
+    if (!done) return done;
+    try {
+      store->finish_initial_load();
+    } catch (const StoreError& e) {
+      return fail(ErrorCode::io, fmt::format("{}: {}", side, e.what()));
     }
-  }
+    return done;
+  }();
   if (!report) {
     remove_side();
     return report;

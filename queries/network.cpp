@@ -6,39 +6,14 @@
 #include <unordered_map>
 
 #include "queries/centrality.h"
-#include "queries/moves.h"
 #include "queries/paths.h"
 
 namespace tg::queries {
 
-graph::MoveDeriver move_deriver() {
-  return [](EntityId person, const std::vector<RelationRow>& career, std::vector<graph::SnapshotMove>& out,
-            const std::function<std::uint32_t(EntityId)>& node) {
-    for (const Move& m : moves_of_career(person, career)) {
-      graph::SnapshotMove s;
-      s.person = node(m.person);
-      s.from = node(m.from);
-      s.to = node(m.to);
-      s.date_first = m.date.known() ? m.date.first_day() : graph::kNoDay;
-      s.date_last = m.date.known() ? m.date.last_day() : graph::kNoDay;
-      s.basis = static_cast<std::uint8_t>(m.basis);
-      out.push_back(s);
-    }
-  };
-}
-
 std::string snapshot_cache_path(const Store& store) { return store.path() + ".tgsnap"; }
 
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt) {
-  return graph::Snapshot::load(store, snapshot_cache_path(store), move_deriver(), rebuilt);
-}
-
-bool MoveWindow::admits(const graph::SnapshotMove& m) const {
-  if (!window.bounded()) return true;
-  if (m.date_first == graph::kNoDay) return include_undated;
-  if (window.first && m.date_last < *window.first) return false;
-  if (window.last && m.date_first > *window.last) return false;
-  return true;
+  return graph::Snapshot::load(store, snapshot_cache_path(store), rebuilt);
 }
 
 std::vector<ConnectionPath> find_paths(const graph::Snapshot& snapshot, const PathQuery& query) {
@@ -91,7 +66,7 @@ MoveGraph move_graph(const graph::Snapshot& snapshot, const MoveWindow& window) 
   std::vector<std::uint64_t> pairs;
   pairs.reserve(snapshot.moves().size());
   for (const auto& m : snapshot.moves()) {
-    if (!window.admits(m)) continue;
+    if (!window.admits(m.date_first, m.date_last)) continue;
     const std::uint32_t a = id(m.from), b = id(m.to);
     pairs.push_back((static_cast<std::uint64_t>(a) << 32) | b);
   }
@@ -180,7 +155,7 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   std::map<std::pair<std::string, std::string>, std::uint64_t> counts;
   std::map<std::string, NetRow> net;
   for (const auto& m : snapshot.moves()) {
-    if (!query.moves.admits(m)) continue;
+    if (!query.moves.admits(m.date_first, m.date_last)) continue;
     if (query.from && m.from != *query.from) continue;
     if (query.to && m.to != *query.to) continue;
     const std::string fc = snapshot.country(m.from), tc = snapshot.country(m.to);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/error.h"
+#include "graph/moves.h"
 #include "graph/snapshot.h"
 #include "graph/store.h"
 
@@ -18,14 +19,6 @@ namespace tg::queries {
 std::string snapshot_cache_path(const Store& store);
 // The snapshot of `store`, from its cache file beside the database when that is current.
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt = nullptr);
-graph::MoveDeriver move_deriver();
-
-// Which moves count: window overlap as in `moves`, undated ones only on request.
-struct MoveWindow {
-  DateWindow window;
-  bool include_undated = false;
-  bool admits(const graph::SnapshotMove& m) const;
-};
 
 // ---- path ----
 struct PathQuery {

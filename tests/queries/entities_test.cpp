@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ingest/ingest.h"
-#include "ingest/normalize.h"
+#include "graph/names.h"
 #include "tests/graph/scratch.h"
 
 namespace tg::queries {
@@ -21,7 +21,7 @@ using nlohmann::json;
 using test_support::ScratchDir;
 
 std::string key(std::string_view name, bool organisation) {
-  return ingest::alias_key(name, organisation ? ingest::KeyStyle::organisation : ingest::KeyStyle::plain);
+  return alias_key(name, organisation ? KeyStyle::organisation : KeyStyle::plain);
 }
 
 Store must_open(const std::string& path) {

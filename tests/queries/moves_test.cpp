@@ -324,21 +324,21 @@ TEST_F(FindMoves, ByCountry) {
 
 TEST_F(FindMoves, ByWindowWithAndWithoutUndatedMoves) {
   MoveFilter f;
-  f.window.first = days_from_civil(2016, 1, 1);
+  f.window.window.first = days_from_civil(2016, 1, 1);
   EXPECT_EQ(find(f), (std::vector<Row>{alice1, alice2}));
-  f.include_undated = true;
+  f.window.include_undated = true;
   EXPECT_EQ(find(f), (std::vector<Row>{alice1, alice2, gao1}));
   f = {};
-  f.window.last = days_from_civil(2019, 6, 15);  // overlaps June 2019
+  f.window.window.last = days_from_civil(2019, 6, 15);  // overlaps June 2019
   EXPECT_EQ(find(f), (std::vector<Row>{alice1, carla1}));
   f = {};
-  f.window = {days_from_civil(2019, 7, 1), days_from_civil(2023, 10, 31)};
+  f.window.window = {days_from_civil(2019, 7, 1), days_from_civil(2023, 10, 31)};
   EXPECT_TRUE(find(f).empty());
-  f.include_undated = true;
+  f.window.include_undated = true;
   EXPECT_EQ(find(f), std::vector<Row>{gao1});
   // Without a window, include_undated changes nothing.
   f = {};
-  f.include_undated = true;
+  f.window.include_undated = true;
   EXPECT_EQ(find(f).size(), 4u);
 }
 

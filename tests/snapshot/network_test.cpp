@@ -70,7 +70,7 @@ TEST(NetworkTest, AsOfPathsAreShortestAndUseOnlyRelationsThatHeld) {
   auto store = Store::open((dir / "t.db").string(), OpenMode::create_if_missing);
   ASSERT_TRUE(store);
   ASSERT_TRUE(ingest::ingest(*store, {csv}, {}));
-  auto snap = graph::Snapshot::build(*store, queries::move_deriver());
+  auto snap = graph::Snapshot::build(*store);
   std::mt19937 rng(11);
   int found = 0, unreachable = 0;
   for (int trial = 0; trial < 400; ++trial) {
@@ -112,7 +112,7 @@ TEST(NetworkTest, FlowsAndNetGainAddUp) {
   auto store = Store::open((dir / "t.db").string(), OpenMode::create_if_missing);
   ASSERT_TRUE(store);
   ASSERT_TRUE(ingest::ingest(*store, {std::string(TG_SOURCE_DIR) + "/tests/fixtures/small"}, {}));
-  auto snap = graph::Snapshot::build(*store, queries::move_deriver());
+  auto snap = graph::Snapshot::build(*store);
   queries::FlowQuery q;
   q.by = queries::FlowBy::country;
   const auto r = queries::flows(snap, q);

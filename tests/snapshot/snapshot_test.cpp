@@ -41,7 +41,7 @@ class SnapshotTest : public ::testing::Test {
 
 TEST_F(SnapshotTest, HoldsEveryEntityAndRelationOfTheStore) {
   Store store = open_fixture();
-  auto snap = graph::Snapshot::build(store, queries::move_deriver());
+  auto snap = graph::Snapshot::build(store);
   const Stats stats = store.stats();
   EXPECT_EQ(snap.num_nodes(), stats.entities);
   EXPECT_EQ(snap.edges().size(), static_cast<std::size_t>(stats.relations));
@@ -59,7 +59,7 @@ TEST_F(SnapshotTest, HoldsEveryEntityAndRelationOfTheStore) {
 
 TEST_F(SnapshotTest, WritesAndReadsBackTheSameSnapshot) {
   Store store = open_fixture();
-  auto snap = graph::Snapshot::build(store, queries::move_deriver());
+  auto snap = graph::Snapshot::build(store);
   const std::string path = (dir_ / "copy.tgsnap").string();
   ASSERT_TRUE(snap.write(path));
   auto back = graph::Snapshot::read(path);

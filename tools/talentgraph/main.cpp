@@ -18,7 +18,7 @@
 
 #include "graph/store.h"
 #include "ingest/ingest.h"
-#include "ingest/normalize.h"
+#include "graph/names.h"
 #include "queries/entities.h"
 #include "queries/moves.h"
 #include "queries/network.h"
@@ -32,12 +32,12 @@ using nlohmann::json;
 int exit_code(const Error& e) { return static_cast<int>(e.code); }
 
 int report(const Error& e) {
-  std::cerr << "talentgraph: " << e.message << '\n';
+  std::cerr << "talentgraph: " << e.str() << '\n';
   return exit_code(e);
 }
 
 std::string key_of(std::string_view name, bool organisation) {
-  return ingest::alias_key(name, organisation ? ingest::KeyStyle::organisation : ingest::KeyStyle::plain);
+  return alias_key(name, organisation ? KeyStyle::organisation : KeyStyle::plain);
 }
 
 // Options shared by the query commands.
@@ -130,7 +130,7 @@ int cmd_ingest(Store* store, const std::string& db_path, const std::vector<std::
   options.curation_files = curation;
   auto result = store ? ingest::ingest(*store, paths, options) : ingest::ingest_new_store(db_path, paths, options);
   if (!result) {
-    std::cerr << result.error().message << '\n';
+    std::cerr << result.error().str() << '\n';
     std::cerr << (store ? "talentgraph: ingest failed; the database is unchanged\n"
                         : "talentgraph: ingest failed; no database was created\n");
     return exit_code(result.error());
@@ -169,8 +169,8 @@ int cmd_moves(Store& store, const MoveArgs& a, const QueryOptions& q) {
   queries::MoveFilter filter;
   auto window = window_of(q);
   if (!window) return report(window.error());
-  filter.window = *window;
-  filter.include_undated = a.include_undated;
+  filter.window.window = *window;
+  filter.window.include_undated = a.include_undated;
   for (auto [text, slot] : {std::pair{&a.person, &filter.person}, std::pair{&a.from, &filter.from},
                             std::pair{&a.to, &filter.to}}) {
     if (text->empty()) continue;
@@ -201,13 +201,13 @@ int cmd_moves(Store& store, const MoveArgs& a, const QueryOptions& q) {
                     {"from_country", entity(m.from).country},
                     {"to_country", entity(m.to).country},
                     {"date", date_json(m.date)},
-                    {"basis", std::string(queries::to_string(m.basis))},
+                    {"basis", std::string(to_string(m.basis))},
                     {"evidence", evidence_json(evidence)}});
   }
   print_rows(std::cout, output_format(q.format), rows,
              {{"person", "person"}, {"from", "from"}, {"to", "to"}, {"from_country", "from cc"},
               {"to_country", "to cc"}, {"date", "date"}, {"basis", "basis"}, {"evidence", "evidence", 90}});
-  if (filter.window.bounded() && !a.include_undated && output_format(q.format) == Format::table)
+  if (filter.window.window.bounded() && !a.include_undated && output_format(q.format) == Format::table)
     std::cerr << "(moves of unknown date are left out of a date window; --include-undated keeps them)\n";
   return 0;
 }

@@ -4,14 +4,14 @@
 
 #include <fmt/format.h>
 
-#include "ingest/normalize.h"
+#include "graph/names.h"
 
 namespace tg::cli {
 namespace {
 
 // Cuts `text` to at most `width` columns, ending with "…" when cut.
 std::string fit(const std::string& text, std::size_t width) {
-  if (width == 0 || ingest::display_width(text) <= width) return text;
+  if (width == 0 || display_width(text) <= width) return text;
   std::string out;
   std::size_t used = 0;
   for (std::size_t i = 0; i < text.size();) {
@@ -21,7 +21,7 @@ std::string fit(const std::string& text, std::size_t width) {
     else if (c >= 0xE0) len = 3;
     else if (c >= 0xC0) len = 2;
     const std::string ch = text.substr(i, len);
-    const std::size_t w = ingest::display_width(ch);
+    const std::size_t w = display_width(ch);
     if (used + w + 1 > width) break;
     out += ch;
     used += w;
@@ -86,20 +86,20 @@ void print_rows(std::ostream& out, Format format, const nlohmann::json& rows, co
   // Table: columns padded to their widest cell, in terminal columns (Hangul and Han are wide).
   std::vector<std::vector<std::string>> cells;
   std::vector<std::size_t> widths;
-  for (const auto& c : columns) widths.push_back(ingest::display_width(c.header));
+  for (const auto& c : columns) widths.push_back(display_width(c.header));
   for (const auto& row : rows) {
     auto& line = cells.emplace_back();
     for (std::size_t i = 0; i < columns.size(); ++i) {
       const auto it = row.find(columns[i].key);
       line.push_back(fit(it == row.end() ? std::string() : cell_text(*it, null_text), columns[i].max_width));
-      widths[i] = std::max(widths[i], ingest::display_width(line.back()));
+      widths[i] = std::max(widths[i], display_width(line.back()));
     }
   }
   auto print_line = [&](const std::vector<std::string>& line) {
     std::string text;
     for (std::size_t i = 0; i < line.size(); ++i) {
       text += line[i];
-      if (i + 1 < line.size()) text += std::string(widths[i] - ingest::display_width(line[i]) + 2, ' ');
+      if (i + 1 < line.size()) text += std::string(widths[i] - display_width(line[i]) + 2, ' ');
     }
     out << text << '\n';
   };

@@ -1,12 +1,12 @@
 // ingest/normalize: alias keys that make spellings of one name meet across scripts, widths,
 // accents, spacing and legal-form suffixes; UTF-8 validation; terminal display width.
-#include "ingest/normalize.h"
+#include "graph/names.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace tg::ingest {
+namespace tg {
 namespace {
 
 std::string org(std::string_view name) { return alias_key(name, KeyStyle::organisation); }
@@ -149,4 +149,4 @@ TEST(DisplayWidth, WideCharactersCountTwo) {
 }
 
 }  // namespace
-}  // namespace tg::ingest
+}  // namespace tg

@@ -1,4 +1,4 @@
-#include "ingest/normalize.h"
+#include "graph/names.h"
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -9,7 +9,7 @@
 #include <array>
 #include <vector>
 
-namespace tg::ingest {
+namespace tg {
 namespace {
 
 // Legal-form words dropped from the end of an organisation's name, as folded tokens.
@@ -184,4 +184,4 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
-}  // namespace tg::ingest
+}  // namespace tg

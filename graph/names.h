@@ -8,7 +8,7 @@
 
 #include "graph/model.h"
 
-namespace tg::ingest {
+namespace tg {
 
 enum class KeyStyle { plain, organisation };
 
@@ -24,4 +24,4 @@ bool valid_utf8(std::string_view text);
 // Display width in terminal columns (East Asian wide characters count two).
 std::size_t display_width(std::string_view text);
 
-}  // namespace tg::ingest
+}  // namespace tg
