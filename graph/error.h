@@ -24,11 +24,11 @@ enum class ErrorCode {
 
 // Where in the input an error is: any part may be unknown (empty or 0).
 struct Location {
-  std::string file;         // as given on the command line
+  std::string file{};       // as given on the command line
   std::size_t line = 0;     // 1-based
   std::size_t column = 0;   // 1-based, in characters
-  std::string record;       // "relations[3]" (JSON), empty for a CSV row
-  std::string field;        // "to", "start"; for JSON appended to the record path
+  std::string record{};     // "relations[3]" (JSON), empty for a CSV row
+  std::string field{};      // "to", "start"; for JSON appended to the record path
 
   bool empty() const { return file.empty() && line == 0 && record.empty() && field.empty(); }
   // "file:line:column: record.field" with the parts that are known.

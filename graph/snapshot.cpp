@@ -301,6 +301,13 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
   return s;
 }
 
+std::string cache_path(const Store& store) { return store.path() + ".tgsnap"; }
+
+void remove_cache(const Store& store) {
+  std::error_code ec;
+  std::filesystem::remove(cache_path(store), ec);
+}
+
 Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, bool* rebuilt) {
   const std::int64_t generation = store.generation(), id = store.store_id();
   std::error_code ec;

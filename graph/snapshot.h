@@ -37,6 +37,11 @@ struct SnapshotMove {
   MoveBasis basis = MoveBasis::dated;
 };
 
+// The snapshot cache file beside a database: DB.tgsnap.
+std::string cache_path(const Store& store);
+// Deletes the cache file (it holds names: after a person is forgotten it goes at once).
+void remove_cache(const Store& store);
+
 class Snapshot {
  public:
   std::int64_t generation() const { return generation_; }

@@ -10,7 +10,7 @@
 
 namespace tg::queries {
 
-std::string snapshot_cache_path(const Store& store) { return store.path() + ".tgsnap"; }
+std::string snapshot_cache_path(const Store& store) { return graph::cache_path(store); }
 
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt) {
   return graph::Snapshot::load(store, snapshot_cache_path(store), rebuilt);
