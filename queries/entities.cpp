@@ -4,12 +4,22 @@
 
 #include <fmt/format.h>
 
+#include "graph/names.h"
+
 namespace tg::queries {
 
-Result<EntityId> find_entity(Store& store, std::string_view name, const KeyFunction& key) {
+namespace {
+
+std::string key_of(std::string_view name, bool organisation) {
+  return alias_key(name, organisation ? KeyStyle::organisation : KeyStyle::plain);
+}
+
+}  // namespace
+
+Result<EntityId> find_entity(Store& store, std::string_view name) {
   std::vector<EntityId> found;
   for (bool organisation : {false, true}) {
-    const std::string k = key(name, organisation);
+    const std::string k = key_of(name, organisation);
     if (k.empty()) continue;
     for (EntityId id : store.entities_with_alias_key(k)) {
       auto e = store.entity(id);
@@ -19,7 +29,7 @@ Result<EntityId> find_entity(Store& store, std::string_view name, const KeyFunct
   }
   if (found.empty()) {
     // No exact alias: a unique fragment match will do ("moonshot" for Moonshot AI).
-    auto hits = search_entities(store, name, key, 6);
+    auto hits = search_entities(store, name, 6);
     if (hits.size() == 1) return hits.front().id;
     if (hits.empty()) return fail(ErrorCode::not_found, fmt::format("no entity named \"{}\"", name));
     for (const auto& h : hits) found.push_back(h.id);
@@ -33,11 +43,11 @@ Result<EntityId> find_entity(Store& store, std::string_view name, const KeyFunct
   return fail(ErrorCode::ambiguous, fmt::format("\"{}\" fits {} entities; be more specific:{}", name, found.size(), list));
 }
 
-std::vector<SearchHit> search_entities(Store& store, std::string_view text, const KeyFunction& key, int limit) {
+std::vector<SearchHit> search_entities(Store& store, std::string_view text, int limit) {
   // Search both key styles: "alibaba group" should find Alibaba even with the legal words.
   std::vector<SearchHit> hits;
   for (bool organisation : {false, true}) {
-    const std::string k = key(text, organisation);
+    const std::string k = key_of(text, organisation);
     if (k.empty()) continue;
     for (auto& h : store.search_keys(k, limit))
       if (std::ranges::none_of(hits, [&](const SearchHit& x) { return x.id == h.id; })) hits.push_back(std::move(h));
@@ -46,9 +56,11 @@ std::vector<SearchHit> search_entities(Store& store, std::string_view text, cons
   return hits;
 }
 
-EntityCard entity_card(Store& store, EntityId id) {
+Result<EntityCard> entity_card(Store& store, EntityId id) {
   EntityCard card;
-  card.entity = store.entity(id).value();
+  auto entity = store.entity(id);
+  if (!entity) return fail(ErrorCode::not_found, fmt::format("no entity #{}", raw(id)));
+  card.entity = std::move(*entity);
   card.aliases = store.aliases(id);
   card.ids = store.external_ids(id);
   for (RelationRow& r : store.relations_touching(id)) {
@@ -75,6 +87,22 @@ EntityCard entity_card(Store& store, EntityId id) {
     return x.known() && x.first_day() < y.first_day();
   });
   return card;
+}
+
+Result<EntityCard> entity_card(Store& store, std::string_view name) {
+  auto id = find_entity(store, name);
+  if (!id) return fail(id.error());
+  return entity_card(store, *id);
+}
+
+Counts counts(Store& store) {
+  const Stats s = store.stats();
+  Counts c{{}, {}, s.entities, s.relations, s.sources, s.claims, s.aliases};
+  for (int k = 0; k < kNodeKindCount; ++k) c.entities_by_kind.emplace_back(static_cast<NodeKind>(k), 0);
+  for (int k = 0; k < kRelationKindCount; ++k) c.relations_by_kind.emplace_back(static_cast<RelationKind>(k), 0);
+  for (auto [kind, n] : s.entities_by_kind) c.entities_by_kind[static_cast<std::size_t>(kind)].second = n;
+  for (auto [kind, n] : s.relations_by_kind) c.relations_by_kind[static_cast<std::size_t>(kind)].second = n;
+  return c;
 }
 
 }  // namespace tg::queries

@@ -1,9 +1,10 @@
 // Entities as users name them: find one by any alias in any script, list matches for a fragment,
-// and build an entity card (aliases, ids, timeline of relations with evidence, sources).
+// build an entity card (aliases, ids, timeline of relations with evidence, sources), and count
+// what the store holds.
 #pragma once
 
-#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/error.h"
@@ -11,14 +12,13 @@
 
 namespace tg::queries {
 
-// The alias-key function of the ingest side, passed in: queries never include ingest.
-using KeyFunction = std::function<std::string(std::string_view name, bool organisation)>;
-
 // The one entity a name denotes: an exact alias (any script, folded) first, else a unique
 // search hit. Several fits: ErrorCode::ambiguous, listing them; none: ErrorCode::not_found.
-Result<EntityId> find_entity(Store& store, std::string_view name, const KeyFunction& key);
+// Names are compared by their alias keys (graph/names.h), in both key styles.
+Result<EntityId> find_entity(Store& store, std::string_view name);
 
-std::vector<SearchHit> search_entities(Store& store, std::string_view text, const KeyFunction& key, int limit);
+// Names containing `text`, at most `limit` of them.
+std::vector<SearchHit> search_entities(Store& store, std::string_view text, int limit);
 
 struct CardRelation {
   RelationRow relation;
@@ -38,6 +38,17 @@ struct EntityCard {
   std::vector<std::string> sources;     // distinct source ids behind the relations
 };
 
-EntityCard entity_card(Store& store, EntityId id);
+// ErrorCode::not_found when the entity is gone (forgotten meanwhile).
+Result<EntityCard> entity_card(Store& store, EntityId id);
+// The card of the one entity `name` denotes (find_entity's errors).
+Result<EntityCard> entity_card(Store& store, std::string_view name);
+
+// The store's counts with every kind listed (zero when absent), in the order of the kinds.
+struct Counts {
+  std::vector<std::pair<NodeKind, std::int64_t>> entities_by_kind;
+  std::vector<std::pair<RelationKind, std::int64_t>> relations_by_kind;
+  std::int64_t entities = 0, relations = 0, sources = 0, claims = 0, aliases = 0;
+};
+Counts counts(Store& store);
 
 }  // namespace tg::queries

@@ -1,5 +1,10 @@
 #include "queries/moves.h"
 
+#include <algorithm>
+#include <map>
+
+#include "queries/entities.h"
+
 namespace tg::queries {
 
 const std::string& CountryCache::country(EntityId id) {
@@ -25,6 +30,48 @@ std::vector<Move> find_moves(Store& store, const MoveFilter& filter) {
     }
   });
   return out;
+}
+
+std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter) {
+  std::map<std::int64_t, EntityRow> entities;
+  auto entity = [&](EntityId id) -> const EntityRow& {
+    auto it = entities.find(raw(id));
+    if (it == entities.end()) it = entities.emplace(raw(id), store.entity(id).value_or(EntityRow{})).first;
+    return it->second;
+  };
+  std::vector<MoveRow> rows;
+  for (Move& m : find_moves(store, filter)) {
+    MoveRow row;
+    // The arrival's evidence first, then what places the person at the origin.
+    for (auto it = m.relations.rbegin(); it != m.relations.rend(); ++it)
+      for (auto& e : store.evidence(*it))
+        if (std::ranges::none_of(row.evidence,
+                                 [&](const Evidence& x) { return x.source == e.source && x.quote == e.quote; }))
+          row.evidence.push_back(std::move(e));
+    row.person = entity(m.person).name;
+    row.from = entity(m.from).name;
+    row.to = entity(m.to).name;
+    row.from_country = entity(m.from).country;
+    row.to_country = entity(m.to).country;
+    row.move = std::move(m);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search) {
+  MoveFilter filter;
+  filter.from_country = search.from_country;
+  filter.to_country = search.to_country;
+  filter.window = search.window;
+  for (auto [name, slot] : {std::pair{&search.person, &filter.person}, std::pair{&search.from, &filter.from},
+                            std::pair{&search.to, &filter.to}}) {
+    if (name->empty()) continue;
+    auto id = find_entity(store, *name);
+    if (!id) return fail(id.error());
+    *slot = *id;
+  }
+  return move_rows(store, filter);
 }
 
 }  // namespace tg::queries

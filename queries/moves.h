@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/error.h"
 #include "graph/model.h"
 #include "graph/moves.h"
 #include "graph/store.h"
@@ -31,5 +32,29 @@ class CountryCache {
 
 // Every move in the store that passes the filter, ordered by person then date.
 std::vector<Move> find_moves(Store& store, const MoveFilter& filter);
+
+// A move as it is shown: the move, its ends' names and countries ("" when unknown, or when the
+// entity is gone), and its evidence: the arrival's first, then what places the person at the
+// origin (the relations in reverse order), each (source, quote) once, in the store's order.
+struct MoveRow {
+  Move move;
+  std::string person, from, to;  // names
+  std::string from_country, to_country;
+  std::vector<Evidence> evidence;
+};
+
+// find_moves' moves as rows.
+std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter);
+
+// A filter as users give it: people and organisations by any of their names ("" = any).
+struct MoveSearch {
+  std::string person, from, to;
+  std::string from_country, to_country;  // ISO 3166-1 alpha-2, upper-case ("" = any)
+  MoveWindow window;
+};
+
+// The rows of the moves `search` selects; find_entity's errors for a name that fits no entity
+// or several (tried in the order person, from, to).
+Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search);
 
 }  // namespace tg::queries

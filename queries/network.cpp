@@ -5,15 +5,21 @@
 #include <map>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "queries/centrality.h"
+#include "queries/entities.h"
 #include "queries/paths.h"
 
 namespace tg::queries {
 
-std::string snapshot_cache_path(const Store& store) { return graph::cache_path(store); }
-
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt) {
-  return graph::Snapshot::load(store, snapshot_cache_path(store), rebuilt);
+  return graph::Snapshot::load(store, graph::cache_path(store), rebuilt);
+}
+
+Result<std::uint32_t> node_of(const graph::Snapshot& snapshot, EntityId id, std::string_view name) {
+  if (auto node = snapshot.node_of(id)) return *node;
+  return fail(ErrorCode::not_found, fmt::format("no entity named \"{}\"", name));
 }
 
 std::vector<ConnectionPath> find_paths(const graph::Snapshot& snapshot, const PathQuery& query) {
@@ -40,6 +46,49 @@ std::vector<ConnectionPath> find_paths(const graph::Snapshot& snapshot, const Pa
     out.push_back(std::move(hops));
   }
   return out;
+}
+
+std::vector<PathRow> path_rows(Store& store, const graph::Snapshot& snapshot,
+                               const std::vector<ConnectionPath>& paths) {
+  std::vector<PathRow> rows;
+  for (const ConnectionPath& path : paths) {
+    PathRow& row = rows.emplace_back();
+    for (const Hop& hop : path) {
+      const auto& edge = snapshot.edges()[hop.edge];
+      const RelationId relation{edge.relation};
+      PathHop h{hop, snapshot.name(hop.from), snapshot.name(hop.to), edge.kind,
+                store.relation(relation).value_or(RelationRow{}), std::nullopt};
+      auto evidence = store.evidence(relation);  // best first
+      if (!evidence.empty()) h.evidence = std::move(evidence.front());
+      row.push_back(std::move(h));
+    }
+  }
+  return rows;
+}
+
+Result<PathAnswer> connect(Store& store, const PathSearch& search) {
+  auto from = find_entity(store, search.from);
+  if (!from) return fail(from.error());
+  auto to = find_entity(store, search.to);
+  if (!to) return fail(to.error());
+  auto snapshot = load_snapshot(store);
+  if (!snapshot) return fail(snapshot.error());
+  auto from_node = node_of(*snapshot, *from, search.from);
+  if (!from_node) return fail(from_node.error());
+  auto to_node = node_of(*snapshot, *to, search.to);
+  if (!to_node) return fail(to_node.error());
+  PathQuery query;
+  query.from = *from_node;
+  query.to = *to_node;
+  query.max_hops = search.max_hops;
+  query.via = search.via;
+  query.as_of = search.as_of;
+  query.k = search.k;
+  PathAnswer answer;
+  answer.from = snapshot->name(query.from);
+  answer.to = snapshot->name(query.to);
+  answer.paths = path_rows(store, *snapshot, find_paths(*snapshot, query));
+  return answer;
 }
 
 namespace {
@@ -133,22 +182,40 @@ RankResult rank(const graph::Snapshot& snapshot, const RankQuery& query) {
       break;
     }
   }
+  struct Scored {  // sorted light, named once cut to the top
+    std::uint32_t node;
+    double score, in, out;
+  };
+  std::vector<Scored> scored;
   for (std::uint32_t v = 0; v < g.num_nodes(); ++v) {
     const std::uint32_t node = moves ? mg.node_of_org[v] : v;
     if (query.kind && snapshot.kind(node) != *query.kind) continue;
-    RankRow row{node, score[v], 0, 0};
-    if (query.metric == Metric::degree) {
-      row.in = deg.in[v];
-      row.out = deg.out[v];
-    }
-    result.rows.push_back(row);
+    const bool degree = query.metric == Metric::degree;
+    scored.push_back({node, score[v], degree ? deg.in[v] : 0, degree ? deg.out[v] : 0});
   }
-  std::ranges::stable_sort(result.rows, [&](const RankRow& a, const RankRow& b) {
+  std::ranges::stable_sort(scored, [&](const Scored& a, const Scored& b) {
     if (a.score != b.score) return a.score > b.score;
     return snapshot.name(a.node) < snapshot.name(b.node);
   });
-  if (query.top && result.rows.size() > query.top) result.rows.resize(query.top);
+  if (query.top && scored.size() > query.top) scored.resize(query.top);
+  result.rows.reserve(scored.size());
+  for (const Scored& s : scored) {
+    RankRow& row = result.rows.emplace_back();
+    row.node = s.node;
+    row.score = s.score;
+    row.in = s.in;
+    row.out = s.out;
+    row.name = snapshot.name(s.node);
+    row.kind = snapshot.kind(s.node);
+    row.country = snapshot.country(s.node);
+  }
   return result;
+}
+
+Result<RankResult> rank(Store& store, const RankQuery& query) {
+  auto snapshot = load_snapshot(store);
+  if (!snapshot) return fail(snapshot.error());
+  return rank(*snapshot, query);
 }
 
 FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
@@ -188,6 +255,21 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     if (r.net.size() > query.top) r.net.resize(query.top);
   }
   return r;
+}
+
+Result<FlowResult> flows(Store& store, const FlowSearch& search) {
+  auto snapshot = load_snapshot(store);
+  if (!snapshot) return fail(snapshot.error());
+  FlowQuery query = search.query;
+  for (auto [name, slot] : {std::pair{&search.from, &query.from}, std::pair{&search.to, &query.to}}) {
+    if (name->empty()) continue;
+    auto id = find_entity(store, *name);
+    if (!id) return fail(id.error());
+    auto node = node_of(*snapshot, *id, *name);
+    if (!node) return fail(node.error());
+    *slot = *node;
+  }
+  return flows(*snapshot, query);
 }
 
 }  // namespace tg::queries

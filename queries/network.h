@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/error.h"
@@ -15,10 +16,13 @@
 
 namespace tg::queries {
 
-// The cache file beside the database: DB.tgsnap.
-std::string snapshot_cache_path(const Store& store);
-// The snapshot of `store`, from its cache file beside the database when that is current.
+// The snapshot of `store`, from its cache file beside the database (graph::cache_path) when that
+// is current; otherwise built and written there.
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt = nullptr);
+
+// The snapshot node of an entity; ErrorCode::not_found, naming it as `name`, when the snapshot
+// does not hold it (it was forgotten meanwhile).
+Result<std::uint32_t> node_of(const graph::Snapshot& snapshot, EntityId id, std::string_view name);
 
 // ---- path ----
 struct PathQuery {
@@ -35,6 +39,36 @@ struct Hop {
 };
 using ConnectionPath = std::vector<Hop>;
 std::vector<ConnectionPath> find_paths(const graph::Snapshot& snapshot, const PathQuery& query);
+
+// A hop as it is shown: its ends' names, the relation (from the store; default when gone) and
+// its best evidence (none when it has none).
+struct PathHop {
+  Hop hop;
+  std::string from, to;  // names, in walking order
+  RelationKind kind = RelationKind::worked_at;
+  RelationRow relation;
+  std::optional<Evidence> evidence;
+};
+using PathRow = std::vector<PathHop>;
+
+// find_paths' paths with each hop's relation and evidence.
+std::vector<PathRow> path_rows(Store& store, const graph::Snapshot& snapshot,
+                               const std::vector<ConnectionPath>& paths);
+
+// A path question as users ask it: the ends by any of their names.
+struct PathSearch {
+  std::string from, to;
+  std::uint32_t max_hops = 12;
+  std::vector<RelationKind> via;        // empty: every kind
+  std::optional<std::int32_t> as_of;    // day
+  std::size_t k = 1;
+};
+struct PathAnswer {
+  std::string from, to;        // the ends' canonical names
+  std::vector<PathRow> paths;  // empty: no connection within the limits
+};
+// Resolves the names (find_entity's errors), then loads the snapshot and finds the paths.
+Result<PathAnswer> connect(Store& store, const PathSearch& search);
 
 // ---- rank ----
 enum class Metric { pagerank, betweenness, degree, closeness };
@@ -56,6 +90,9 @@ struct RankRow {
   std::uint32_t node = 0;
   double score = 0;
   double in = 0, out = 0;  // degree: inflow and outflow (moves in, moves out on the move graph)
+  std::string name;        // the node's, and its kind and country ("" unknown)
+  NodeKind kind = NodeKind::person;
+  std::string country;
 };
 struct RankResult {
   std::vector<RankRow> rows;
@@ -66,6 +103,8 @@ struct RankResult {
   std::uint64_t samples = 0;
 };
 RankResult rank(const graph::Snapshot& snapshot, const RankQuery& query);
+// The same on the store's snapshot (load_snapshot).
+Result<RankResult> rank(Store& store, const RankQuery& query);
 
 // ---- flows ----
 enum class FlowBy { org, country };
@@ -89,5 +128,14 @@ struct FlowResult {
   std::vector<NetRow> net;     // by net gain, descending
 };
 FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query);
+
+// Flows with the organisations by any of their names ("" = any; they replace query.from/to).
+struct FlowSearch {
+  FlowQuery query;
+  std::string from, to;
+};
+// Loads the snapshot, resolves the names (find_entity's errors; not_found when the snapshot no
+// longer holds the entity), then flows().
+Result<FlowResult> flows(Store& store, const FlowSearch& search);
 
 }  // namespace tg::queries

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "ingest/ingest.h"
-#include "graph/names.h"
 #include "tests/graph/scratch.h"
 
 namespace tg::queries {
@@ -19,10 +18,6 @@ namespace {
 
 using nlohmann::json;
 using test_support::ScratchDir;
-
-std::string key(std::string_view name, bool organisation) {
-  return alias_key(name, organisation ? KeyStyle::organisation : KeyStyle::plain);
-}
 
 Store must_open(const std::string& path) {
   auto s = Store::open(path, OpenMode::create_if_missing);
@@ -64,7 +59,7 @@ class FindEntity : public ::testing::Test {
     return it == ids.end() ? EntityId{} : it->second.front();
   }
 
-  Result<EntityId> find(std::string_view name) { return find_entity(store, name, key); }
+  Result<EntityId> find(std::string_view name) { return find_entity(store, name); }
 
   ScratchDir dir;
   Store store = must_open(dir.file("tg.db"));
@@ -137,15 +132,17 @@ TEST_F(FindEntity, SearchListsHitsInEveryScriptUpToTheLimit) {
     for (const auto& h : hits) out.push_back(h.name);
     return out;
   };
-  EXPECT_EQ(names(search_entities(store, "ali", key, 10)), (std::vector<std::string>{"Alicorp", "Alibaba Group"}));
-  EXPECT_EQ(names(search_entities(store, "ali", key, 1)), std::vector<std::string>{"Alicorp"});
-  EXPECT_EQ(names(search_entities(store, "Alibaba Group", key, 10)), std::vector<std::string>{"Alibaba Group"});
-  EXPECT_EQ(names(search_entities(store, "바바", key, 10)), std::vector<std::string>{"Alibaba Group"});
-  EXPECT_TRUE(search_entities(store, "zzz", key, 10).empty());
+  EXPECT_EQ(names(search_entities(store, "ali", 10)), (std::vector<std::string>{"Alicorp", "Alibaba Group"}));
+  EXPECT_EQ(names(search_entities(store, "ali", 1)), std::vector<std::string>{"Alicorp"});
+  EXPECT_EQ(names(search_entities(store, "Alibaba Group", 10)), std::vector<std::string>{"Alibaba Group"});
+  EXPECT_EQ(names(search_entities(store, "바바", 10)), std::vector<std::string>{"Alibaba Group"});
+  EXPECT_TRUE(search_entities(store, "zzz", 10).empty());
 }
 
 TEST_F(FindEntity, CardHoldsAliasesTimelineAndSources) {
-  const EntityCard card = entity_card(store, id("Wu Yuxin", "person"));
+  const auto found = entity_card(store, id("Wu Yuxin", "person"));
+  ASSERT_TRUE(found.has_value()) << found.error().message;
+  const EntityCard& card = *found;
   EXPECT_EQ(card.entity.name, "Wu Yuxin");
   ASSERT_EQ(card.aliases.size(), 2u);
   EXPECT_EQ(card.aliases[0].name, "Wu Yuxin");
@@ -162,11 +159,36 @@ TEST_F(FindEntity, CardHoldsAliasesTimelineAndSources) {
   EXPECT_DOUBLE_EQ(card.relations[1].evidence[0].confidence, 0.8);
   EXPECT_EQ(card.sources, std::vector<std::string>{"s1"});
 
-  const EntityCard hq = entity_card(store, id("Hangzhou", "place"));
+  const auto hq_card = entity_card(store, "杭州");
+  ASSERT_TRUE(hq_card.has_value()) << hq_card.error().message;
+  const EntityCard& hq = *hq_card;
   ASSERT_EQ(hq.relations.size(), 1u);
   EXPECT_FALSE(hq.relations[0].outgoing);
   EXPECT_EQ(hq.relations[0].other_name, "Alibaba Group");
   EXPECT_EQ(hq.relations[0].other_kind, NodeKind::company);
+}
+
+TEST_F(FindEntity, CardOfAGoneEntityIsNotFound) {
+  auto gone = entity_card(store, EntityId{999999});
+  ASSERT_FALSE(gone.has_value());
+  EXPECT_EQ(gone.error().code, ErrorCode::not_found);
+  auto nobody = entity_card(store, "Nobody Here");
+  ASSERT_FALSE(nobody.has_value());
+  EXPECT_EQ(nobody.error().message, "no entity named \"Nobody Here\"");
+}
+
+TEST_F(FindEntity, CountsListEveryKind) {
+  const Counts c = counts(store);
+  EXPECT_EQ(c.entities, 9);
+  ASSERT_EQ(c.entities_by_kind.size(), static_cast<std::size_t>(kNodeKindCount));
+  ASSERT_EQ(c.relations_by_kind.size(), static_cast<std::size_t>(kRelationKindCount));
+  for (int k = 0; k < kNodeKindCount; ++k) EXPECT_EQ(c.entities_by_kind[k].first, static_cast<NodeKind>(k));
+  EXPECT_EQ(c.entities_by_kind[static_cast<int>(NodeKind::person)].second, 4);
+  EXPECT_EQ(c.entities_by_kind[static_cast<int>(NodeKind::company)].second, 4);
+  EXPECT_EQ(c.entities_by_kind[static_cast<int>(NodeKind::lab)].second, 0);
+  EXPECT_EQ(c.relations_by_kind[static_cast<int>(RelationKind::worked_at)].second, 3);
+  EXPECT_EQ(c.relations_by_kind[static_cast<int>(RelationKind::headquartered_in)].second, 1);
+  EXPECT_EQ(c.relations_by_kind[static_cast<int>(RelationKind::founded)].second, 0);
 }
 
 }  // namespace

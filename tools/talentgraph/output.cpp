@@ -3,11 +3,58 @@
 #include <ostream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "graph/names.h"
 
 namespace tg::cli {
 namespace {
+
+using nlohmann::json;
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+// nlohmann's objects keep their keys sorted (std::map): the JSON of every command is printed so.
+json to_json(const Value& value) {
+  return std::visit(
+      Overloaded{
+          [](std::monostate) { return json(nullptr); },
+          [](bool b) { return json(b); },
+          [](std::int64_t i) { return json(i); },
+          [](double d) { return json(d); },
+          [](const std::string& s) { return json(s); },
+          [](const EvidenceList& evidence) {
+            json out = json::array();
+            for (const auto& e : evidence) {
+              json item = {{"source", e.source}, {"quote", e.quote}, {"confidence", e.confidence}};
+              if (!e.source_url.empty()) item["url"] = e.source_url;
+              out.push_back(std::move(item));
+            }
+            return out;
+          },
+          [](const List& list) {
+            json out = json::array();
+            for (const auto& v : list) out.push_back(to_json(v));
+            return out;
+          },
+          [](const Object& object) {
+            json out = json::object();
+            for (const auto& f : object) out[f.key] = to_json(f.value);
+            return out;
+          },
+      },
+      value.data());
+}
+
+// The field `key` of a row (the last one of that key, as in its JSON), or null.
+const Value* find(const Row& row, const std::string& key) {
+  for (auto it = row.rbegin(); it != row.rend(); ++it)
+    if (it->key == key) return &it->value;
+  return nullptr;
+}
 
 // Cuts `text` to at most `width` columns, ending with "…" when cut.
 std::string fit(const std::string& text, std::size_t width) {
@@ -32,27 +79,36 @@ std::string fit(const std::string& text, std::size_t width) {
 
 }  // namespace
 
-std::string cell_text(const nlohmann::json& value, const std::string& null_text) {
-  if (value.is_null()) return null_text;
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
-  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
-  if (value.is_number_float()) return fmt::format("{:.6g}", value.get<double>());
-  if (value.is_array()) {
-    std::string out;
-    for (const auto& item : value) {
-      if (!out.empty()) out += " | ";
-      if (item.is_object() && item.contains("source")) {
-        out += item["source"].get<std::string>();
-        if (item.contains("quote") && item["quote"].is_string() && !item["quote"].get<std::string>().empty())
-          out += ": \"" + item["quote"].get<std::string>() + "\"";
-      } else {
-        out += cell_text(item, null_text);
-      }
-    }
-    return out;
-  }
-  return value.dump();
+Value date_value(const PartialDate& date) { return date.known() ? Value(date.str()) : Value(); }
+
+std::string cell_text(const Value& value, const std::string& null_text) {
+  return std::visit(
+      Overloaded{
+          [&](std::monostate) { return null_text; },
+          [](bool b) { return std::string(b ? "yes" : "no"); },
+          [](std::int64_t i) { return std::to_string(i); },
+          [](double d) { return fmt::format("{:.6g}", d); },
+          [](const std::string& s) { return s; },
+          [](const EvidenceList& evidence) {
+            std::string out;
+            for (const auto& e : evidence) {
+              if (!out.empty()) out += " | ";
+              out += e.source;
+              if (!e.quote.empty()) out += ": \"" + e.quote + "\"";
+            }
+            return out;
+          },
+          [&](const List& list) {
+            std::string out;
+            for (const auto& v : list) {
+              if (!out.empty()) out += " | ";
+              out += cell_text(v, null_text);
+            }
+            return out;
+          },
+          [&](const Object&) { return to_json(value).dump(); },
+      },
+      value.data());
 }
 
 std::string csv_escape(const std::string& field) {
@@ -65,10 +121,14 @@ std::string csv_escape(const std::string& field) {
   return out + "\"";
 }
 
-void print_rows(std::ostream& out, Format format, const nlohmann::json& rows, const std::vector<Column>& columns,
+void print_json(std::ostream& out, const Value& value) { out << to_json(value).dump(2) << '\n'; }
+
+void print_rows(std::ostream& out, Format format, const Rows& rows, const std::vector<Column>& columns,
                 const std::string& null_text) {
   if (format == Format::json) {
-    out << rows.dump(2) << '\n';
+    json array = json::array();
+    for (const auto& row : rows) array.push_back(to_json(row));
+    out << array.dump(2) << '\n';
     return;
   }
   if (format == Format::csv) {
@@ -76,8 +136,8 @@ void print_rows(std::ostream& out, Format format, const nlohmann::json& rows, co
     out << "\r\n";
     for (const auto& row : rows) {
       for (std::size_t i = 0; i < columns.size(); ++i) {
-        const auto it = row.find(columns[i].key);
-        out << (i ? "," : "") << csv_escape(it == row.end() ? std::string() : cell_text(*it, ""));
+        const Value* v = find(row, columns[i].key);
+        out << (i ? "," : "") << csv_escape(v ? cell_text(*v, "") : std::string());
       }
       out << "\r\n";
     }
@@ -90,8 +150,8 @@ void print_rows(std::ostream& out, Format format, const nlohmann::json& rows, co
   for (const auto& row : rows) {
     auto& line = cells.emplace_back();
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      const auto it = row.find(columns[i].key);
-      line.push_back(fit(it == row.end() ? std::string() : cell_text(*it, null_text), columns[i].max_width));
+      const Value* v = find(row, columns[i].key);
+      line.push_back(fit(v ? cell_text(*v, null_text) : std::string(), columns[i].max_width));
       widths[i] = std::max(widths[i], display_width(line.back()));
     }
   }

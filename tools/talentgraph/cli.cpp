@@ -1,0 +1,112 @@
+#include "tools/talentgraph/cli.h"
+
+#include <algorithm>
+#include <iostream>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "graph/moves.h"
+
+namespace tg::cli {
+
+int report(const Error& e) {
+  std::cerr << "talentgraph: " << e.str() << '\n';
+  return static_cast<int>(e.code);
+}
+
+void FormatOption::setup(CLI::App& cmd) {
+  cmd.add_option("--format", text, "Output: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+}
+
+Format FormatOption::format() const {
+  if (text == "json") return Format::json;
+  if (text == "csv") return Format::csv;
+  return Format::table;
+}
+
+void DateOptions::setup(CLI::App& cmd) {
+  cmd.add_option("--since", since, "Only what happened on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)");
+  cmd.add_option("--until", until, "Only what happened on or before this date");
+  add_as_of(cmd, as_of, "The graph as it stood at the end of this date");
+}
+
+void add_as_of(CLI::App& cmd, std::string& as_of, const std::string& help) { cmd.add_option("--as-of", as_of, help); }
+
+namespace {
+
+Result<PartialDate> parse_date(const std::string& flag, const std::string& text) {
+  auto d = PartialDate::parse(text);
+  if (!d) return fail(ErrorCode::usage, fmt::format("{}: {}", flag, d.error().message));
+  return d;
+}
+
+}  // namespace
+
+Result<DateWindow> DateOptions::window() const {
+  DateWindow w;
+  if (!since.empty()) {
+    auto d = parse_date("--since", since);
+    if (!d) return fail(d.error());
+    w.first = d->first_day();
+  }
+  for (auto [flag, text] : {std::pair{"--until", &until}, std::pair{"--as-of", &as_of}}) {
+    if (text->empty()) continue;
+    auto d = parse_date(flag, *text);
+    if (!d) return fail(d.error());
+    w.last = w.last ? std::min(*w.last, d->last_day()) : d->last_day();
+  }
+  if (w.first && w.last && *w.first > *w.last)
+    return fail(ErrorCode::usage, fmt::format("--since {} is after the end of the window", since));
+  return w;
+}
+
+Result<std::optional<std::int32_t>> DateOptions::as_of_day() const {
+  if (as_of.empty()) return std::optional<std::int32_t>{};
+  auto d = PartialDate::parse(as_of);
+  if (!d) return fail(ErrorCode::usage, fmt::format("--as-of: {}", d.error().message));
+  return std::optional<std::int32_t>{d->last_day()};
+}
+
+Result<void> CountryOptions::validate(std::string& from_out, std::string& to_out) const {
+  for (auto [text, slot, flag] :
+       {std::tuple{&from, &from_out, "--from-country"}, std::tuple{&to, &to_out, "--to-country"}}) {
+    if (text->empty()) continue;
+    auto code = parse_country_code(*text);
+    if (!code)
+      return fail(ErrorCode::usage,
+                  fmt::format("{}: expected an ISO 3166-1 alpha-2 code such as US (found \"{}\")", flag, *text));
+    *slot = std::move(*code);
+  }
+  return {};
+}
+
+Result<std::vector<RelationKind>> relation_kinds(const std::string& list) {
+  std::vector<RelationKind> kinds;
+  std::size_t pos = 0;
+  while (pos <= list.size() && !list.empty()) {
+    const std::size_t comma = std::min(list.find(',', pos), list.size());
+    const std::string item = list.substr(pos, comma - pos);
+    auto k = parse_relation_kind(item);
+    if (!k) return fail(ErrorCode::usage, fmt::format("--via: unknown relation kind \"{}\"", item));
+    kinds.push_back(*k);
+    pos = comma + 1;
+  }
+  return kinds;
+}
+
+std::string dates_text(const RelationRow& r) {
+  if (r.start.known() && r.end.known()) return r.start.str() + " – " + r.end.str();
+  if (r.start.known()) return r.start.str() + " –";
+  if (r.end.known()) return "– " + r.end.str();
+  return r.former ? "former" : "";
+}
+
+void note_undated_left_out(const MoveWindow& window, Format format) {
+  if (window.window.bounded() && !window.include_undated && format == Format::table)
+    std::cerr << "(moves of unknown date are left out of a date window; --include-undated keeps them)\n";
+}
+
+}  // namespace tg::cli

@@ -1,0 +1,89 @@
+// The command line's frame: what a command runs with, the table entry that names it, and the
+// options several commands share, each validated into what the query library takes with the
+// exact messages users see.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "graph/error.h"
+#include "graph/model.h"
+#include "graph/moves.h"
+#include "graph/store.h"
+#include "tools/talentgraph/output.h"
+
+namespace tg::cli {
+
+// What a command runs on: the database path and the store, open. `store` is null only for a
+// command that creates the database, when it does not exist yet.
+struct Env {
+  std::string db_path;
+  Store* store = nullptr;
+};
+
+// Runs the command whose options were parsed; returns the exit status.
+using Run = std::function<int(Env& env)>;
+
+// One subcommand: `setup` adds its options to `cmd`, bound to state it owns, and returns what
+// runs it once they are parsed (validate, call one library function, print).
+struct Command {
+  const char* name;
+  const char* help;
+  bool creates_store;  // runs without a database file (ingest makes one)
+  Run (*setup)(CLI::App& cmd);
+};
+
+Run setup_ingest(CLI::App& cmd);
+Run setup_moves(CLI::App& cmd);
+Run setup_show(CLI::App& cmd);
+Run setup_search(CLI::App& cmd);
+Run setup_stats(CLI::App& cmd);
+Run setup_path(CLI::App& cmd);
+Run setup_rank(CLI::App& cmd);
+Run setup_flows(CLI::App& cmd);
+Run setup_forget(CLI::App& cmd);
+
+// Prints "talentgraph: " + the error to stderr; returns its exit status.
+int report(const Error& e);
+
+// --format (table, json or csv).
+struct FormatOption {
+  std::string text = "table";
+  void setup(CLI::App& cmd);
+  Format format() const;
+};
+
+// --since / --until / --as-of: partial dates widen to the interval they cover.
+struct DateOptions {
+  std::string since, until, as_of;
+  void setup(CLI::App& cmd);
+  // The window they make (--until and --as-of both end it: the earlier wins).
+  Result<DateWindow> window() const;
+  // The last day of --as-of, if given.
+  Result<std::optional<std::int32_t>> as_of_day() const;
+};
+
+// Adds --as-of alone, with `help`.
+void add_as_of(CLI::App& cmd, std::string& as_of, const std::string& help);
+
+// --from-country / --to-country: ISO 3166-1 alpha-2, any case; upper-case ("" when not given).
+struct CountryOptions {
+  std::string from, to;
+  Result<void> validate(std::string& from_out, std::string& to_out) const;
+};
+
+// --via: relation kinds, comma-separated (empty: every kind).
+Result<std::vector<RelationKind>> relation_kinds(const std::string& list);
+
+// A relation's dates as the tables show them: "2019 – 2021", "2019 –", "– 2021", "former", "".
+std::string dates_text(const RelationRow& r);
+
+// The note after a date window's moves in a table.
+void note_undated_left_out(const MoveWindow& window, Format format);
+
+}  // namespace tg::cli

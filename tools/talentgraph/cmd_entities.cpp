@@ -1,0 +1,128 @@
+// The commands about single entities: show (an entity card) and search (names by fragment).
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "queries/entities.h"
+#include "tools/talentgraph/cli.h"
+
+namespace tg::cli {
+namespace {
+
+// ---- show ----
+
+struct ShowArgs {
+  std::string name;
+  FormatOption format;
+};
+
+Row relation_row(const queries::CardRelation& c) {
+  Row row = {{"relation", std::string(to_string(c.relation.kind))},
+             {"direction", c.outgoing ? "out" : "in"},
+             {"other", c.other_name},
+             {"other_kind", std::string(to_string(c.other_kind))},
+             {"start", date_value(c.relation.start)},
+             {"end", date_value(c.relation.end)},
+             {"former", c.relation.former},
+             {"role", c.relation.role},
+             {"status", c.relation.status},
+             {"evidence", c.evidence}};
+  if (!c.left_name.empty()) row.push_back({"left", c.left_name});
+  row.push_back({"dates", dates_text(c.relation)});
+  row.push_back({"link", fmt::format("{} {} {}", c.outgoing ? "→" : "←", to_string(c.relation.kind), c.other_name)});
+  return row;
+}
+
+void print_card_head(const queries::EntityCard& card) {
+  std::cout << fmt::format("{}  ({}{}{})  #{}\n", card.entity.name, to_string(card.entity.kind),
+                           card.entity.country.empty() ? "" : ", ", card.entity.country, raw(card.entity.id));
+  std::string alias_line;
+  for (const auto& a : card.aliases)
+    if (a.name != card.entity.name) alias_line += (alias_line.empty() ? "" : ", ") + a.name;
+  if (!alias_line.empty()) std::cout << "aliases: " << alias_line << '\n';
+  if (!card.ids.empty()) {
+    std::string line;
+    for (const auto& x : card.ids) line += (line.empty() ? "" : ", ") + x.scheme + ":" + x.value;
+    std::cout << "ids: " << line << '\n';
+  }
+  std::cout << '\n';
+}
+
+int run_show(Env& env, const ShowArgs& args) {
+  auto card = queries::entity_card(*env.store, args.name);
+  if (!card) return report(card.error());
+  Rows relations;
+  for (const auto& c : card->relations) relations.push_back(relation_row(c));
+  const Format format = args.format.format();
+  if (format == Format::json) {
+    List aliases;
+    for (const auto& a : card->aliases) aliases.emplace_back(a.name);
+    Object ids;  // one value per scheme: the last
+    for (const auto& x : card->ids) ids.push_back({x.scheme, x.value});
+    List sources(card->sources.begin(), card->sources.end());
+    List relation_list(relations.begin(), relations.end());
+    print_json(std::cout, Object{{"id", raw(card->entity.id)},
+                                 {"name", card->entity.name},
+                                 {"kind", std::string(to_string(card->entity.kind))},
+                                 {"country", card->entity.country},
+                                 {"anonymous", card->entity.anonymous},
+                                 {"aliases", std::move(aliases)},
+                                 {"ids", std::move(ids)},
+                                 {"relations", std::move(relation_list)},
+                                 {"sources", std::move(sources)}});
+    return 0;
+  }
+  const std::vector<Column> columns = {{"dates", "dates"}, {"link", "relation"}, {"role", "role"},
+                                       {"status", "status"}, {"evidence", "evidence", 80}};
+  if (format == Format::csv) {
+    print_rows(std::cout, format, relations, columns, "");
+    return 0;
+  }
+  print_card_head(*card);
+  print_rows(std::cout, format, relations, columns, "");
+  std::string sources;
+  for (const auto& s : card->sources) sources += (sources.empty() ? "" : ", ") + s;
+  std::cout << "\nsources: " << (sources.empty() ? "none" : sources) << '\n';
+  return 0;
+}
+
+// ---- search ----
+
+struct SearchArgs {
+  std::string text;
+  int limit = 20;
+  FormatOption format;
+};
+
+int run_search(Env& env, const SearchArgs& args) {
+  const auto hits = queries::search_entities(*env.store, args.text, args.limit);
+  Rows rows;
+  for (const auto& h : hits)
+    rows.push_back({{"name", h.name}, {"kind", std::string(to_string(h.kind))}, {"matched", h.matched}, {"id", raw(h.id)}});
+  print_rows(std::cout, args.format.format(), rows,
+             {{"name", "name"}, {"kind", "kind"}, {"matched", "matched alias"}, {"id", "id"}});
+  if (hits.empty() && args.format.format() == Format::table)
+    std::cerr << fmt::format("no name contains \"{}\"\n", args.text);
+  return 0;
+}
+
+}  // namespace
+
+Run setup_show(CLI::App& cmd) {
+  auto args = std::make_shared<ShowArgs>();
+  cmd.add_option("name", args->name, "Any name or alias, in any script")->required();
+  args->format.setup(cmd);
+  return [args](Env& env) { return run_show(env, *args); };
+}
+
+Run setup_search(CLI::App& cmd) {
+  auto args = std::make_shared<SearchArgs>();
+  cmd.add_option("text", args->text, "A fragment of a name")->required();
+  cmd.add_option("--limit", args->limit, "At most this many results")->capture_default_str()->check(CLI::PositiveNumber);
+  args->format.setup(cmd);
+  return [args](Env& env) { return run_search(env, *args); };
+}
+
+}  // namespace tg::cli

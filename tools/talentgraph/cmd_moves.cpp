@@ -1,0 +1,132 @@
+// The commands about people's moves: moves (each with its evidence) and flows (aggregated).
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "queries/moves.h"
+#include "queries/network.h"
+#include "tools/talentgraph/cli.h"
+
+namespace tg::cli {
+namespace {
+
+// ---- moves ----
+
+struct MovesArgs {
+  std::string person, from, to;
+  CountryOptions countries;
+  bool include_undated = false;
+  FormatOption format;
+  DateOptions dates;
+
+  Result<queries::MoveSearch> validate() const {
+    queries::MoveSearch search;
+    auto window = dates.window();
+    if (!window) return fail(window.error());
+    search.window = {*window, include_undated};
+    if (auto r = countries.validate(search.from_country, search.to_country); !r) return fail(r.error());
+    search.person = person;
+    search.from = from;
+    search.to = to;
+    return search;
+  }
+};
+
+int run_moves(Env& env, const MovesArgs& args) {
+  auto search = args.validate();
+  if (!search) return report(search.error());
+  auto moves = queries::move_rows(*env.store, *search);
+  if (!moves) return report(moves.error());
+  Rows rows;
+  for (const auto& m : *moves)
+    rows.push_back({{"person", m.person},
+                    {"from", m.from},
+                    {"to", m.to},
+                    {"from_country", m.from_country},
+                    {"to_country", m.to_country},
+                    {"date", date_value(m.move.date)},
+                    {"basis", std::string(to_string(m.move.basis))},
+                    {"evidence", m.evidence}});
+  const Format format = args.format.format();
+  print_rows(std::cout, format, rows,
+             {{"person", "person"}, {"from", "from"}, {"to", "to"}, {"from_country", "from cc"},
+              {"to_country", "to cc"}, {"date", "date"}, {"basis", "basis"}, {"evidence", "evidence", 90}});
+  note_undated_left_out(search->window, format);
+  return 0;
+}
+
+// ---- flows ----
+
+struct FlowsArgs {
+  std::string by = "org", from, to;
+  CountryOptions countries;
+  std::size_t top = 0;
+  bool net = false, include_undated = false;
+  FormatOption format;
+  DateOptions dates;
+
+  Result<queries::FlowSearch> validate() const {
+    queries::FlowSearch search;
+    search.query.by = by == "country" ? queries::FlowBy::country : queries::FlowBy::org;
+    search.query.top = top;
+    auto window = dates.window();
+    if (!window) return fail(window.error());
+    search.query.moves = {*window, include_undated};
+    if (auto r = countries.validate(search.query.from_country, search.query.to_country); !r) return fail(r.error());
+    search.from = from;
+    search.to = to;
+    return search;
+  }
+};
+
+int run_flows(Env& env, const FlowsArgs& args) {
+  auto search = args.validate();
+  if (!search) return report(search.error());
+  auto result = queries::flows(*env.store, *search);
+  if (!result) return report(result.error());
+  const Format format = args.format.format();
+  Rows rows;
+  if (args.net) {
+    for (const auto& n : result->net) rows.push_back({{"name", n.name}, {"in", n.in}, {"out", n.out}, {"net", n.net}});
+    print_rows(std::cout, format, rows,
+               {{"name", args.by == "country" ? "country" : "organisation"}, {"in", "in"}, {"out", "out"}, {"net", "net"}},
+               "");
+  } else {
+    for (const auto& f : result->flows) rows.push_back({{"from", f.from}, {"to", f.to}, {"count", f.count}});
+    print_rows(std::cout, format, rows, {{"from", "from"}, {"to", "to"}, {"count", "moves"}}, "");
+  }
+  note_undated_left_out(search->query.moves, format);
+  return 0;
+}
+
+}  // namespace
+
+Run setup_moves(CLI::App& cmd) {
+  auto args = std::make_shared<MovesArgs>();
+  cmd.add_option("--person", args->person, "Only this person (any alias)");
+  cmd.add_option("--from", args->from, "Only moves out of this organisation");
+  cmd.add_option("--to", args->to, "Only moves into this organisation");
+  cmd.add_option("--from-country", args->countries.from, "Only moves out of organisations of this country (ISO code)");
+  cmd.add_option("--to-country", args->countries.to, "Only moves into organisations of this country (ISO code)");
+  cmd.add_flag("--include-undated", args->include_undated, "Keep moves of unknown date in a date window");
+  args->format.setup(cmd);
+  args->dates.setup(cmd);
+  return [args](Env& env) { return run_moves(env, *args); };
+}
+
+Run setup_flows(CLI::App& cmd) {
+  auto args = std::make_shared<FlowsArgs>();
+  cmd.add_option("--by", args->by, "org or country")->check(CLI::IsMember({"org", "country"}))->capture_default_str();
+  cmd.add_option("--top", args->top, "At most this many rows (0: all)")->capture_default_str();
+  cmd.add_flag("--net", args->net, "Net gain per organisation or country (in - out) instead of the flows");
+  cmd.add_option("--from", args->from, "Only moves out of this organisation");
+  cmd.add_option("--to", args->to, "Only moves into this organisation");
+  cmd.add_option("--from-country", args->countries.from, "Only moves out of organisations of this country");
+  cmd.add_option("--to-country", args->countries.to, "Only moves into organisations of this country");
+  cmd.add_flag("--include-undated", args->include_undated, "Keep moves of unknown date in a date window");
+  args->format.setup(cmd);
+  args->dates.setup(cmd);
+  return [args](Env& env) { return run_flows(env, *args); };
+}
+
+}  // namespace tg::cli

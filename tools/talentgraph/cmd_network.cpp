@@ -1,0 +1,197 @@
+// The commands about the graph's shape: path (chains of relations) and rank (centrality).
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "queries/network.h"
+#include "tools/talentgraph/cli.h"
+
+namespace tg::cli {
+namespace {
+
+// ---- path ----
+
+struct PathArgs {
+  std::string a, b, via;
+  std::uint32_t max_hops = 12;
+  std::size_t k = 1;
+  FormatOption format;
+  DateOptions dates;  // --as-of only
+
+  Result<queries::PathSearch> validate() const {
+    queries::PathSearch search;
+    auto day = dates.as_of_day();
+    if (!day) return fail(day.error());
+    auto kinds = relation_kinds(via);
+    if (!kinds) return fail(kinds.error());
+    search.from = a;
+    search.to = b;
+    search.max_hops = max_hops;
+    search.via = std::move(*kinds);
+    search.as_of = *day;
+    search.k = k;
+    return search;
+  }
+};
+
+Row hop_row(std::size_t path, std::size_t hop, const queries::PathHop& h) {
+  EvidenceList evidence;
+  if (h.evidence) evidence.push_back(*h.evidence);
+  const bool along = h.hop.along;
+  return {{"path", path},
+          {"hop", hop},
+          {"from", h.from},
+          {"relation", std::string(to_string(h.kind))},
+          {"direction", along ? "forward" : "backward"},
+          {"to", h.to},
+          {"start", date_value(h.relation.start)},
+          {"end", date_value(h.relation.end)},
+          {"evidence", std::move(evidence)},
+          {"link", fmt::format("{} {} {}", along ? "—" : "←", to_string(h.kind), along ? "→" : "—")},
+          {"dates", dates_text(h.relation)}};
+}
+
+int run_path(Env& env, const PathArgs& args) {
+  auto search = args.validate();
+  if (!search) return report(search.error());
+  auto answer = queries::connect(*env.store, *search);
+  if (!answer) return report(answer.error());
+  if (answer->paths.empty())
+    return report({ErrorCode::no_path, fmt::format("no connection between {} and {} within {} hops{}{}", answer->from,
+                                                   answer->to, args.max_hops, args.dates.as_of.empty() ? "" : " as of " + args.dates.as_of,
+                                                   args.via.empty() ? "" : " via " + args.via)});
+  Rows rows;
+  for (std::size_t p = 0; p < answer->paths.size(); ++p)
+    for (std::size_t i = 0; i < answer->paths[p].size(); ++i) rows.push_back(hop_row(p + 1, i + 1, answer->paths[p][i]));
+  std::vector<Column> columns = {{"hop", "hop"}, {"from", "from"}, {"link", "relation"}, {"to", "to"},
+                                 {"dates", "dates"}, {"evidence", "evidence", 70}};
+  if (answer->paths.size() > 1) columns.insert(columns.begin(), Column{"path", "path"});
+  if (args.format.format() == Format::csv)
+    columns = {{"path", "path"}, {"hop", "hop"}, {"from", "from"}, {"relation", "relation"}, {"direction", "direction"},
+               {"to", "to"}, {"start", "start"}, {"end", "end"}, {"evidence", "evidence"}};
+  print_rows(std::cout, args.format.format(), rows, columns, "");
+  return 0;
+}
+
+// ---- rank ----
+
+struct RankArgs {
+  std::string metric = "pagerank", graph = "moves", kind;
+  std::size_t top = 10;
+  std::optional<double> epsilon, delta;
+  bool exact = false, include_undated = false;
+  std::uint64_t seed = 1;
+  FormatOption format;
+  DateOptions dates;
+
+  Result<queries::RankQuery> validate() const {
+    queries::RankQuery query;
+    query.metric = metric == "pagerank"      ? queries::Metric::pagerank
+                   : metric == "betweenness" ? queries::Metric::betweenness
+                   : metric == "degree"      ? queries::Metric::degree
+                                             : queries::Metric::closeness;
+    query.graph = graph == "moves" ? queries::RankGraph::moves : queries::RankGraph::affiliation;
+    if (!kind.empty()) {
+      auto k = parse_node_kind(kind);
+      if (!k) return fail(ErrorCode::usage, fmt::format("--kind: unknown kind \"{}\"", kind));
+      query.kind = *k;
+    }
+    if (exact && (epsilon || delta)) return fail(ErrorCode::usage, "--exact and --epsilon/--delta exclude each other");
+    if (epsilon && !(*epsilon > 0 && *epsilon < 1)) return fail(ErrorCode::usage, "--epsilon: must be in (0, 1)");
+    if (delta && !(*delta > 0 && *delta < 1)) return fail(ErrorCode::usage, "--delta: must be in (0, 1)");
+    query.top = top;
+    query.epsilon = epsilon;
+    query.delta = delta;
+    query.force_exact = exact;
+    query.seed = seed;
+    auto window = dates.window();
+    if (!window) return fail(window.error());
+    query.moves = {*window, include_undated};
+    auto as_of = dates.as_of_day();
+    if (!as_of) return fail(as_of.error());
+    query.as_of = *as_of;
+    if (query.graph == queries::RankGraph::affiliation && (!dates.since.empty() || !dates.until.empty()))
+      return fail(ErrorCode::usage, "the affiliation graph is taken as of a date: use --as-of, not --since/--until");
+    return query;
+  }
+};
+
+int run_rank(Env& env, const RankArgs& args) {
+  auto query = args.validate();
+  if (!query) return report(query.error());
+  auto result = queries::rank(*env.store, *query);
+  if (!result) return report(result.error());
+  const bool degree = query->metric == queries::Metric::degree;
+  Rows rows;
+  std::size_t position = 0;
+  for (const auto& r : result->rows) {
+    Row row = {{"rank", ++position},
+               {"name", r.name},
+               {"kind", std::string(to_string(r.kind))},
+               {"country", r.country},
+               {"score", r.score}};
+    if (degree) {
+      row.push_back({"in", r.in});
+      row.push_back({"out", r.out});
+    }
+    if (result->approximate) {
+      row.push_back({"approximate", true});
+      row.push_back({"epsilon", result->epsilon});
+      row.push_back({"delta", result->delta});
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<Column> columns = {{"rank", "#"}, {"name", "name"}, {"kind", "kind"}, {"country", "cc"}, {"score", args.metric}};
+  if (degree) {
+    const bool moves = query->graph == queries::RankGraph::moves;
+    columns.push_back({"in", moves ? "inflow" : "in"});
+    columns.push_back({"out", moves ? "outflow" : "out"});
+  }
+  print_rows(std::cout, args.format.format(), rows, columns, "");
+  std::cerr << fmt::format("({} graph: {} nodes, {} edges{})\n", args.graph, result->nodes, result->edges,
+                           result->approximate
+                               ? fmt::format("; betweenness approximated from {} sampled paths: within ±{} of the "
+                                             "exact value for every node with probability ≥ {}",
+                                             result->samples, result->epsilon, 1 - result->delta)
+                               : "");
+  return 0;
+}
+
+}  // namespace
+
+Run setup_path(CLI::App& cmd) {
+  auto args = std::make_shared<PathArgs>();
+  cmd.add_option("a", args->a, "From: any name or alias")->required();
+  cmd.add_option("b", args->b, "To: any name or alias")->required();
+  cmd.add_option("--max-hops", args->max_hops, "Longest chain to look for")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd.add_option("--via", args->via, "Only these relation kinds, comma-separated (e.g. worked_at,founded)");
+  cmd.add_option("--k", args->k, "The k shortest distinct chains")->capture_default_str()->check(CLI::Range(1, 50));
+  args->format.setup(cmd);
+  add_as_of(cmd, args->dates.as_of, "Only relations that held at the end of this date");
+  return [args](Env& env) { return run_path(env, *args); };
+}
+
+Run setup_rank(CLI::App& cmd) {
+  auto args = std::make_shared<RankArgs>();
+  cmd.add_option("--metric", args->metric, "pagerank, betweenness, degree or closeness (harmonic)")
+      ->check(CLI::IsMember({"pagerank", "betweenness", "degree", "closeness"}))
+      ->capture_default_str();
+  cmd.add_option("--graph", args->graph, "moves (organisations linked by people's moves) or affiliation (everything)")
+      ->check(CLI::IsMember({"moves", "affiliation"}))
+      ->capture_default_str();
+  cmd.add_option("--kind", args->kind, "Only rows of this kind (company, lab, person, …)");
+  cmd.add_option("--top", args->top, "How many rows (0: all)")->capture_default_str();
+  cmd.add_option("--epsilon", args->epsilon, "Approximate betweenness within this additive error");
+  cmd.add_option("--delta", args->delta, "… with probability at least 1 - delta");
+  cmd.add_flag("--exact", args->exact, "Exact betweenness whatever the graph's size");
+  cmd.add_option("--seed", args->seed, "Seed of the betweenness sampler")->capture_default_str();
+  cmd.add_flag("--include-undated", args->include_undated, "Move graph: keep moves of unknown date in a window");
+  args->format.setup(cmd);
+  args->dates.setup(cmd);
+  return [args](Env& env) { return run_rank(env, *args); };
+}
+
+}  // namespace tg::cli

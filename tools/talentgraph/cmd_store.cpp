@@ -1,0 +1,135 @@
+// The commands that change the store or count it: ingest, forget, stats.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "graph/snapshot.h"
+#include "ingest/ingest.h"
+#include "queries/entities.h"
+#include "tools/talentgraph/cli.h"
+
+namespace tg::cli {
+namespace {
+
+// ---- ingest ----
+
+struct IngestArgs {
+  std::vector<std::string> paths, curation;
+  std::string format;
+
+  ingest::IngestOptions validate() const {
+    ingest::IngestOptions options;
+    if (!format.empty()) options.format = ingest::parse_input_format(format);
+    options.curation_files = curation;
+    return options;
+  }
+};
+
+void print_report(const ingest::IngestReport& r) {
+  std::cerr << fmt::format(
+      "ingested {} file(s): {} document(s), {} CSV row(s)\n"
+      "  entities: {} new, {} merged with names from other records; {} alias(es) added\n"
+      "  relations: {} new, {} already known; claims: {} new, {} already known; sources: {} new\n",
+      r.files, r.documents, r.csv_rows, r.entities_created, r.entities_matched, r.aliases_added, r.relations_added,
+      r.relations_existing, r.claims_added, r.claims_existing, r.sources_added);
+  if (r.curation_merges) std::cerr << fmt::format("  curation: {} entities merged by same_as\n", r.curation_merges);
+  if (r.forgotten_removed || r.forgotten_skipped)
+    std::cerr << fmt::format("  forget: {} removed, {} left out of this input\n", r.forgotten_removed,
+                             r.forgotten_skipped);
+  if (!r.ambiguities.empty()) {
+    std::cerr << fmt::format("  ambiguous: {} name(s) fit several entities; nothing was merged for them "
+                             "(decide with same_as / not_same_as in a curation file):\n",
+                             r.ambiguities.size());
+    for (const auto& a : r.ambiguities) {
+      std::cerr << fmt::format("    {}: \"{}\" ({}) fits", a.where, a.name, to_string(a.kind));
+      for (std::size_t i = 0; i < a.candidates.size(); ++i) std::cerr << (i ? "; " : " ") << a.candidates[i];
+      std::cerr << '\n';
+    }
+  }
+}
+
+// Without a store the database does not exist yet: it is built aside, then put in place.
+int run_ingest(Env& env, const IngestArgs& args) {
+  const ingest::IngestOptions options = args.validate();
+  auto result = env.store ? ingest::ingest(*env.store, args.paths, options)
+                          : ingest::ingest_new_store(env.db_path, args.paths, options);
+  if (!result) {
+    std::cerr << result.error().str() << '\n';
+    std::cerr << (env.store ? "talentgraph: ingest failed; the database is unchanged\n"
+                            : "talentgraph: ingest failed; no database was created\n");
+    return static_cast<int>(result.error().code);
+  }
+  print_report(*result);
+  return 0;
+}
+
+// ---- forget ----
+
+int run_forget(Env& env, const std::string& name) {
+  auto removed = ingest::forget_person(*env.store, name);
+  if (!removed) return report(removed.error());
+  // Say only how many: the name is already on the caller's screen.
+  std::cerr << fmt::format("forgot {} person(s); later ingests will leave them out\n", *removed);
+  return 0;
+}
+
+// ---- stats ----
+
+int run_stats(Env& env, const FormatOption& format) {
+  const queries::Counts c = queries::counts(*env.store);
+  // By kind name: the order of the JSON object's keys, which the table follows.
+  Object entities, relations;
+  for (auto [kind, n] : c.entities_by_kind) entities.push_back({std::string(to_string(kind)), n});
+  for (auto [kind, n] : c.relations_by_kind) relations.push_back({std::string(to_string(kind)), n});
+  for (Object* o : {&entities, &relations})
+    std::ranges::sort(*o, [](const Field& a, const Field& b) { return a.key < b.key; });
+  if (format.format() == Format::json) {
+    print_json(std::cout, Object{{"entities", Object{{"total", c.entities}, {"by_kind", entities}}},
+                                 {"relations", Object{{"total", c.relations}, {"by_kind", relations}}},
+                                 {"sources", c.sources},
+                                 {"claims", c.claims},
+                                 {"aliases", c.aliases}});
+    return 0;
+  }
+  Rows rows;
+  auto add = [&](const char* what, std::string kind, const Value& count) {
+    rows.push_back({{"what", what}, {"kind", std::move(kind)}, {"count", count}});
+  };
+  add("entities", "(all)", c.entities);
+  for (const auto& [k, n] : entities) add("entities", k, n);
+  add("relations", "(all)", c.relations);
+  for (const auto& [k, n] : relations) add("relations", k, n);
+  add("sources", "", c.sources);
+  add("claims", "", c.claims);
+  add("aliases", "", c.aliases);
+  print_rows(std::cout, format.format(), rows, {{"what", "what"}, {"kind", "kind"}, {"count", "count"}});
+  return 0;
+}
+
+}  // namespace
+
+Run setup_ingest(CLI::App& cmd) {
+  auto args = std::make_shared<IngestArgs>();
+  cmd.add_option("paths", args->paths, "Files or folders: *.json, *.jsonl, *.csv, curation.json")->required();
+  cmd.add_option("--format", args->format, "Input format, overriding the file extension")
+      ->check(CLI::IsMember({"json", "jsonl", "csv", "curation"}));
+  cmd.add_option("--curation", args->curation, "Curation file(s): same_as, not_same_as, forget");
+  return [args](Env& env) { return run_ingest(env, *args); };
+}
+
+Run setup_forget(CLI::App& cmd) {
+  auto name = std::make_shared<std::string>();
+  cmd.add_option("name", *name, "The person's name or alias")->required();
+  return [name](Env& env) { return run_forget(env, *name); };
+}
+
+Run setup_stats(CLI::App& cmd) {
+  auto format = std::make_shared<FormatOption>();
+  format->setup(cmd);
+  return [format](Env& env) { return run_stats(env, *format); };
+}
+
+}  // namespace tg::cli
