@@ -1,4 +1,5 @@
 // The commands that change the store or count it: ingest, forget, stats.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -6,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "graph/snapshot.h"
 #include "ingest/ingest.h"
 #include "queries/entities.h"
 #include "tools/talentgraph/cli.h"
