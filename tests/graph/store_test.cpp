@@ -300,7 +300,14 @@ class StoreTest : public ::testing::Test {
   ScratchDir dir;
   Store s = must_open(dir.file("tg.db"));
 };
-class StoreWrites : public StoreTest {};
+// Inside a write transaction, with a person and a company.
+class StoreWrites : public StoreTest {
+ protected:
+  Store::Transaction tx{s};
+  StoreBuilder build{s};
+  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId a = build.entity(NodeKind::company, "Acme", "acme");
+};
 class StoreTransaction : public StoreTest {};
 class StoreReads : public StoreTest {};
 class StoreSearchData : public StoreTest {};
@@ -308,10 +315,6 @@ class StoreSearchData : public StoreTest {};
 // ---- writes and deduplication ----
 
 TEST_F(StoreWrites, IdenticalRelationsAreOneRowEvenWithUnknownDates) {
-  Store::Transaction tx(s);
-  StoreBuilder build(s);
-  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = build.entity(NodeKind::company, "Acme", "acme");
   const EntityId b = build.entity(NodeKind::company, "Beta", "beta");
 
   const RelationRow undated = relation(RelationKind::worked_at, p, a);  // no start, no end, no left
@@ -366,10 +369,6 @@ TEST_F(StoreWrites, IdenticalRelationsAreOneRowEvenWithUnknownDates) {
 }
 
 TEST_F(StoreWrites, RelationsReadBackAsWritten) {
-  Store::Transaction tx(s);
-  StoreBuilder build(s);
-  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = build.entity(NodeKind::company, "Acme", "acme");
   const EntityId b = build.entity(NodeKind::lab, "Zeta Lab", "zetalab");
   RelationRow m = relation(RelationKind::moved, p, b, "2024-04", "2024-05-02");
   m.left = a;
@@ -391,10 +390,6 @@ TEST_F(StoreWrites, RelationsReadBackAsWritten) {
 }
 
 TEST_F(StoreWrites, SourcesAliasesAndClaimsAreDeduplicated) {
-  Store::Transaction tx(s);
-  StoreBuilder build(s);
-  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = build.entity(NodeKind::company, "Acme", "acme");
   EXPECT_FALSE(build.alias(p, "Jane Roe", "janeroe"));
   EXPECT_TRUE(build.alias(p, "J. Roe", "jroe"));
 
@@ -440,10 +435,6 @@ TEST_F(StoreWrites, SourcesAliasesAndClaimsAreDeduplicated) {
 }
 
 TEST_F(StoreWrites, ConfidenceOutsideZeroToOneIsRefused) {
-  Store::Transaction tx(s);
-  StoreBuilder build(s);
-  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = build.entity(NodeKind::company, "Acme", "acme");
   const RelationId r = build.relation(relation(RelationKind::worked_at, p, a)).first;
   const SourceId src = add_source(build, "src");
   // Was a bug (fixed): claims were written with INSERT OR IGNORE, which also ignores the CHECK on
@@ -454,26 +445,23 @@ TEST_F(StoreWrites, ConfidenceOutsideZeroToOneIsRefused) {
 }
 
 TEST_F(StoreWrites, ExternalIdsFindTheirEntity) {
-  Store::Transaction tx(s);
-  StoreBuilder build(s);
-  const EntityId a = build.entity(NodeKind::company, "Alibaba Group", "alibaba");
-  build.external_id(a, "wikidata", "Q1359568");
-  build.external_id(a, "wikidata", "Q1359568");  // again: ignored
-  build.external_id(a, "lei", "5493001");
-  EXPECT_EQ(s.entity_by_external_id("wikidata", "Q1359568"), a);
+  const EntityId alibaba = build.entity(NodeKind::company, "Alibaba Group", "alibaba");
+  build.external_id(alibaba, "wikidata", "Q1359568");
+  build.external_id(alibaba, "wikidata", "Q1359568");  // again: ignored
+  build.external_id(alibaba, "lei", "5493001");
+  EXPECT_EQ(s.entity_by_external_id("wikidata", "Q1359568"), alibaba);
   EXPECT_FALSE(s.entity_by_external_id("wikidata", "Q1").has_value());
   EXPECT_FALSE(s.entity_by_external_id("lei", "Q1359568").has_value());
-  const auto ids = s.external_ids(a);
+  const auto ids = s.external_ids(alibaba);
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_EQ(ids[0].scheme, "lei");
   EXPECT_EQ(ids[1].scheme, "wikidata");
   EXPECT_EQ(ids[1].value, "Q1359568");
-  EXPECT_EQ(s.entities_with_alias_key("alibaba"), std::vector<EntityId>{a});
+  EXPECT_EQ(s.entities_with_alias_key("alibaba"), std::vector<EntityId>{alibaba});
   EXPECT_TRUE(s.entities_with_alias_key("alibab").empty());
 }
 
 TEST_F(StoreWrites, ForgottenDigestsAndCurationRules) {
-  Store::Transaction tx(s);
   EXPECT_FALSE(s.has_forgotten());
   const std::string digest(64, 'a');
   s.add_forgotten(digest);
