@@ -42,6 +42,8 @@ class Writer {
   void begin_sum() { sum_.emplace(); }
   std::uint64_t end_sum();
 
+  // Room for `size` bytes in all: a large file is then written without growing the buffer.
+  void reserve(std::size_t size) { out_.reserve(size); }
   const std::string& bytes() const { return out_; }
   std::size_t size() const { return out_.size(); }
 

@@ -1,6 +1,7 @@
 #include "graph/snapshot.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -92,7 +93,19 @@ Snapshot Snapshot::build(Store& store) {
 }
 
 Result<void> Snapshot::write(const std::string& path) const {
+  std::vector<std::uint64_t> offsets{0};
+  std::string blob;
+  for (const auto& n : names_) {
+    blob += n;
+    offsets.push_back(blob.size());
+  }
+  // The file's size, reserved at once: at the largest scale the buffer is hundreds of megabytes.
+  const std::size_t size = sizeof kMagic + 4 + 5 * 8 + entity_ids_.size() * (8 + 1 + 2) + offsets.size() * 8 +
+                           blob.size() + edges_.size() * (8 + 4 + 4 + 1 + 1 + 4 + 4) + moves_.size() * (3 * 4 + 2 * 4 + 1) +
+                           /* the graph */ 8 + 24 + (std::size_t{affiliation_.num_nodes()} + 1) * 8 +
+                           affiliation_.num_arcs() * 8 + 8 + /* the checksum */ 8;
   binary::Writer w;
+  w.reserve(size);
   w.raw(std::string_view(kMagic, sizeof kMagic));
   w.put(kFormatVersion);
   w.put(generation_);
@@ -105,12 +118,6 @@ Result<void> Snapshot::write(const std::string& path) const {
   for (NodeKind k : kinds_) kinds.push_back(static_cast<std::uint8_t>(k));
   w.put_array(kinds);
   w.put_array(countries_);
-  std::vector<std::uint64_t> offsets{0};
-  std::string blob;
-  for (const auto& n : names_) {
-    blob += n;
-    offsets.push_back(blob.size());
-  }
   w.put_array(offsets);
   w.raw(blob);
   // Edges and moves as one array per field: read back with a copy each.
@@ -140,6 +147,7 @@ Result<void> Snapshot::write(const std::string& path) const {
   }
   affiliation_.write(w);
   w.put(binary::checksum(w.bytes()));
+  assert(w.size() == size);
   // Not synced: a cache torn by a crash fails its checksum and is rebuilt.
   return write_file_atomic(path, w.bytes(), Sync::no);
 }
