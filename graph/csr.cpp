@@ -2,13 +2,11 @@
 // plain vectors so that no public header sees Boost and the algorithms walk flat memory.
 #include "graph/csr.h"
 
+#include "graph/binary.h"
+
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cassert>
-#include <cstring>
-#include <istream>
-#include <ostream>
 #include <utility>
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
@@ -34,65 +32,6 @@ using ForwardGraph = boost::compressed_sparse_row_graph<boost::directedS, boost:
 
 constexpr std::array<char, 8> kMagic = {'T', 'G', 'C', 'S', 'R', '\0', '\r', '\n'};
 constexpr std::uint32_t kVersion = 1;
-
-// A word-at-a-time 64-bit hash (FNV-style multiply with a rotate): detects corrupted or
-// truncated-and-padded snapshots; not cryptographic.
-class Checksum {
- public:
-  void add(const void* data, std::size_t size) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    std::size_t i = 0;
-    for (; i + 8 <= size; i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, bytes + i, 8);
-      mix(word);
-    }
-    for (; i < size; ++i) mix(bytes[i]);
-  }
-  std::uint64_t value() const { return hash_; }
-
- private:
-  void mix(std::uint64_t word) { hash_ = std::rotl((hash_ ^ word) * 0x100000001b3ULL, 29); }
-  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
-};
-
-template <typename T>
-void put(std::ostream& out, Checksum& sum, const T& value) {
-  out.write(reinterpret_cast<const char*>(&value), sizeof value);
-  sum.add(&value, sizeof value);
-}
-
-template <typename T>
-void put_array(std::ostream& out, Checksum& sum, const std::vector<T>& values) {
-  const auto bytes = static_cast<std::streamsize>(values.size() * sizeof(T));
-  out.write(reinterpret_cast<const char*>(values.data()), bytes);
-  sum.add(values.data(), values.size() * sizeof(T));
-}
-
-template <typename T>
-bool get(std::istream& in, Checksum& sum, T& value) {
-  if (!in.read(reinterpret_cast<char*>(&value), sizeof value)) return false;
-  sum.add(&value, sizeof value);
-  return true;
-}
-
-// Reads `count` values in bounded chunks, so a corrupt count fails at the end of the stream
-// instead of allocating whatever the header claims.
-template <typename T>
-bool get_array(std::istream& in, Checksum& sum, std::uint64_t count, std::vector<T>& values) {
-  constexpr std::uint64_t kChunk = std::uint64_t{1} << 20;
-  values.clear();
-  while (values.size() < count) {
-    const std::size_t have = values.size();
-    const std::size_t take = static_cast<std::size_t>(std::min(kChunk, count - have));
-    values.resize(have + take);
-    if (!in.read(reinterpret_cast<char*>(values.data() + have), static_cast<std::streamsize>(take * sizeof(T)))) {
-      return false;
-    }
-  }
-  sum.add(values.data(), values.size() * sizeof(T));
-  return true;
-}
 
 }  // namespace
 
@@ -160,47 +99,42 @@ void Csr::build_in_rows() {
   }
 }
 
-Result<void> Csr::write(std::ostream& out) const {
-  Checksum sum;
-  out.write(kMagic.data(), kMagic.size());
-  put(out, sum, kVersion);
-  put(out, sum, static_cast<std::uint32_t>(orientation_));
-  put(out, sum, num_nodes_);
-  put(out, sum, edge_id_bound_);
-  put(out, sum, static_cast<std::uint64_t>(out_targets_.size()));
-  put_array(out, sum, out_offsets_);
-  put_array(out, sum, out_targets_);
-  put_array(out, sum, out_ids_);
-  const std::uint64_t checksum = sum.value();
-  out.write(reinterpret_cast<const char*>(&checksum), sizeof checksum);
-  if (!out) return fail(ErrorCode::io, "csr snapshot: write failed");
-  return {};
+void Csr::write(binary::Writer& out) const {
+  out.raw(std::string_view(kMagic.data(), kMagic.size()));
+  out.begin_sum();
+  out.put(kVersion);
+  out.put(static_cast<std::uint32_t>(orientation_));
+  out.put(num_nodes_);
+  out.put(edge_id_bound_);
+  out.put(static_cast<std::uint64_t>(out_targets_.size()));
+  out.put_array(out_offsets_);
+  out.put_array(out_targets_);
+  out.put_array(out_ids_);
+  out.put(out.end_sum());
 }
 
-Result<Csr> Csr::read(std::istream& in, std::string_view origin) {
+Result<Csr> Csr::read(binary::Reader& in, std::string_view origin) {
   const auto bad = [&](std::string_view field, std::string what) {
     return fail(ErrorCode::bad_data, fmt::format("{}: {}: {}", origin, field, what));
   };
   const auto truncated = [&](std::string_view field) { return bad(field, "truncated snapshot (end of stream)"); };
 
-  std::array<char, 8> magic{};
-  if (!in.read(magic.data(), magic.size())) return truncated("header");
-  if (magic != kMagic) return bad("header", "not a talentgraph CSR snapshot (bad magic)");
-  Checksum sum;
+  std::string_view magic;
+  if (!in.get_bytes(kMagic.size(), magic)) return truncated("header");
+  if (magic != std::string_view(kMagic.data(), kMagic.size())) return bad("header", "not a talentgraph CSR snapshot (bad magic)");
+  in.begin_sum();
   std::uint32_t version = 0, orientation = 0, num_nodes = 0, id_bound = 0;
   std::uint64_t num_arcs = 0;
-  if (!get(in, sum, version)) return truncated("version");
+  if (!in.get(version)) return truncated("version");
   if (version != kVersion) return bad("version", fmt::format("unsupported version (found {}, expected {})", version, kVersion));
-  if (!get(in, sum, orientation) || !get(in, sum, num_nodes) || !get(in, sum, id_bound) || !get(in, sum, num_arcs)) {
-    return truncated("header");
-  }
+  if (!in.get(orientation) || !in.get(num_nodes) || !in.get(id_bound) || !in.get(num_arcs)) return truncated("header");
   if (orientation > 1) return bad("orientation", fmt::format("unknown orientation (found {})", orientation));
 
   Csr g;
   g.num_nodes_ = num_nodes;
   g.edge_id_bound_ = id_bound;
   g.orientation_ = orientation == 0 ? Orientation::directed : Orientation::undirected;
-  if (!get_array(in, sum, std::uint64_t{num_nodes} + 1, g.out_offsets_)) return truncated("offsets");
+  if (!in.get_array(std::uint64_t{num_nodes} + 1, g.out_offsets_)) return truncated("offsets");
   if (g.out_offsets_.front() != 0) return bad("offsets", fmt::format("first offset is not 0 (found {})", g.out_offsets_.front()));
   for (std::uint32_t v = 0; v < num_nodes; ++v) {
     if (g.out_offsets_[v + 1] < g.out_offsets_[v]) {
@@ -210,8 +144,8 @@ Result<Csr> Csr::read(std::istream& in, std::string_view origin) {
   if (g.out_offsets_.back() != num_arcs) {
     return bad("offsets", fmt::format("last offset is not the arc count (found {}, expected {})", g.out_offsets_.back(), num_arcs));
   }
-  if (!get_array(in, sum, num_arcs, g.out_targets_)) return truncated("targets");
-  if (!get_array(in, sum, num_arcs, g.out_ids_)) return truncated("edge ids");
+  if (!in.get_array(num_arcs, g.out_targets_)) return truncated("targets");
+  if (!in.get_array(num_arcs, g.out_ids_)) return truncated("edge ids");
   for (std::uint64_t k = 0; k < num_arcs; ++k) {
     if (g.out_targets_[k] >= num_nodes) {
       return bad("targets", fmt::format("arc {} points past the last node (found {}, nodes {})", k, g.out_targets_[k], num_nodes));
@@ -222,9 +156,10 @@ Result<Csr> Csr::read(std::istream& in, std::string_view origin) {
   if (max_id_plus_one != id_bound) {
     return bad("edge ids", fmt::format("ids do not match the recorded bound (found {}, recorded {})", max_id_plus_one, id_bound));
   }
+  const std::uint64_t sum = in.end_sum();
   std::uint64_t checksum = 0;
-  if (!in.read(reinterpret_cast<char*>(&checksum), sizeof checksum)) return truncated("checksum");
-  if (checksum != sum.value()) return bad("checksum", "snapshot is corrupt (checksum mismatch)");
+  if (!in.get(checksum)) return truncated("checksum");
+  if (checksum != sum) return bad("checksum", "snapshot is corrupt (checksum mismatch)");
   if (g.directed()) g.build_in_rows();
   return g;
 }

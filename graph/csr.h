@@ -4,13 +4,17 @@
 #pragma once
 
 #include <cstdint>
-#include <iosfwd>
 #include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "graph/error.h"
+
+namespace tg::binary {
+class Reader;
+class Writer;
+}  // namespace tg::binary
 
 namespace tg::graph {
 
@@ -62,12 +66,12 @@ class Csr {
   std::span<const std::uint32_t> in_sources() const { return directed() ? in_sources_ : out_targets_; }
   std::span<const std::uint32_t> in_ids() const { return directed() ? in_ids_ : out_ids_; }
 
-  // The snapshot cache: a header, the out-rows and a checksum, little-endian as the machine is.
-  // `read` trusts nothing: it checks the magic, version, sizes, that offsets rise from 0 to the
-  // arc count, that every neighbour is < n and every id < the recorded bound, and the checksum,
-  // and rebuilds the in-rows itself. `origin` names the stream in error messages.
-  Result<void> write(std::ostream& out) const;
-  static Result<Csr> read(std::istream& in, std::string_view origin = "csr");
+  // The snapshot cache (graph/binary.h): a header, the out-rows and a checksum, little-endian as
+  // the machine is. `read` trusts nothing: it checks the magic, version, sizes, that offsets rise
+  // from 0 to the arc count, that every neighbour is < n and every id < the recorded bound, and
+  // the checksum, and rebuilds the in-rows itself. `origin` names the input in error messages.
+  void write(binary::Writer& out) const;
+  static Result<Csr> read(binary::Reader& in, std::string_view origin = "csr");
 
   friend bool operator==(const Csr&, const Csr&) = default;
 

@@ -1,8 +1,10 @@
 #include "graph/files.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -51,12 +53,20 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   return text;
 }
 
-Result<void> write_file_atomic(const std::string& path, std::string_view bytes) {
-  const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+Result<void> write_file_atomic(const std::string& path, std::string_view bytes, Sync sync) {
+  // O_EXCL: never through a file or link someone else put there; a name left by a crashed
+  // process of the same id is skipped.
+  static std::atomic<unsigned> counter{0};
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    tmp = fmt::format("{}.tmp-{}-{}", path, ::getpid(), counter++);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) return io_error(path, "cannot write", errno);
   auto abandon = [&](int err) {
-    ::close(fd);
+    if (fd >= 0) ::close(fd);
     ::unlink(tmp.c_str());
     return io_error(path, "cannot write", err);
   };
@@ -65,18 +75,22 @@ Result<void> write_file_atomic(const std::string& path, std::string_view bytes) 
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return abandon(errno);
+    if (n == 0) return abandon(ENOSPC);
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) return abandon(errno);
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return io_error(path, "cannot write", err);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return io_error(path, "cannot write", err);
+  if (sync == Sync::yes && ::fsync(fd) != 0) return abandon(errno);
+  const int closed = ::close(fd);
+  fd = -1;
+  if (closed != 0) return abandon(errno);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return abandon(errno);
+  if (sync == Sync::yes) {
+    // The rename is durable once the folder is synced; the new file is in place either way.
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
   }
   return {};
 }

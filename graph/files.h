@@ -12,9 +12,14 @@ namespace tg {
 // end) and files over `max_bytes`; errors are ErrorCode::io and name the path.
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes = std::size_t(1) << 34);
 
+// Whether an atomic write waits for the disk: `yes` (the default) syncs the file before the
+// rename and the folder after it, so that after a crash the new file is there whole; `no` only
+// keeps readers from seeing a part (for caches, which check themselves and are rebuilt).
+enum class Sync : bool { no, yes };
+
 // Writes `bytes` to `path` so that a reader sees the old file or the new one, never a part:
-// a temporary file beside it ("path.tmp-PID"), fsynced, then renamed over `path`. On failure
-// the temporary file is removed and `path` is untouched.
-Result<void> write_file_atomic(const std::string& path, std::string_view bytes);
+// a new temporary file beside it ("path.tmp-PID-N", never an existing one), then renamed over
+// `path`. On failure the temporary file is removed and `path` is untouched.
+Result<void> write_file_atomic(const std::string& path, std::string_view bytes, Sync sync = Sync::yes);
 
 }  // namespace tg

@@ -3,7 +3,9 @@
 // changing it needs a schema migration and a cache format bump.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tg {
@@ -21,9 +23,23 @@ class Fnv1a {
   void integer(std::int64_t v) {
     for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(static_cast<std::uint64_t>(v) >> (8 * i)));
   }
+  // For checksums of large buffers (the cache files, graph/binary.h): eight bytes a step (as the
+  // machine stores them), then the tail bytes one a step, each step followed by a rotate so that
+  // high bits reach the low ones. Not the FNV-1a of the bytes, and eight times as fast.
+  void block(const void* data, std::size_t size) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    std::size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      word_step(word);
+    }
+    for (; i < size; ++i) word_step(p[i]);
+  }
   std::uint64_t value() const { return h_; }
 
  private:
+  void word_step(std::uint64_t w) { h_ = std::rotl((h_ ^ w) * kFnvPrime, 29); }
   std::uint64_t h_ = kFnvOffset;
 };
 

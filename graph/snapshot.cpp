@@ -1,83 +1,29 @@
 #include "graph/snapshot.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <spanstream>
-#include <sstream>
+#include <functional>
+#include <memory>
 #include <type_traits>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <memory>
-
 #include <fmt/format.h>
+
+#include "graph/binary.h"
+#include "graph/files.h"
 
 namespace tg::graph {
 namespace {
 
 constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '\x01', '\0'};
-constexpr std::uint32_t kFormatVersion = 1;
-
-// A checksum that reads eight bytes a step (FNV-1a over words, then the tail bytes): it only
-// has to catch damage, and a snapshot is hundreds of megabytes at the largest scale.
-std::uint64_t checksum(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, bytes.data() + i, 8);
-    h = (h ^ w) * 0x100000001b3ULL;
-    h ^= h >> 29;
-  }
-  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * 0x100000001b3ULL;
-  return h;
-}
-
-// Appends plain values and arrays to a byte buffer.
-struct Writer {
-  std::string out;
-  template <typename T>
-  void put(const T& v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  template <typename T>
-  void put_array(const std::vector<T>& v) {
-    out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-  }
-};
-
-// Reads them back, failing (never reading past the end) on a short file.
-struct Reader {
-  std::string_view in;
-  std::size_t pos = 0;
-  bool ok = true;
-  template <typename T>
-  T get() {
-    T v{};
-    if (pos + sizeof v > in.size()) {
-      ok = false;
-      return v;
-    }
-    std::memcpy(&v, in.data() + pos, sizeof v);
-    pos += sizeof v;
-    return v;
-  }
-  template <typename T>
-  std::vector<T> get_array(std::uint64_t n) {
-    if (n > (in.size() - pos) / sizeof(T)) {
-      ok = false;
-      return {};
-    }
-    std::vector<T> v(static_cast<std::size_t>(n));
-    std::memcpy(v.data(), in.data() + pos, static_cast<std::size_t>(n) * sizeof(T));
-    pos += static_cast<std::size_t>(n) * sizeof(T);
-    return v;
-  }
-};
+// 2: the checksum is binary::checksum (graph/binary.h). A cache of another version is rebuilt.
+constexpr std::uint32_t kFormatVersion = 2;
 
 std::int32_t first_or_none(const PartialDate& d) { return d.known() ? d.first_day() : kNoDay; }
 std::int32_t last_or_none(const PartialDate& d) { return d.known() ? d.last_day() : kNoDay; }
@@ -147,8 +93,20 @@ Snapshot Snapshot::build(Store& store) {
 }
 
 Result<void> Snapshot::write(const std::string& path) const {
-  Writer w;
-  w.out.append(kMagic, sizeof kMagic);
+  std::vector<std::uint64_t> offsets{0};
+  std::string blob;
+  for (const auto& n : names_) {
+    blob += n;
+    offsets.push_back(blob.size());
+  }
+  // The file's size, reserved at once: at the largest scale the buffer is hundreds of megabytes.
+  const std::size_t size = sizeof kMagic + 4 + 5 * 8 + entity_ids_.size() * (8 + 1 + 2) + offsets.size() * 8 +
+                           blob.size() + edges_.size() * (8 + 4 + 4 + 1 + 1 + 4 + 4) + moves_.size() * (3 * 4 + 2 * 4 + 1) +
+                           /* the graph */ 8 + 24 + (std::size_t{affiliation_.num_nodes()} + 1) * 8 +
+                           affiliation_.num_arcs() * 8 + 8 + /* the checksum */ 8;
+  binary::Writer w;
+  w.reserve(size);
+  w.raw(std::string_view(kMagic, sizeof kMagic));
   w.put(kFormatVersion);
   w.put(generation_);
   w.put(store_id_);
@@ -160,14 +118,8 @@ Result<void> Snapshot::write(const std::string& path) const {
   for (NodeKind k : kinds_) kinds.push_back(static_cast<std::uint8_t>(k));
   w.put_array(kinds);
   w.put_array(countries_);
-  std::vector<std::uint64_t> offsets{0};
-  std::string blob;
-  for (const auto& n : names_) {
-    blob += n;
-    offsets.push_back(blob.size());
-  }
   w.put_array(offsets);
-  w.out += blob;
+  w.raw(blob);
   // Edges and moves as one array per field: read back with a copy each.
   auto column = [&](const auto& rows, auto field) {
     using T = std::remove_cvref_t<decltype(field(rows.front()))>;
@@ -193,28 +145,11 @@ Result<void> Snapshot::write(const std::string& path) const {
     column(moves_, [](const SnapshotMove& m) { return m.date_last; });
     column(moves_, [](const SnapshotMove& m) { return static_cast<std::uint8_t>(m.basis); });
   }
-  std::ostringstream csr;
-  if (auto r = affiliation_.write(csr); !r) return r;
-  w.out += csr.str();
-  w.put(checksum(w.out));
-
-  // Write beside the target and rename over it: readers see the old file or the new one.
-  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(w.out.data(), static_cast<std::streamsize>(w.out.size()));
-    if (!f.flush()) {
-      std::filesystem::remove(tmp);
-      return fail(ErrorCode::io, fmt::format("{}: cannot write snapshot cache", tmp));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return fail(ErrorCode::io, fmt::format("{}: cannot write snapshot cache: {}", path, ec.message()));
-  }
-  return {};
+  affiliation_.write(w);
+  w.put(binary::checksum(w.bytes()));
+  assert(w.size() == size);
+  // Not synced: a cache torn by a crash fails its checksum and is rebuilt.
+  return write_file_atomic(path, w.bytes(), Sync::no);
 }
 
 Result<Snapshot> Snapshot::read(const std::string& path) {
@@ -241,38 +176,40 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
   std::uint64_t stored_sum;
   std::memcpy(&stored_sum, bytes.data() + bytes.size() - 8, 8);
   const std::string_view body(bytes.data(), bytes.size() - 8);
-  if (checksum(body) != stored_sum) return corrupt("checksum mismatch");
+  if (binary::checksum(body) != stored_sum) return corrupt("checksum mismatch");
 
-  Reader r{body, sizeof kMagic};
+  binary::Reader r(body.substr(sizeof kMagic));
   Snapshot s;
-  if (r.get<std::uint32_t>() != kFormatVersion) return corrupt("format version");
-  s.generation_ = r.get<std::int64_t>();
-  s.store_id_ = r.get<std::int64_t>();
-  const auto n = r.get<std::uint64_t>(), ne = r.get<std::uint64_t>(), nm = r.get<std::uint64_t>();
-  if (!r.ok || n >= std::numeric_limits<std::uint32_t>::max()) return corrupt("header");
-  s.entity_ids_ = r.get_array<std::int64_t>(n);
-  auto kinds = r.get_array<std::uint8_t>(n);
-  s.countries_ = r.get_array<std::uint16_t>(n);
-  auto offsets = r.get_array<std::uint64_t>(n + 1);
-  if (!r.ok || offsets.front() != 0) return corrupt("names");
-  const std::uint64_t blob_size = offsets.back();
-  if (blob_size > body.size() - r.pos) return corrupt("names");
+  std::uint32_t version = 0;
+  if (!r.get(version) || version != kFormatVersion) return corrupt("format version");
+  std::uint64_t n = 0, ne = 0, nm = 0;
+  if (!(r.get(s.generation_) && r.get(s.store_id_) && r.get(n) && r.get(ne) && r.get(nm)) ||
+      n >= std::numeric_limits<std::uint32_t>::max())
+    return corrupt("header");
+  std::vector<std::uint8_t> kinds;
+  std::vector<std::uint64_t> offsets;
+  std::string_view blob;
+  if (!(r.get_array(n, s.entity_ids_) && r.get_array(n, kinds) && r.get_array(n, s.countries_) &&
+        r.get_array(n + 1, offsets)) ||
+      offsets.front() != 0 || !r.get_bytes(offsets.back(), blob))
+    return corrupt("names");
   for (std::size_t i = 0; i < n; ++i) {
-    if (offsets[i] > offsets[i + 1] || offsets[i + 1] > blob_size) return corrupt("name offsets");
-    s.names_.emplace_back(body.substr(r.pos + offsets[i], offsets[i + 1] - offsets[i]));
+    if (offsets[i] > offsets[i + 1]) return corrupt("name offsets");
+    s.names_.emplace_back(blob.substr(offsets[i], offsets[i + 1] - offsets[i]));
   }
-  r.pos += blob_size;
   for (std::size_t i = 0; i < n; ++i) {
     if (kinds[i] >= kNodeKindCount) return corrupt("node kind");
     if (i && s.entity_ids_[i] <= s.entity_ids_[i - 1]) return corrupt("entity order");
     s.kinds_.push_back(static_cast<NodeKind>(kinds[i]));
   }
   {
-    const auto relation = r.get_array<std::int64_t>(ne);
-    const auto from = r.get_array<std::uint32_t>(ne), to = r.get_array<std::uint32_t>(ne);
-    const auto kind = r.get_array<std::uint8_t>(ne), former = r.get_array<std::uint8_t>(ne);
-    const auto start = r.get_array<std::int32_t>(ne), end = r.get_array<std::int32_t>(ne);
-    if (!r.ok) return corrupt("truncated edges");
+    std::vector<std::int64_t> relation;
+    std::vector<std::uint32_t> from, to;
+    std::vector<std::uint8_t> kind, former;
+    std::vector<std::int32_t> start, end;
+    if (!(r.get_array(ne, relation) && r.get_array(ne, from) && r.get_array(ne, to) && r.get_array(ne, kind) &&
+          r.get_array(ne, former) && r.get_array(ne, start) && r.get_array(ne, end)))
+      return corrupt("truncated edges");
     s.edges_.resize(static_cast<std::size_t>(ne));
     for (std::size_t i = 0; i < ne; ++i) {
       if (from[i] >= n || to[i] >= n || kind[i] >= kRelationKindCount) return corrupt("edge");
@@ -280,21 +217,21 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
     }
   }
   {
-    const auto person = r.get_array<std::uint32_t>(nm), from = r.get_array<std::uint32_t>(nm);
-    const auto to = r.get_array<std::uint32_t>(nm);
-    const auto first = r.get_array<std::int32_t>(nm), last = r.get_array<std::int32_t>(nm);
-    const auto basis = r.get_array<std::uint8_t>(nm);
-    if (!r.ok) return corrupt("truncated moves");
+    std::vector<std::uint32_t> person, from, to;
+    std::vector<std::int32_t> first, last;
+    std::vector<std::uint8_t> basis;
+    if (!(r.get_array(nm, person) && r.get_array(nm, from) && r.get_array(nm, to) && r.get_array(nm, first) &&
+          r.get_array(nm, last) && r.get_array(nm, basis)))
+      return corrupt("truncated moves");
     s.moves_.resize(static_cast<std::size_t>(nm));
     for (std::size_t i = 0; i < nm; ++i) {
       if (person[i] >= n || from[i] >= n || to[i] >= n || basis[i] >= kMoveBasisCount) return corrupt("move");
       s.moves_[i] = {person[i], from[i], to[i], first[i], last[i], static_cast<MoveBasis>(basis[i])};
     }
   }
-  if (!r.ok) return corrupt("truncated");
-  std::ispanstream csr(std::span<const char>(body.data() + r.pos, body.size() - r.pos));
-  auto g = Csr::read(csr, path);
+  auto g = Csr::read(r, path);
   if (!g) return std::unexpected(g.error());
+  if (r.remaining() != 0) return corrupt("bytes after the graph");
   if (g->num_nodes() != n || g->edge_id_bound() > ne || g->orientation() != Orientation::undirected)
     return corrupt("graph does not match its nodes and edges");
   s.affiliation_ = std::move(*g);

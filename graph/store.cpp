@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "graph/hash.h"
+
 namespace tg {
 namespace {
 
@@ -148,15 +150,14 @@ static_assert(kMigrationCount == Store::kSchemaVersion);
 // 0xFF (a byte UTF-8 never holds). Stored in relations.identity: changing it needs a migration.
 std::int64_t relation_identity(std::string_view kind, std::int64_t to, std::string_view start, std::string_view end,
                                std::string_view role, bool former, std::int64_t left_key, std::string_view status) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto byte = [&](unsigned char c) { h = (h ^ c) * 0x100000001b3ULL; };
+  Fnv1a h;
   auto text = [&](std::string_view t) {
-    for (unsigned char c : t) byte(c);
-    byte(0xFF);
+    h.bytes(t);
+    h.byte(0xFF);
   };
   auto integer = [&](std::int64_t v) {
-    for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(static_cast<std::uint64_t>(v) >> (8 * i)));
-    byte(0xFF);
+    h.integer(v);
+    h.byte(0xFF);
   };
   text(kind);
   integer(to);
@@ -166,7 +167,7 @@ std::int64_t relation_identity(std::string_view kind, std::int64_t to, std::stri
   integer(former ? 1 : 0);
   integer(left_key);
   text(status);
-  return static_cast<std::int64_t>(h);
+  return static_cast<std::int64_t>(h.value());
 }
 
 // The same, as SQL (for migrations): tg_relation_identity(kind, to_id, start, "end", role, former, left_key, status).
@@ -463,37 +464,8 @@ void Store::Transaction::commit() {
   end("COMMIT");
 }
 
-EntityId Store::insert_entity(const EntityRow& row) {
-  auto& s = impl_->stmt("INSERT INTO entities(kind, name, country, anonymous, description) VALUES (?, ?, ?, ?, ?)");
-  s.bind(1, to_string(row.kind)).bind(2, row.name).bind(3, row.country).bind(4, row.anonymous ? 1 : 0);
-  s.bind(5, row.description).run();
-  return EntityId{sqlite3_last_insert_rowid(impl_->db)};
-}
-
 void Store::set_entity_country(EntityId id, std::string_view country) {
   impl_->stmt("UPDATE entities SET country = ? WHERE id = ? AND country = ''").bind(1, country).bind(2, raw(id)).run();
-}
-
-bool Store::add_alias(EntityId id, std::string_view name, std::string_view key) {
-  auto& s = impl_->stmt("INSERT INTO aliases(entity_id, name, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-  s.bind(1, raw(id)).bind(2, name).bind(3, key).run();
-  return sqlite3_changes(impl_->db) > 0;
-}
-
-void Store::add_external_id(EntityId id, std::string_view scheme, std::string_view value) {
-  auto& s = impl_->stmt("INSERT INTO external_ids(scheme, value, entity_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-  s.bind(1, scheme).bind(2, value).bind(3, raw(id)).run();
-}
-
-std::pair<SourceId, bool> Store::upsert_source(const SourceRow& row) {
-  auto& find = impl_->stmt("SELECT id FROM sources WHERE ext_id = ?");
-  if (find.bind(1, row.ext_id).step()) return {SourceId{find.integer(0)}, false};
-  auto& s = impl_->stmt(
-      "INSERT INTO sources(ext_id, url, title, publisher, published, language, based_on, content_hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  s.bind(1, row.ext_id).bind(2, row.url).bind(3, row.title).bind(4, row.publisher).bind(5, row.published);
-  s.bind(6, row.language).bind(7, row.based_on).bind(8, row.content_hash).run();
-  return {SourceId{sqlite3_last_insert_rowid(impl_->db)}, true};
 }
 
 namespace {
@@ -512,32 +484,6 @@ constexpr const char* kFindRelation =
     "SELECT id FROM relations WHERE from_id = ?1 AND identity = ?10 AND kind = ?2 AND to_id = ?3 AND start = ?4 "
     "AND \"end\" = ?5 AND role = ?6 AND former = ?7 AND left_key = ?8 AND status = ?9";
 }  // namespace
-
-std::pair<RelationId, bool> Store::upsert_relation(const RelationRow& row) {
-  auto& s = impl_->stmt(
-      "INSERT INTO relations(from_id, kind, to_id, start, \"end\", role, former, left_key, status, identity, left_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING");
-  bind_identity(s, row);
-  if (row.left)
-    s.bind(11, raw(*row.left));
-  else
-    s.bind_null(11);
-  s.run();
-  if (sqlite3_changes(impl_->db) > 0) return {RelationId{sqlite3_last_insert_rowid(impl_->db)}, true};
-  auto& find = impl_->stmt(kFindRelation);
-  bind_identity(find, row);
-  if (!find.step()) throw StoreError("two relations share an identity hash (a collision): cannot store the second");
-  return {RelationId{find.integer(0)}, false};
-}
-
-bool Store::add_claim(const ClaimRow& row) {
-  auto& s = impl_->stmt(
-      "INSERT INTO claims(relation_id, source_id, quote, confidence, file, record) VALUES (?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT DO NOTHING");
-  s.bind(1, raw(row.relation)).bind(2, raw(row.source)).bind(3, row.quote).bind(4, row.confidence);
-  s.bind(5, row.file).bind(6, row.record).run();
-  return sqlite3_changes(impl_->db) > 0;
-}
 
 Store::NextIds Store::next_ids() {
   NextIds n;

@@ -70,15 +70,6 @@ struct RelationRow {
   std::string status;
 };
 
-struct ClaimRow {
-  RelationId relation{};
-  SourceId source{};
-  std::string quote;
-  double confidence = 1.0;
-  std::string_view file;  // input file, as given (a view: one path serves a million claims; it must outlive the write)
-  std::string record;     // "relations[3]", "line 17"
-};
-
 // A claim as read back, with its source's citation.
 struct Evidence {
   std::string source;  // source ext_id
@@ -157,15 +148,7 @@ class Store {
   };
 
   // ---- writes (inside a Transaction) ----
-  EntityId insert_entity(const EntityRow& row);
   void set_entity_country(EntityId id, std::string_view country);
-  bool add_alias(EntityId id, std::string_view name, std::string_view key);  // false: already there
-  void add_external_id(EntityId id, std::string_view scheme, std::string_view value);
-  // Inserts the source, or returns the existing one with the same ext_id (second = inserted).
-  std::pair<SourceId, bool> upsert_source(const SourceRow& row);
-  // Inserts the relation unless an identical one exists (second = inserted).
-  std::pair<RelationId, bool> upsert_relation(const RelationRow& row);
-  bool add_claim(const ClaimRow& row);  // false: the same claim is already recorded
   // Moves every alias, id, relation and claim of `drop` onto `keep`, then deletes `drop`.
   void merge_entities(EntityId keep, EntityId drop);
   // Deletes an entity with its aliases, ids, every relation touching it and their claims.

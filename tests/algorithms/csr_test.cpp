@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <sstream>
 #include <utility>
 
+#include "graph/binary.h"
 #include "tests/algorithms/random_graphs.h"
 
 namespace tg::graph {
@@ -85,13 +85,13 @@ TEST(Csr, InRowsAreTheTransposeOfOutRowsOnRandomGraphs) {
 }
 
 std::string serialise(const Csr& g) {
-  std::ostringstream out;
-  EXPECT_TRUE(g.write(out).has_value());
-  return out.str();
+  binary::Writer out;
+  g.write(out);
+  return out.bytes();
 }
 
 Result<Csr> deserialise(const std::string& bytes) {
-  std::istringstream in(bytes);
+  binary::Reader in(bytes);
   return Csr::read(in, "snap.csr");
 }
 

@@ -6,15 +6,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "queries/centrality.h"
 #include "tests/algorithms/random_graphs.h"
+#include "tests/support/scratch.h"
 
 namespace tg::queries {
 namespace {
@@ -32,8 +31,8 @@ class AgainstNetworkX : public ::testing::Test {
         for (const bool masked : {false, true}) graphs_->push_back(testing::make_graph(shape, o, ++seed, masked));
       }
     }
-    const std::filesystem::path dir = std::filesystem::temp_directory_path();
-    const std::string stem = (dir / ("tg_nx_oracle_" + std::to_string(::getpid()))).string();
+    const test_support::ScratchDir dir;
+    const std::string stem = dir.file("nx_oracle");
     {
       std::ofstream out(stem + ".in");
       out.precision(17);
@@ -62,8 +61,6 @@ class AgainstNetworkX : public ::testing::Test {
       for (double v; words >> v;) values.push_back(v);
       (*results_)[current][label] = std::move(values);
     }
-    std::filesystem::remove(stem + ".in");
-    std::filesystem::remove(stem + ".out");
     if (status != 0) *oracle_error_ = "the NetworkX oracle failed: " + command;
   }
 

@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
-#include <unistd.h>
+
+#include "tests/support/scratch.h"
 
 namespace tg::bench {
 namespace {
@@ -77,8 +77,8 @@ TEST(SynthCareers, GraphsHaveTheDocumentedShape) {
 
 TEST(SynthCareers, WritesTheCareerCsv) {
   const SynthCareers c = generate_careers({.people = 50, .organisations = 10, .seed = 2});
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("tg_synth_" + std::to_string(::getpid()) + ".csv");
+  const test_support::ScratchDir dir;
+  const std::string path = dir.file("careers.csv");
   ASSERT_TRUE(write_careers_csv(c, path).has_value());
   std::ifstream in(path);
   std::string line;
@@ -92,7 +92,6 @@ TEST(SynthCareers, WritesTheCareerCsv) {
   std::size_t rows = 1;
   while (std::getline(in, line)) ++rows;
   EXPECT_EQ(rows, c.employments.size());
-  std::filesystem::remove(path);
   EXPECT_FALSE(write_careers_csv(c, "/nonexistent-dir/x.csv").has_value());
   EXPECT_EQ(employment_records(c).size(), c.employments.size());
 }

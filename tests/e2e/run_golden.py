@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Golden end-to-end tests of the talentgraph CLI.
 
-Each *.test file holds cases:
+A *.test file declares its data sets, then holds cases:
+
+    dataset: seed = ingest {src}/data/seed   (before the first case: a database built by running
+                                              `talentgraph --db DB ARGS`; several lines of one
+                                              name are its steps, in order)
 
     === name of the case
-    setup: seed | fixture | none        (the database the case starts from; each case gets a fresh copy)
-    run: moves --to "Moonshot AI"        (arguments after `talentgraph --db DB`; {src} = source tree)
+    setup: seed                          (the data set the case starts from, or none; each case
+                                          gets a fresh copy)
+    run: moves --to "Moonshot AI"        (arguments after `talentgraph --db DB`; {src} = source tree,
+                                          {tmp} = the case's own temporary folder)
     run: stats                           (several run: lines run in order, their outputs concatenated)
     exit: 3 0                            (the exit status of each run, in order)
     --- stdout
@@ -13,73 +19,157 @@ Each *.test file holds cases:
     --- stderr
     ...exact expected stderr (optional section)...
 
-Usage: run_golden.py TALENTGRAPH_BINARY SOURCE_DIR [--update] [files...]
---update rewrites the expected sections from what the binary prints (review the diff!).
+A case's id is FILE/SLUG: the file's name without .test, then the case's name without its
+leading "FILE: ", lower-cased, with every run of other characters than a-z and 0-9 as one "-"
+("seed: stats as a table" in seed.test is seed/stats-as-a-table). CTest runs each case as
+golden/ID (tests/e2e/CMakeLists.txt).
+
+Usage:
+  run_golden.py --list [FILE...]
+      prints the id of every case, one a line (FILE...: every *.test beside this script)
+  run_golden.py TALENTGRAPH_BINARY SOURCE_DIR [--case ID]... [--datasets DIR] [--update] [FILE...]
+      runs the cases of the files, or only the cases named by --case, each in a temporary folder
+      of its own (runs may go in parallel); a data set is taken from DIR when --prepare put it
+      there, else built once per run. --update rewrites the expected sections from what the
+      binary prints (review the diff!).
+  run_golden.py TALENTGRAPH_BINARY SOURCE_DIR --prepare DIR [FILE...]
+      builds every data set of the files into DIR, for the runs given --datasets DIR (CTest's
+      fixture golden/datasets).
 """
-import difflib
+import hashlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 
-binary, src = sys.argv[1], sys.argv[2]
-update = "--update" in sys.argv[3:]
-files = [a for a in sys.argv[3:] if a != "--update"]
-here = os.path.dirname(os.path.abspath(__file__))
-if not files:
-    files = sorted(os.path.join(here, f) for f in os.listdir(here) if f.endswith(".test"))
+HERE = os.path.dirname(os.path.abspath(__file__))
 
-SETUPS = {
-    "seed": [["ingest", os.path.join(src, "data", "seed")]],
-    "fixture": [["ingest", os.path.join(src, "tests", "fixtures", "small")]],
-    "none": [],
-}
+
+class GoldenError(Exception):
+    pass
+
+
+def slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def parse(path):
-    cases, case, section = [], None, None
+    """The file's header lines (kept verbatim for --update), its data sets and its cases."""
+    stem = os.path.basename(path)[: -len(".test")] if path.endswith(".test") else os.path.basename(path)
+    header, datasets, cases, case, section = [], {}, [], None, None
     with open(path, encoding="utf-8", newline="") as f:
-        for line in f.read().split("\n"):
-            if line.startswith("=== "):
-                case = {"name": line[4:], "setup": "none", "run": [], "exit": "0", "stdout": [], "stderr": None}
-                cases.append(case)
-                section = None
-            elif case is None:
-                continue
-            elif section is None and line.startswith("setup: "):
-                case["setup"] = line[7:].strip()
-            elif section is None and line.startswith("run: "):
-                case["run"].append(line[5:])
-            elif section is None and line.startswith("exit: "):
-                case["exit"] = line[6:].strip()
-            elif line == "--- stdout":
-                section = "stdout"
-            elif line == "--- stderr":
-                section = "stderr"
-                case["stderr"] = []
-            elif section:
-                case[section].append(line)
+        lines = f.read().split("\n")
+    for number, line in enumerate(lines, 1):
+        if line.startswith("=== "):
+            name = line[4:]
+            short = name[len(stem) + 2 :] if name.startswith(stem + ": ") else name
+            case = {"name": name, "id": f"{stem}/{slug(short)}", "setup": "none", "run": [], "exit": "0",
+                    "stdout": [], "stderr": None, "where": f"{path}:{number}"}
+            cases.append(case)
+            section = None
+        elif case is None:
+            header.append(line)
+            if line.startswith("dataset: "):
+                name, eq, args = line[len("dataset: "):].partition("=")
+                if not eq or not name.strip() or name.strip() == "none":
+                    raise GoldenError(f"{path}:{number}: expected `dataset: NAME = TALENTGRAPH ARGUMENTS`")
+                datasets.setdefault(name.strip(), []).append(args.strip())
+        elif section is None and line.startswith("setup: "):
+            case["setup"] = line[7:].strip()
+        elif section is None and line.startswith("run: "):
+            case["run"].append(line[5:])
+        elif section is None and line.startswith("exit: "):
+            case["exit"] = line[6:].strip()
+        elif line == "--- stdout":
+            section = "stdout"
+        elif line == "--- stderr":
+            section = "stderr"
+            case["stderr"] = []
+        elif section:
+            case[section].append(line)
+    while header and header[-1] == "":
+        header.pop()
+    seen = set()
     for c in cases:  # trailing blank lines separate cases; they are not part of the output
         for key in ("stdout", "stderr"):
             while c[key] and c[key][-1] == "":
                 c[key].pop()
-    return cases
+        if c["setup"] != "none" and c["setup"] not in datasets:
+            raise GoldenError(f"{c['where']}: setup: {c['setup']} is not a data set of this file "
+                              f"(declare it before the first case: `dataset: {c['setup']} = ingest …`)")
+        if c["id"] in seen:
+            raise GoldenError(f"{c['where']}: another case of this file has the id {c['id']}")
+        seen.add(c["id"])
+    return header, datasets, cases
 
 
-def run_case(case, tmp, base_dbs):
+def test_files(args):
+    return args or sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".test"))
+
+
+def expand(text, src, tmp):
+    return text.replace("{src}", src).replace("{tmp}", tmp)
+
+
+def dataset_file(steps):
+    """The name of a data set's database: its steps decide it, not its name."""
+    return "dataset-" + hashlib.sha1("\n".join(steps).encode("utf-8")).hexdigest()[:16] + ".db"
+
+
+def build_dataset(binary, src, tmp, steps, db):
+    for step in steps:
+        subprocess.run([binary, "--db", db] + [expand(a, src, tmp) for a in shlex.split(step)],
+                       check=True, capture_output=True)
+    # Fold the WAL into the main file so a plain copy carries everything.
+    subprocess.run(["sqlite3", db, "PRAGMA wal_checkpoint(TRUNCATE);"], check=True, capture_output=True)
+
+
+def prepare(binary, src, tmp, steps, built, prepared):
+    """The database of a data set (its steps): prepared in advance, or built once per run."""
+    name = dataset_file(steps)
+    if name not in built:
+        ready = os.path.join(prepared, name) if prepared else None
+        if ready and os.path.exists(ready):
+            built[name] = ready
+        else:
+            built[name] = os.path.join(tmp, name)
+            build_dataset(binary, src, tmp, steps, built[name])
+    return built[name]
+
+
+def prepare_all(binary, src, folder, files):
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.startswith("dataset-"):
+            os.remove(os.path.join(folder, name))
+    done = set()
+    with tempfile.TemporaryDirectory(prefix="tg-golden-") as tmp:
+        for path in test_files(files):
+            for steps in parse(path)[1].values():
+                name = dataset_file(steps)
+                if name not in done:
+                    build_dataset(binary, src, tmp, steps, os.path.join(tmp, name))
+                    shutil.copy(os.path.join(tmp, name), os.path.join(folder, name))
+                    done.add(name)
+    print(f"prepared {len(done)} data set(s) in {folder}")
+    return 0
+
+
+def run_case(binary, src, case, tmp, base_db):
     db = os.path.join(tmp, "case.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    if case["setup"] != "none":
-        shutil.copy(base_dbs[case["setup"]], db)
+    if base_db:
+        shutil.copy(base_db, db)
     env = dict(os.environ)
     env.pop("TALENTGRAPH_DB", None)
     codes, stdout, stderr = [], b"", b""
     for line in case["run"]:
-        args = [a.replace("{src}", src).replace("{tmp}", tmp) for a in shlex.split(line)]
+        args = [expand(a, src, tmp) for a in shlex.split(line)]
         out = subprocess.run([binary, "--db", db] + args, capture_output=True, env=env, cwd=tmp)
         codes.append(str(out.returncode))
         stdout += out.stdout
@@ -87,22 +177,52 @@ def run_case(case, tmp, base_dbs):
     return " ".join(codes), stdout, stderr
 
 
-def main():
+def write_back(path, header, cases):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        if header:
+            f.write("".join(l + "\n" for l in header) + "\n")
+        for case in cases:
+            f.write(f"=== {case['name']}\nsetup: {case['setup']}\n")
+            for line in case["run"]:
+                f.write(f"run: {line}\n")
+            f.write(f"exit: {case['exit']}\n--- stdout\n")
+            f.write("".join(l + "\n" for l in case["stdout"]))
+            if case["stderr"] is not None:
+                f.write("--- stderr\n" + "".join(l + "\n" for l in case["stderr"]))
+            f.write("\n")
+    print(f"updated {path}")
+
+
+def list_cases(files):
+    for path in test_files(files):
+        for case in parse(path)[2]:
+            print(case["id"])
+    return 0
+
+
+def diff(expected, actual):
+    import difflib  # only when a case fails: it costs more to import than a case takes to run
+    return "\n".join(difflib.unified_diff(expected, actual, "expected", "actual", lineterm=""))
+
+
+def run(binary, src, wanted, update, files, prepared):
+    if not files and wanted:  # only the files the ids name
+        files = sorted({os.path.join(HERE, w.split("/", 1)[0] + ".test") for w in wanted})
+    parsed = [(path, *parse(path)) for path in test_files(files)]
+    known = {c["id"] for _, _, _, cases in parsed for c in cases}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise GoldenError("no such case: " + ", ".join(unknown))
     failed = passed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        base_dbs = {}
-        for name, steps in SETUPS.items():
-            db = os.path.join(tmp, f"base-{name}.db")
-            for step in steps:
-                subprocess.run([binary, "--db", db] + step, check=True, capture_output=True)
-            if steps:
-                # Fold the WAL into the main file so a plain copy carries everything.
-                subprocess.run(["sqlite3", db, "PRAGMA wal_checkpoint(TRUNCATE);"], check=True, capture_output=True)
-                base_dbs[name] = db
-        for path in files:
-            cases = parse(path)
+    with tempfile.TemporaryDirectory(prefix="tg-golden-") as tmp:
+        built = {}
+        for path, header, datasets, cases in parsed:
             for case in cases:
-                code, out_bytes, err_bytes = run_case(case, tmp, base_dbs)
+                if wanted and case["id"] not in wanted:
+                    continue
+                base_db = (prepare(binary, src, tmp, datasets[case["setup"]], built, prepared)
+                           if case["setup"] != "none" else None)
+                code, out_bytes, err_bytes = run_case(binary, src, case, tmp, base_db)
                 stdout = out_bytes.decode("utf-8").replace(tmp, "{tmp}").replace(src, "{src}").rstrip("\n").split("\n")
                 stderr = err_bytes.decode("utf-8").replace(tmp, "{tmp}").replace(src, "{src}").rstrip("\n").split("\n")
                 stdout = [] if stdout == [""] else stdout
@@ -116,29 +236,55 @@ def main():
                 if code != case["exit"]:
                     problems.append(f"exit {code}, expected {case['exit']}")
                 if stdout != case["stdout"]:
-                    problems.append("stdout differs:\n" + "\n".join(difflib.unified_diff(case["stdout"], stdout, "expected", "actual", lineterm="")))
+                    problems.append("stdout differs:\n" + diff(case["stdout"], stdout))
                 if case["stderr"] is not None and stderr != case["stderr"]:
-                    problems.append("stderr differs:\n" + "\n".join(difflib.unified_diff(case["stderr"], stderr, "expected", "actual", lineterm="")))
+                    problems.append("stderr differs:\n" + diff(case["stderr"], stderr))
                 if problems:
                     failed += 1
-                    print(f"FAIL {os.path.basename(path)}: {case['name']}\n  " + "\n  ".join(problems))
+                    print(f"FAIL {os.path.basename(path)}: {case['name']} ({case['id']})\n  " + "\n  ".join(problems))
                 else:
                     passed += 1
             if update:
-                with open(path, "w", encoding="utf-8", newline="") as f:
-                    for case in cases:
-                        f.write(f"=== {case['name']}\nsetup: {case['setup']}\n")
-                        for line in case["run"]:
-                            f.write(f"run: {line}\n")
-                        f.write(f"exit: {case['exit']}\n--- stdout\n")
-                        f.write("".join(l + "\n" for l in case["stdout"]))
-                        if case["stderr"] is not None:
-                            f.write("--- stderr\n" + "".join(l + "\n" for l in case["stderr"]))
-                        f.write("\n")
-                print(f"updated {path}")
+                write_back(path, header, cases)
     if not update:
         print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
-sys.exit(main())
+def main(argv):
+    if argv[:1] == ["--list"]:
+        return list_cases(argv[1:])
+    if len(argv) < 2 or argv[0].startswith("--") or argv[1].startswith("--"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, src, rest = argv[0], argv[1], argv[2:]
+    wanted, files, update, prepared, prepare_into = [], [], False, None, None
+    i = 0
+    while i < len(rest):
+        if rest[i] == "--update":
+            update = True
+        elif rest[i] in ("--case", "--datasets", "--prepare") and i + 1 < len(rest):
+            if rest[i] == "--case":
+                wanted.append(rest[i + 1])
+            elif rest[i] == "--datasets":
+                prepared = rest[i + 1]
+            else:
+                prepare_into = rest[i + 1]
+            i += 1
+        elif rest[i].startswith("--"):
+            print(f"unknown option {rest[i]}\n{__doc__}", file=sys.stderr)
+            return 2
+        else:
+            files.append(rest[i])
+        i += 1
+    if prepare_into:
+        return prepare_all(binary, src, prepare_into, files)
+    return run(binary, src, wanted, update, files, prepared)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except GoldenError as e:
+        print(f"run_golden.py: {e}", file=sys.stderr)
+        sys.exit(2)

@@ -4,9 +4,6 @@
 // property is about the file (schema version, journal mode, what a forgotten person leaves).
 #include "graph/store.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -16,18 +13,16 @@
 #include <string>
 #include <vector>
 
-#include "tests/graph/scratch.h"
+#include "graph/files.h"
+#include "tests/support/scratch.h"
+#include "tests/support/store_builder.h"
 
 namespace tg {
 namespace {
 
+using test_support::must_open;
 using test_support::ScratchDir;
-
-Store must_open(const std::string& path) {
-  auto s = Store::open(path, OpenMode::create_if_missing);
-  if (!s) throw std::runtime_error(s.error().message);
-  return std::move(*s);
-}
+using test_support::StoreBuilder;
 
 // Runs one query on its own connection and returns the first column of every row as text.
 std::vector<std::string> raw_query(const std::string& path, const std::string& sql) {
@@ -63,22 +58,8 @@ void raw_exec(const std::string& path, const std::string& sql) {
 
 PartialDate date(std::string_view text) { return PartialDate::parse(text).value(); }
 
-EntityId add_entity(Store& s, NodeKind kind, const std::string& name, const std::string& key,
-                    const std::string& country = "") {
-  EntityRow row;
-  row.kind = kind;
-  row.name = name;
-  row.country = country;
-  const EntityId id = s.insert_entity(row);
-  s.add_alias(id, name, key);
-  return id;
-}
-
-SourceId add_source(Store& s, const std::string& ext_id) {
-  SourceRow src;
-  src.ext_id = ext_id;
-  src.title = "title of " + ext_id;
-  return s.upsert_source(src).first;
+SourceId add_source(StoreBuilder& build, const std::string& ext_id) {
+  return build.source(ext_id, "", "title of " + ext_id).first;
 }
 
 RelationRow relation(RelationKind kind, EntityId from, EntityId to, std::string_view start = "",
@@ -93,16 +74,10 @@ RelationRow relation(RelationKind kind, EntityId from, EntityId to, std::string_
 }
 
 // Adds the relation (or finds it) and one claim for it.
-RelationId claim(Store& s, const RelationRow& r, SourceId source, const std::string& record, double confidence = 1.0) {
-  const RelationId id = s.upsert_relation(r).first;
-  ClaimRow c;
-  c.relation = id;
-  c.source = source;
-  c.record = record;
-  c.confidence = confidence;
-  c.quote = "quote " + record;
-  c.file = "test.json";
-  s.add_claim(c);
+RelationId claim(StoreBuilder& build, const RelationRow& r, SourceId source, const std::string& record,
+                 double confidence = 1.0) {
+  const RelationId id = build.relation(r).first;
+  build.claim(id, source, record, confidence, "quote " + record, "test.json");
   return id;
 }
 
@@ -150,11 +125,10 @@ TEST(StoreOpen, CreatesAndMigratesANewDatabase) {
 TEST(StoreOpen, MigratesASchemaV1Store) {
   ScratchDir dir;
   const std::string path = dir.file("v1.db");
-  std::ifstream in(std::string(TG_FIXTURES) + "/schema-v1/small.sql");
-  std::stringstream dump;
-  dump << in.rdbuf();
-  ASSERT_FALSE(dump.str().empty());
-  raw_exec(path, dump.str() + "PRAGMA user_version = 1;");
+  const auto dump = read_file(std::string(TG_FIXTURES) + "/schema-v1/small.sql");
+  ASSERT_TRUE(dump.has_value()) << dump.error().message;
+  ASSERT_FALSE(dump->empty());
+  raw_exec(path, *dump + "PRAGMA user_version = 1;");
   Store s = must_open(path);
   EXPECT_EQ(raw_query(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(Store::kSchemaVersion)});
   const auto fts = raw_query(path, "SELECT sql FROM sqlite_master WHERE name = 'alias_search'");
@@ -176,9 +150,10 @@ TEST(StoreOpen, MigratesASchemaV1Store) {
   EXPECT_EQ(raw_query(path, "SELECT count(*) FROM (SELECT DISTINCT from_id, identity FROM relations)"),
             std::vector<std::string>{"38"});
   Store::Transaction tx(s);
+  StoreBuilder build(s);
   std::size_t relations = 0;
   s.for_each_relation({}, [&](const RelationRow& r) {
-    const auto [id, inserted] = s.upsert_relation(r);
+    const auto [id, inserted] = build.relation(r);
     EXPECT_FALSE(inserted);
     EXPECT_EQ(id, r.id);
     ++relations;
@@ -241,7 +216,8 @@ TEST(StoreOpen, ReopensWhatItWrote) {
   {
     Store s = must_open(path);
     Store::Transaction tx(s);
-    id = add_entity(s, NodeKind::company, "Acme", "acme", "US");
+    StoreBuilder build(s);
+    id = build.entity(NodeKind::company, "Acme", "acme", "US");
     tx.commit();
   }
   auto reopened = Store::open(path, OpenMode::existing_only);
@@ -259,13 +235,12 @@ TEST(StoreOpen, ForeignKeysAreEnforced) {
   ScratchDir dir;
   Store s = must_open(dir.file("tg.db"));
   Store::Transaction tx(s);
-  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  EXPECT_THROW(s.upsert_relation(relation(RelationKind::worked_at, p, EntityId{9999})), StoreError);
-  ClaimRow c;
-  c.relation = RelationId{9999};
-  c.source = add_source(s, "src");
-  EXPECT_THROW(s.add_claim(c), StoreError);
-  EXPECT_THROW(s.add_alias(EntityId{9999}, "Ghost", "ghost"), StoreError);
+  StoreBuilder build(s);
+  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
+  EXPECT_THROW(build.relation(relation(RelationKind::worked_at, p, EntityId{9999})), StoreError);
+  const SourceId src = add_source(build, "src");
+  EXPECT_THROW(build.claim(RelationId{9999}, src), StoreError);
+  EXPECT_THROW(build.alias(EntityId{9999}, "Ghost", "ghost"), StoreError);
 }
 
 TEST(StoreOpen, RefusesADatabaseFromANewerTalentgraph) {
@@ -315,31 +290,49 @@ TEST(StoreOpen, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
     EXPECT_EQ(s.error().code, ErrorCode::io);
     EXPECT_EQ(s.error().message, path + ": SQLite: file is not a database");
   }
-  EXPECT_EQ(test_support::read_bytes(path), text);
+  EXPECT_EQ(read_file(path).value(), text);
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
 }
 
-// ---- writes and deduplication ----
-
-TEST(StoreWrites, IdenticalRelationsAreOneRowEvenWithUnknownDates) {
+// A new store in a folder of its own.
+class StoreTest : public ::testing::Test {
+ protected:
   ScratchDir dir;
   Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
-  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
-  const EntityId b = add_entity(s, NodeKind::company, "Beta", "beta");
+};
+// Inside a write transaction, with a person and a company.
+class StoreWrites : public StoreTest {
+ protected:
+  Store::Transaction tx{s};
+  StoreBuilder build{s};
+  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId a = build.entity(NodeKind::company, "Acme", "acme");
+};
+class StoreTransaction : public StoreTest {};
+class StoreReads : public StoreTest {};
+class StoreSearchData : public StoreTest {};
+
+// ---- writes and deduplication ----
+
+TEST_F(StoreWrites, IdenticalRelationsAreOneRowEvenWithUnknownDates) {
+  const EntityId b = build.entity(NodeKind::company, "Beta", "beta");
 
   const RelationRow undated = relation(RelationKind::worked_at, p, a);  // no start, no end, no left
-  auto [first, inserted] = s.upsert_relation(undated);
+  auto [first, inserted] = build.relation(undated);
   EXPECT_TRUE(inserted);
-  auto [again, inserted_again] = s.upsert_relation(undated);
+  auto [again, inserted_again] = build.relation(undated);
   EXPECT_FALSE(inserted_again);
   EXPECT_EQ(again, first);
+  EXPECT_EQ(s.find_relation(test_support::relation_insert(undated)), first);
+  // Written again without looking first, it is refused by the store itself.
+  Store::RelationInsert duplicate = test_support::relation_insert(undated);
+  duplicate.id = RelationId{raw(first) + 1000};
+  EXPECT_THROW(s.insert_relations({&duplicate, 1}), StoreError);
 
   RelationRow dated = relation(RelationKind::worked_at, p, a, "2020", "2022-03");
   dated.role = "CEO";
-  auto d1 = s.upsert_relation(dated);
-  auto d2 = s.upsert_relation(dated);
+  auto d1 = build.relation(dated);
+  auto d2 = build.relation(dated);
   EXPECT_TRUE(d1.second);
   EXPECT_FALSE(d2.second);
   EXPECT_EQ(d1.first, d2.first);
@@ -347,45 +340,40 @@ TEST(StoreWrites, IdenticalRelationsAreOneRowEvenWithUnknownDates) {
 
   RelationRow moved = relation(RelationKind::moved, p, b, "2023");
   moved.left = a;
-  EXPECT_TRUE(s.upsert_relation(moved).second);
-  EXPECT_FALSE(s.upsert_relation(moved).second);
+  EXPECT_TRUE(build.relation(moved).second);
+  EXPECT_FALSE(build.relation(moved).second);
 
   // Any difference makes another relation: precision, role, former, left, status, direction.
-  EXPECT_TRUE(s.upsert_relation(relation(RelationKind::worked_at, p, a, "2020-01", "2022-03")).second);
+  EXPECT_TRUE(build.relation(relation(RelationKind::worked_at, p, a, "2020-01", "2022-03")).second);
   RelationRow other_role = dated;
   other_role.role = "CTO";
-  EXPECT_TRUE(s.upsert_relation(other_role).second);
+  EXPECT_TRUE(build.relation(other_role).second);
   RelationRow former = undated;
   former.former = true;
-  EXPECT_TRUE(s.upsert_relation(former).second);
+  EXPECT_TRUE(build.relation(former).second);
   RelationRow moved_without_left = moved;
   moved_without_left.left.reset();
-  EXPECT_TRUE(s.upsert_relation(moved_without_left).second);
-  EXPECT_FALSE(s.upsert_relation(moved_without_left).second);
+  EXPECT_TRUE(build.relation(moved_without_left).second);
+  EXPECT_FALSE(build.relation(moved_without_left).second);
   RelationRow recruits = relation(RelationKind::recruits_from, a, b);
-  EXPECT_TRUE(s.upsert_relation(recruits).second);
-  EXPECT_TRUE(s.upsert_relation(relation(RelationKind::recruits_from, b, a)).second);
+  EXPECT_TRUE(build.relation(recruits).second);
+  EXPECT_TRUE(build.relation(relation(RelationKind::recruits_from, b, a)).second);
   RelationRow part = relation(RelationKind::part_of, b, a);
   part.status = "current";
-  EXPECT_TRUE(s.upsert_relation(part).second);
+  EXPECT_TRUE(build.relation(part).second);
   part.status = "spun_off";
-  EXPECT_TRUE(s.upsert_relation(part).second);
+  EXPECT_TRUE(build.relation(part).second);
 
   EXPECT_EQ(s.stats().relations, 11);
   tx.commit();
 }
 
-TEST(StoreWrites, RelationsReadBackAsWritten) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
-  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
-  const EntityId b = add_entity(s, NodeKind::lab, "Zeta Lab", "zetalab");
+TEST_F(StoreWrites, RelationsReadBackAsWritten) {
+  const EntityId b = build.entity(NodeKind::lab, "Zeta Lab", "zetalab");
   RelationRow m = relation(RelationKind::moved, p, b, "2024-04", "2024-05-02");
   m.left = a;
   m.role = "chip designer";
-  const RelationId id = s.upsert_relation(m).first;
+  const RelationId id = build.relation(m).first;
   const auto rows = s.relations_touching(a);  // touching through `left` only
   ASSERT_EQ(rows.size(), 1u);
   const RelationRow& r = rows[0];
@@ -401,44 +389,34 @@ TEST(StoreWrites, RelationsReadBackAsWritten) {
   tx.commit();
 }
 
-TEST(StoreWrites, SourcesAliasesAndClaimsAreDeduplicated) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
-  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
-  EXPECT_FALSE(s.add_alias(p, "Jane Roe", "janeroe"));
-  EXPECT_TRUE(s.add_alias(p, "J. Roe", "jroe"));
+TEST_F(StoreWrites, SourcesAliasesAndClaimsAreDeduplicated) {
+  EXPECT_FALSE(build.alias(p, "Jane Roe", "janeroe"));
+  EXPECT_TRUE(build.alias(p, "J. Roe", "jroe"));
 
-  SourceRow src;
-  src.ext_id = "example-2024";
-  src.url = "https://example.org/a";
-  auto [s1, new1] = s.upsert_source(src);
-  src.url = "https://example.org/other";
-  auto [s2, new2] = s.upsert_source(src);
+  // A source whose ext_id is known is found, not written again: the first one stays.
+  auto [s1, new1] = build.source("example-2024", "https://example.org/a");
+  auto [s2, new2] = build.source("example-2024", "https://example.org/other");
   EXPECT_TRUE(new1);
   EXPECT_FALSE(new2);
   EXPECT_EQ(s1, s2);
-  EXPECT_EQ(s.source(s1)->url, "https://example.org/a");  // the first one stays
-  const SourceId other = add_source(s, "other-source");
+  EXPECT_EQ(s.source(s1)->url, "https://example.org/a");
+  EXPECT_EQ(s.find_source("example-2024"), s1);
+  EXPECT_FALSE(s.find_source("example-2025").has_value());
+  const SourceId other = add_source(build, "other-source");
 
-  const RelationId r = s.upsert_relation(relation(RelationKind::worked_at, p, a, "2020")).first;
-  ClaimRow c;
-  c.relation = r;
-  c.source = s1;
-  c.quote = "Jane joined Acme in 2020.";
-  c.confidence = 0.5;
-  c.file = "a.json";
-  c.record = "relations[0]";
-  EXPECT_TRUE(s.add_claim(c));
-  EXPECT_FALSE(s.add_claim(c));
-  ClaimRow other_record = c;
+  const RelationId r = build.relation(relation(RelationKind::worked_at, p, a, "2020")).first;
+  const Store::ClaimInsert c{.relation = r, .source = s1, .quote = "Jane joined Acme in 2020.", .file = "a.json",
+                             .record = "relations[0]", .confidence = 0.5};
+  EXPECT_TRUE(build.claim(c));
+  EXPECT_FALSE(build.claim(c));  // the same claim again: skipped by insert_claims
+  Store::ClaimInsert other_record = c;
   other_record.record = "relations[1]";
-  EXPECT_TRUE(s.add_claim(other_record));
-  ClaimRow other_source = c;
+  Store::ClaimInsert other_source = c;
   other_source.source = other;
   other_source.confidence = 0.9;
-  EXPECT_TRUE(s.add_claim(other_source));
+  // In one call: the new ones are counted, the known one skipped.
+  const Store::ClaimInsert batch[] = {other_record, c, other_source};
+  EXPECT_EQ(s.insert_claims(batch), 2u);
 
   const Stats st = s.stats();
   EXPECT_EQ(st.claims, 3);
@@ -456,47 +434,34 @@ TEST(StoreWrites, SourcesAliasesAndClaimsAreDeduplicated) {
   tx.commit();
 }
 
-TEST(StoreWrites, ConfidenceOutsideZeroToOneIsRefused) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
-  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
-  ClaimRow c;
-  c.relation = s.upsert_relation(relation(RelationKind::worked_at, p, a)).first;
-  c.source = add_source(s, "src");
-  c.confidence = 1.5;
-  // Was a bug (fixed): add_claim uses INSERT OR IGNORE, which also ignores the CHECK on confidence: the claim
-  // is silently dropped and add_claim returns false, which its contract reserves for "the same
-  // claim is already recorded". A claim the schema refuses must fail loudly (StoreError).
-  EXPECT_THROW(s.add_claim(c), StoreError);
+TEST_F(StoreWrites, ConfidenceOutsideZeroToOneIsRefused) {
+  const RelationId r = build.relation(relation(RelationKind::worked_at, p, a)).first;
+  const SourceId src = add_source(build, "src");
+  // Was a bug (fixed): claims were written with INSERT OR IGNORE, which also ignores the CHECK on
+  // confidence: the claim was silently dropped and counted as "the same claim is already
+  // recorded". A claim the schema refuses must fail loudly (StoreError).
+  EXPECT_THROW(build.claim(r, src, "", 1.5), StoreError);
   EXPECT_EQ(s.stats().claims, 0);
 }
 
-TEST(StoreWrites, ExternalIdsFindTheirEntity) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
-  const EntityId a = add_entity(s, NodeKind::company, "Alibaba Group", "alibaba");
-  s.add_external_id(a, "wikidata", "Q1359568");
-  s.add_external_id(a, "wikidata", "Q1359568");  // again: ignored
-  s.add_external_id(a, "lei", "5493001");
-  EXPECT_EQ(s.entity_by_external_id("wikidata", "Q1359568"), a);
+TEST_F(StoreWrites, ExternalIdsFindTheirEntity) {
+  const EntityId alibaba = build.entity(NodeKind::company, "Alibaba Group", "alibaba");
+  build.external_id(alibaba, "wikidata", "Q1359568");
+  build.external_id(alibaba, "wikidata", "Q1359568");  // again: ignored
+  build.external_id(alibaba, "lei", "5493001");
+  EXPECT_EQ(s.entity_by_external_id("wikidata", "Q1359568"), alibaba);
   EXPECT_FALSE(s.entity_by_external_id("wikidata", "Q1").has_value());
   EXPECT_FALSE(s.entity_by_external_id("lei", "Q1359568").has_value());
-  const auto ids = s.external_ids(a);
+  const auto ids = s.external_ids(alibaba);
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_EQ(ids[0].scheme, "lei");
   EXPECT_EQ(ids[1].scheme, "wikidata");
   EXPECT_EQ(ids[1].value, "Q1359568");
-  EXPECT_EQ(s.entities_with_alias_key("alibaba"), std::vector<EntityId>{a});
+  EXPECT_EQ(s.entities_with_alias_key("alibaba"), std::vector<EntityId>{alibaba});
   EXPECT_TRUE(s.entities_with_alias_key("alibab").empty());
 }
 
-TEST(StoreWrites, ForgottenDigestsAndCurationRules) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
-  Store::Transaction tx(s);
+TEST_F(StoreWrites, ForgottenDigestsAndCurationRules) {
   EXPECT_FALSE(s.has_forgotten());
   const std::string digest(64, 'a');
   s.add_forgotten(digest);
@@ -517,33 +482,32 @@ TEST(StoreWrites, ForgottenDigestsAndCurationRules) {
 // Both in checked transactions and in trusted ones (no foreign-key checks, no cascades, as
 // ingest writes): deletes are explicit, so neither may leave a dangling row.
 
-class StoreMerge : public ::testing::TestWithParam<Store::Checks> {};
-class StoreDelete : public ::testing::TestWithParam<Store::Checks> {};
+class StoreMerge : public StoreTest, public ::testing::WithParamInterface<Store::Checks> {};
+class StoreDelete : public StoreTest, public ::testing::WithParamInterface<Store::Checks> {};
 INSTANTIATE_TEST_SUITE_P(Checks, StoreMerge, ::testing::Values(Store::Checks::checked, Store::Checks::trusted));
 INSTANTIATE_TEST_SUITE_P(Checks, StoreDelete, ::testing::Values(Store::Checks::checked, Store::Checks::trusted));
 
 TEST_P(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecomeIdentical) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
   Store::Transaction tx(s, GetParam());
-  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId keep = add_entity(s, NodeKind::company, "Meta Platforms", "metaplatforms");
-  const EntityId drop = add_entity(s, NodeKind::company, "Facebook", "facebook", "US");
-  const EntityId other = add_entity(s, NodeKind::company, "Acme", "acme");
-  s.add_alias(drop, "Meta Platforms", "metaplatforms");  // shared with keep: must not be doubled
-  s.add_alias(drop, "페이스북", "페이스북");
-  s.add_external_id(drop, "wikidata", "Q380");
-  const SourceId s1 = add_source(s, "s1"), s2 = add_source(s, "s2");
+  StoreBuilder build(s);
+  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId keep = build.entity(NodeKind::company, "Meta Platforms", "metaplatforms");
+  const EntityId drop = build.entity(NodeKind::company, "Facebook", "facebook", "US");
+  const EntityId other = build.entity(NodeKind::company, "Acme", "acme");
+  build.alias(drop, "Meta Platforms", "metaplatforms");  // shared with keep: must not be doubled
+  build.alias(drop, "페이스북", "페이스북");
+  build.external_id(drop, "wikidata", "Q380");
+  const SourceId s1 = add_source(build, "s1"), s2 = add_source(build, "s2");
 
-  const RelationId same_keep = claim(s, relation(RelationKind::worked_at, p, keep, "2020"), s1, "relations[0]");
-  const RelationId same_drop = claim(s, relation(RelationKind::worked_at, p, drop, "2020"), s2, "relations[0]");
-  claim(s, relation(RelationKind::worked_at, p, drop, "2020"), s1, "relations[0]");  // a claim keep also has
-  const RelationId older = claim(s, relation(RelationKind::worked_at, p, drop, "2018", "2019"), s1, "relations[1]");
+  const RelationId same_keep = claim(build, relation(RelationKind::worked_at, p, keep, "2020"), s1, "relations[0]");
+  const RelationId same_drop = claim(build, relation(RelationKind::worked_at, p, drop, "2020"), s2, "relations[0]");
+  claim(build, relation(RelationKind::worked_at, p, drop, "2020"), s1, "relations[0]");  // a claim keep also has
+  const RelationId older = claim(build, relation(RelationKind::worked_at, p, drop, "2018", "2019"), s1, "relations[1]");
   RelationRow m = relation(RelationKind::moved, p, other, "2021");
   m.left = drop;
-  const RelationId moved = claim(s, m, s2, "relations[2]");
-  const RelationId part = claim(s, relation(RelationKind::part_of, drop, other), s2, "relations[3]");
-  const RelationId recruits = claim(s, relation(RelationKind::recruits_from, other, drop), s2, "relations[4]");
+  const RelationId moved = claim(build, m, s2, "relations[2]");
+  const RelationId part = claim(build, relation(RelationKind::part_of, drop, other), s2, "relations[3]");
+  const RelationId recruits = claim(build, relation(RelationKind::recruits_from, other, drop), s2, "relations[4]");
   ASSERT_EQ(s.stats().relations, 6);
   ASSERT_EQ(s.stats().claims, 7);
 
@@ -578,7 +542,7 @@ TEST_P(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecome
     }
   }
   // Merged relations dedupe later writes too: their identity was rewritten.
-  EXPECT_FALSE(s.upsert_relation(relation(RelationKind::worked_at, p, keep, "2018", "2019")).second);
+  EXPECT_FALSE(build.relation(relation(RelationKind::worked_at, p, keep, "2018", "2019")).second);
   EXPECT_EQ(s.foreign_key_violations(), 0u);
   tx.commit();
   // The search index follows the aliases.
@@ -592,11 +556,10 @@ TEST_P(StoreMerge, MovesAliasesIdsRelationsAndClaimsAndMergesRelationsThatBecome
 }
 
 TEST_P(StoreMerge, KeepsTheCountryOfTheKeptEntityAndIgnoresSelfMerge) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
   Store::Transaction tx(s, GetParam());
-  const EntityId keep = add_entity(s, NodeKind::company, "Acme", "acme", "US");
-  const EntityId drop = add_entity(s, NodeKind::company, "Acme GmbH", "acmegmbh", "DE");
+  StoreBuilder build(s);
+  const EntityId keep = build.entity(NodeKind::company, "Acme", "acme", "US");
+  const EntityId drop = build.entity(NodeKind::company, "Acme GmbH", "acmegmbh", "DE");
   s.merge_entities(keep, keep);
   EXPECT_TRUE(s.entity(keep).has_value());
   s.merge_entities(keep, drop);
@@ -607,28 +570,27 @@ TEST_P(StoreMerge, KeepsTheCountryOfTheKeptEntityAndIgnoresSelfMerge) {
 }
 
 TEST_P(StoreDelete, CascadesToAliasesIdsRelationsAndClaimsAndDropsOrphanSources) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
   Store::Transaction tx(s, GetParam());
-  const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId victim = add_entity(s, NodeKind::company, "Acme", "acme");
-  s.add_alias(victim, "에이크미", "에이크미");
-  s.add_external_id(victim, "wikidata", "Q42");
-  const EntityId b = add_entity(s, NodeKind::company, "Beta", "beta");
-  const EntityId c = add_entity(s, NodeKind::company, "Gamma", "gamma");
-  const SourceId only_victim = add_source(s, "only-victim");
-  const SourceId only_moved = add_source(s, "only-moved");
-  const SourceId mixed = add_source(s, "mixed");
-  const SourceId unrelated = add_source(s, "unrelated");
+  StoreBuilder build(s);
+  const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId victim = build.entity(NodeKind::company, "Acme", "acme");
+  build.alias(victim, "에이크미", "에이크미");
+  build.external_id(victim, "wikidata", "Q42");
+  const EntityId b = build.entity(NodeKind::company, "Beta", "beta");
+  const EntityId c = build.entity(NodeKind::company, "Gamma", "gamma");
+  const SourceId only_victim = add_source(build, "only-victim");
+  const SourceId only_moved = add_source(build, "only-moved");
+  const SourceId mixed = add_source(build, "mixed");
+  const SourceId unrelated = add_source(build, "unrelated");
 
-  claim(s, relation(RelationKind::worked_at, p, victim, "2019"), only_victim, "r0");  // to
-  claim(s, relation(RelationKind::worked_at, p, victim, "2019"), mixed, "r0");
+  claim(build, relation(RelationKind::worked_at, p, victim, "2019"), only_victim, "r0");  // to
+  claim(build, relation(RelationKind::worked_at, p, victim, "2019"), mixed, "r0");
   RelationRow m = relation(RelationKind::moved, p, b, "2021");
   m.left = victim;
-  claim(s, m, only_moved, "r1");                                                       // left
-  claim(s, relation(RelationKind::part_of, victim, c), only_victim, "r2");             // from
-  const RelationId kept = claim(s, relation(RelationKind::worked_at, p, c, "2022"), mixed, "r3");
-  claim(s, relation(RelationKind::worked_at, p, b, "2021"), unrelated, "r4");
+  claim(build, m, only_moved, "r1");                                                       // left
+  claim(build, relation(RelationKind::part_of, victim, c), only_victim, "r2");             // from
+  const RelationId kept = claim(build, relation(RelationKind::worked_at, p, c, "2022"), mixed, "r3");
+  claim(build, relation(RelationKind::worked_at, p, b, "2021"), unrelated, "r4");
   ASSERT_EQ(s.stats().relations, 5);
   ASSERT_EQ(s.stats().claims, 6);
   tx.commit();
@@ -660,12 +622,11 @@ TEST_P(StoreDelete, CascadesToAliasesIdsRelationsAndClaimsAndDropsOrphanSources)
 
 // ---- transactions ----
 
-TEST(StoreTransaction, RollbackOnDestructionLeavesCountsAndGenerationUnchanged) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
+TEST_F(StoreTransaction, RollbackOnDestructionLeavesCountsAndGenerationUnchanged) {
   {
     Store::Transaction tx(s);
-    add_entity(s, NodeKind::company, "Acme", "acme");
+    StoreBuilder build(s);
+    build.entity(NodeKind::company, "Acme", "acme");
     tx.commit();
   }
   const std::int64_t generation = s.generation();
@@ -673,9 +634,10 @@ TEST(StoreTransaction, RollbackOnDestructionLeavesCountsAndGenerationUnchanged) 
   const Stats before = s.stats();
   {
     Store::Transaction tx(s);
-    const EntityId p = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-    const EntityId a = add_entity(s, NodeKind::company, "Beta", "beta");
-    claim(s, relation(RelationKind::worked_at, p, a), add_source(s, "src"), "r0");
+    StoreBuilder build(s);
+    const EntityId p = build.entity(NodeKind::person, "Jane Roe", "janeroe");
+    const EntityId a = build.entity(NodeKind::company, "Beta", "beta");
+    claim(build, relation(RelationKind::worked_at, p, a), add_source(build, "src"), "r0");
     s.add_forgotten(std::string(64, 'f'));
     ASSERT_EQ(s.stats().entities, 3);
   }  // no commit
@@ -690,13 +652,12 @@ TEST(StoreTransaction, RollbackOnDestructionLeavesCountsAndGenerationUnchanged) 
   EXPECT_TRUE(s.search_keys("jane", 10).empty());
 }
 
-TEST(StoreTransaction, RollbackWhenAnExceptionLeavesTheScope) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
+TEST_F(StoreTransaction, RollbackWhenAnExceptionLeavesTheScope) {
   EXPECT_THROW(
       {
         Store::Transaction tx(s);
-        add_entity(s, NodeKind::company, "Acme", "acme");
+        StoreBuilder build(s);
+        build.entity(NodeKind::company, "Acme", "acme");
         throw std::runtime_error("midway");
       },
       std::runtime_error);
@@ -705,8 +666,9 @@ TEST(StoreTransaction, RollbackWhenAnExceptionLeavesTheScope) {
   // Rollback while a read statement was left mid-iteration must still work.
   {
     Store::Transaction tx(s);
-    add_entity(s, NodeKind::company, "Acme", "acme");
-    add_entity(s, NodeKind::company, "Beta", "beta");
+    StoreBuilder build(s);
+    build.entity(NodeKind::company, "Acme", "acme");
+    build.entity(NodeKind::company, "Beta", "beta");
     int seen = 0;
     EXPECT_THROW(s.for_each_entity([&](const EntityRow&) {
       if (++seen == 1) throw std::runtime_error("stop reading");
@@ -716,45 +678,43 @@ TEST(StoreTransaction, RollbackWhenAnExceptionLeavesTheScope) {
   EXPECT_EQ(s.stats().entities, 0);
   // And the store is usable afterwards.
   Store::Transaction tx(s);
-  add_entity(s, NodeKind::company, "Gamma", "gamma");
+  StoreBuilder build(s);
+  build.entity(NodeKind::company, "Gamma", "gamma");
   tx.commit();
   EXPECT_EQ(s.stats().entities, 1);
   EXPECT_EQ(s.generation(), 1);
 }
 
-TEST(StoreTransaction, TrustedLeavesReferencesToTheCallerAndChecksComeBackAfterIt) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
-  ClaimRow dangling;
-  dangling.relation = RelationId{999};
-  dangling.source = SourceId{999};
+TEST_F(StoreTransaction, TrustedLeavesReferencesToTheCallerAndChecksComeBackAfterIt) {
   {
     Store::Transaction tx(s, Store::Checks::trusted);
-    EXPECT_TRUE(s.add_claim(dangling));  // not checked: the caller vouches for its ids
+    StoreBuilder build(s);
+    EXPECT_TRUE(build.claim(RelationId{999}, SourceId{999}));  // not checked: the caller vouches for its ids
     EXPECT_EQ(s.foreign_key_violations(), 2u);
     // rolled back
   }
   EXPECT_EQ(s.stats().claims, 0);
   {
     Store::Transaction tx(s);
-    EXPECT_THROW(s.add_claim(dangling), StoreError);  // checked again after the trusted one ended
+    StoreBuilder build(s);
+    EXPECT_THROW(build.claim(RelationId{999}, SourceId{999}), StoreError);  // checked again after the trusted one ended
   }
   {
     Store::Transaction tx(s, Store::Checks::trusted);
     tx.commit();
   }
   Store::Transaction tx(s);
-  EXPECT_THROW(s.add_claim(dangling), StoreError);  // and after one that committed
+  StoreBuilder build(s);
+  EXPECT_THROW(build.claim(RelationId{999}, SourceId{999}), StoreError);  // and after one that committed
 }
 
-TEST(StoreTransaction, CommitBumpsGenerationOncePerCommit) {
-  ScratchDir dir;
-  const std::string path = dir.file("tg.db");
-  Store s = must_open(path);
+TEST_F(StoreTransaction, CommitBumpsGenerationOncePerCommit) {
+  const std::string path = s.path();
   EXPECT_EQ(s.generation(), 0);
   for (int i = 1; i <= 3; ++i) {
     Store::Transaction tx(s);
-    add_entity(s, NodeKind::company, "Org " + std::to_string(i), "org" + std::to_string(i));
+    StoreBuilder build(s);
+    build.entity(NodeKind::company, "Org " + std::to_string(i), "org" + std::to_string(i));
     tx.commit();
     EXPECT_EQ(s.generation(), i);
   }
@@ -773,23 +733,22 @@ TEST(StoreTransaction, CommitBumpsGenerationOncePerCommit) {
 
 // ---- reads ----
 
-TEST(StoreReads, CareersAreGroupedByPersonWithOnlyCareerKinds) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
+TEST_F(StoreReads, CareersAreGroupedByPersonWithOnlyCareerKinds) {
   Store::Transaction tx(s);
-  const EntityId p1 = add_entity(s, NodeKind::person, "Jane Roe", "janeroe");
-  const EntityId p2 = add_entity(s, NodeKind::person, "John Doe", "johndoe");
-  const EntityId a = add_entity(s, NodeKind::company, "Acme", "acme");
-  const EntityId u = add_entity(s, NodeKind::university, "Uni", "uni");
-  const SourceId src = add_source(s, "src");
-  claim(s, relation(RelationKind::worked_at, p2, a, "2020"), src, "r0");
-  claim(s, relation(RelationKind::worked_at, p1, a, "2010"), src, "r1");
-  claim(s, relation(RelationKind::studied_at, p1, u, "2005"), src, "r2");
-  claim(s, relation(RelationKind::founded, p1, a, "2012"), src, "r3");
-  claim(s, relation(RelationKind::leads, p1, a, "2013"), src, "r4");
+  StoreBuilder build(s);
+  const EntityId p1 = build.entity(NodeKind::person, "Jane Roe", "janeroe");
+  const EntityId p2 = build.entity(NodeKind::person, "John Doe", "johndoe");
+  const EntityId a = build.entity(NodeKind::company, "Acme", "acme");
+  const EntityId u = build.entity(NodeKind::university, "Uni", "uni");
+  const SourceId src = add_source(build, "src");
+  claim(build, relation(RelationKind::worked_at, p2, a, "2020"), src, "r0");
+  claim(build, relation(RelationKind::worked_at, p1, a, "2010"), src, "r1");
+  claim(build, relation(RelationKind::studied_at, p1, u, "2005"), src, "r2");
+  claim(build, relation(RelationKind::founded, p1, a, "2012"), src, "r3");
+  claim(build, relation(RelationKind::leads, p1, a, "2013"), src, "r4");
   RelationRow m = relation(RelationKind::moved, p1, u, "2015");
   m.left = a;
-  claim(s, m, src, "r5");
+  claim(build, m, src, "r5");
   std::vector<std::pair<EntityId, std::vector<RelationKind>>> seen;
   s.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
     std::vector<RelationKind> kinds;
@@ -828,31 +787,30 @@ TEST(StoreReads, CareersAreGroupedByPersonWithOnlyCareerKinds) {
 
 // ---- search ----
 
-class StoreSearch : public ::testing::Test {
+class StoreSearch : public StoreTest {
  protected:
   void SetUp() override {
-    Store::Transaction tx(store);
+    Store::Transaction tx(s);
+    StoreBuilder build(s);
     // The exact match has the longest name, the substring match a shorter one than the prefix
     // match: only the rank puts them in the order exact, prefix, substring.
-    exact = add_entity(store, NodeKind::company, "OpenAI Global Holdings Limited Partnership", "openai");
-    prefix = add_entity(store, NodeKind::company, "OpenAI Japan Research", "openaijapan");
-    substring = add_entity(store, NodeKind::company, "XOpenAI", "xopenai");
-    kakao = add_entity(store, NodeKind::company, "카카오", "카카오");
-    kakaobank = add_entity(store, NodeKind::company, "카카오뱅크", "카카오뱅크");
-    mobility = add_entity(store, NodeKind::company, "Kakao Mobility", "kakaomobility");
-    store.add_alias(mobility, "카카오모빌리티", "카카오모빌리티");
-    alibaba = add_entity(store, NodeKind::company, "Alibaba", "alibaba");
-    store.add_alias(alibaba, "阿里巴巴", "阿里巴巴");
+    exact = build.entity(NodeKind::company, "OpenAI Global Holdings Limited Partnership", "openai");
+    prefix = build.entity(NodeKind::company, "OpenAI Japan Research", "openaijapan");
+    substring = build.entity(NodeKind::company, "XOpenAI", "xopenai");
+    kakao = build.entity(NodeKind::company, "카카오", "카카오");
+    kakaobank = build.entity(NodeKind::company, "카카오뱅크", "카카오뱅크");
+    mobility = build.entity(NodeKind::company, "Kakao Mobility", "kakaomobility");
+    build.alias(mobility, "카카오모빌리티", "카카오모빌리티");
+    alibaba = build.entity(NodeKind::company, "Alibaba", "alibaba");
+    build.alias(alibaba, "阿里巴巴", "阿里巴巴");
     tx.commit();
   }
 
-  ScratchDir dir;
-  Store store = must_open(dir.file("tg.db"));
   EntityId exact{}, prefix{}, substring{}, kakao{}, kakaobank{}, mobility{}, alibaba{};
 };
 
 TEST_F(StoreSearch, RanksExactThenPrefixThenSubstring) {
-  const auto hits = store.search_keys("openai", 10);
+  const auto hits = s.search_keys("openai", 10);
   ASSERT_EQ(hits.size(), 3u);
   EXPECT_EQ(hits[0].id, exact);
   EXPECT_EQ(hits[1].id, prefix);
@@ -862,54 +820,54 @@ TEST_F(StoreSearch, RanksExactThenPrefixThenSubstring) {
 }
 
 TEST_F(StoreSearch, FindsFragmentsOfThreeOrMoreCharactersAnywhere) {
-  EXPECT_EQ(hit_names(store.search_keys("enai", 10)),
+  EXPECT_EQ(hit_names(s.search_keys("enai", 10)),
             (std::vector<std::string>{"XOpenAI", "OpenAI Japan Research", "OpenAI Global Holdings Limited Partnership"}));
-  EXPECT_EQ(hit_names(store.search_keys("japan", 10)), std::vector<std::string>{"OpenAI Japan Research"});
-  EXPECT_EQ(hit_names(store.search_keys("카카오", 10)),
+  EXPECT_EQ(hit_names(s.search_keys("japan", 10)), std::vector<std::string>{"OpenAI Japan Research"});
+  EXPECT_EQ(hit_names(s.search_keys("카카오", 10)),
             (std::vector<std::string>{"카카오", "카카오뱅크", "Kakao Mobility"}));
-  const auto mob = store.search_keys("모빌리", 10);
+  const auto mob = s.search_keys("모빌리", 10);
   ASSERT_EQ(mob.size(), 1u);
   EXPECT_EQ(mob[0].id, mobility);
   EXPECT_EQ(mob[0].matched, "카카오모빌리티");
-  EXPECT_EQ(hit_names(store.search_keys("里巴巴", 10)), std::vector<std::string>{"Alibaba"});
-  EXPECT_TRUE(store.search_keys("nothing", 10).empty());
-  EXPECT_TRUE(store.search_keys("", 10).empty());
+  EXPECT_EQ(hit_names(s.search_keys("里巴巴", 10)), std::vector<std::string>{"Alibaba"});
+  EXPECT_TRUE(s.search_keys("nothing", 10).empty());
+  EXPECT_TRUE(s.search_keys("", 10).empty());
 }
 
 TEST_F(StoreSearch, FindsFragmentsOfOneOrTwoCharacters) {
   // Two Hangul (or Han) syllables are 6 bytes but 2 characters: too short for the trigram index,
   // so they must be scanned (a regression test: they once went to FTS and found nothing).
-  EXPECT_EQ(hit_names(store.search_keys("카카", 10)),
+  EXPECT_EQ(hit_names(s.search_keys("카카", 10)),
             (std::vector<std::string>{"카카오", "카카오뱅크", "Kakao Mobility"}));
-  EXPECT_EQ(hit_names(store.search_keys("뱅크", 10)), std::vector<std::string>{"카카오뱅크"});
-  EXPECT_EQ(hit_names(store.search_keys("阿里", 10)), std::vector<std::string>{"Alibaba"});
-  EXPECT_EQ(hit_names(store.search_keys("오", 10)), (std::vector<std::string>{"카카오", "카카오뱅크", "Kakao Mobility"}));
+  EXPECT_EQ(hit_names(s.search_keys("뱅크", 10)), std::vector<std::string>{"카카오뱅크"});
+  EXPECT_EQ(hit_names(s.search_keys("阿里", 10)), std::vector<std::string>{"Alibaba"});
+  EXPECT_EQ(hit_names(s.search_keys("오", 10)), (std::vector<std::string>{"카카오", "카카오뱅크", "Kakao Mobility"}));
   // One or two Latin letters (one or two bytes) are scanned.
-  EXPECT_EQ(hit_names(store.search_keys("xo", 10)), std::vector<std::string>{"XOpenAI"});
-  const auto ai = store.search_keys("ai", 10);
+  EXPECT_EQ(hit_names(s.search_keys("xo", 10)), std::vector<std::string>{"XOpenAI"});
+  const auto ai = s.search_keys("ai", 10);
   EXPECT_EQ(ai.size(), 3u);
 }
 
 TEST_F(StoreSearch, RespectsTheLimit) {
-  EXPECT_EQ(store.search_keys("openai", 2).size(), 2u);
-  EXPECT_EQ(store.search_keys("openai", 1)[0].id, exact);
-  EXPECT_EQ(store.search_keys("o", 1).size(), 1u);
+  EXPECT_EQ(s.search_keys("openai", 2).size(), 2u);
+  EXPECT_EQ(s.search_keys("openai", 1)[0].id, exact);
+  EXPECT_EQ(s.search_keys("o", 1).size(), 1u);
 }
 
-TEST(StoreSearchData, FindsAnAliasAddedAfterTheNewestOneWasDeleted) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
+TEST_F(StoreSearchData, FindsAnAliasAddedAfterTheNewestOneWasDeleted) {
   {
     Store::Transaction tx(s);
-    add_entity(s, NodeKind::company, "Acme", "acme");
-    add_entity(s, NodeKind::company, "Beta", "beta");
+    StoreBuilder build(s);
+    build.entity(NodeKind::company, "Acme", "acme");
+    build.entity(NodeKind::company, "Beta", "beta");
     tx.commit();
   }
   EntityId zeta{};
   {
     Store::Transaction tx(s);
+    StoreBuilder build(s);
     s.delete_entity(s.entities_with_alias_key("beta").front());
-    zeta = add_entity(s, NodeKind::company, "Zeta", "zeta");  // SQLite may hand out Beta's alias rowid again
+    zeta = build.entity(NodeKind::company, "Zeta", "zeta");  // SQLite may hand out Beta's alias rowid again
     tx.commit();
   }
   // Was a bug (fixed): Transaction::commit indexes only aliases with id > meta.search_upto, but alias rowids are
@@ -922,18 +880,17 @@ TEST(StoreSearchData, FindsAnAliasAddedAfterTheNewestOneWasDeleted) {
   EXPECT_EQ(hit_names(s.search_keys("acme", 10)), std::vector<std::string>{"Acme"});
 }
 
-TEST(StoreSearchData, NamesWithQuotesAndSqlAreStoredAndFoundAsData) {
-  ScratchDir dir;
-  Store s = must_open(dir.file("tg.db"));
+TEST_F(StoreSearchData, NamesWithQuotesAndSqlAreStoredAndFoundAsData) {
   const std::string bobby = "Robert'); DROP TABLE entities;--";
   const std::string quoted = "The \"Best\" Lab";
   const std::string fts = "NEAR(a b) OR c* AND \"d\"";
   EntityId b{}, q{}, f{};
   {
     Store::Transaction tx(s);
-    b = add_entity(s, NodeKind::person, bobby, "robert'); drop table entities;--");
-    q = add_entity(s, NodeKind::lab, quoted, "the\"best\"lab");
-    f = add_entity(s, NodeKind::company, fts, "near(a b) or c* and \"d\"");
+    StoreBuilder build(s);
+    b = build.entity(NodeKind::person, bobby, "robert'); drop table entities;--");
+    q = build.entity(NodeKind::lab, quoted, "the\"best\"lab");
+    f = build.entity(NodeKind::company, fts, "near(a b) or c* and \"d\"");
     tx.commit();
   }
   EXPECT_EQ(s.entity(b)->name, bobby);

@@ -11,19 +11,15 @@
 #include <vector>
 
 #include "ingest/ingest.h"
-#include "tests/graph/scratch.h"
+#include "tests/support/scratch.h"
+#include "tests/support/store_builder.h"
 
 namespace tg::queries {
 namespace {
 
 using nlohmann::json;
+using test_support::must_open;
 using test_support::ScratchDir;
-
-Store must_open(const std::string& path) {
-  auto s = Store::open(path, OpenMode::create_if_missing);
-  if (!s) throw std::runtime_error(s.error().message);
-  return std::move(*s);
-}
 
 class FindEntity : public ::testing::Test {
  protected:

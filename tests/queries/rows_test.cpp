@@ -10,18 +10,14 @@
 #include "ingest/ingest.h"
 #include "queries/moves.h"
 #include "queries/network.h"
-#include "tests/graph/scratch.h"
+#include "tests/support/scratch.h"
+#include "tests/support/store_builder.h"
 
 namespace tg::queries {
 namespace {
 
+using test_support::must_open;
 using test_support::ScratchDir;
-
-Store must_open(const std::string& path) {
-  auto s = Store::open(path, OpenMode::create_if_missing);
-  if (!s) throw std::runtime_error(s.error().message);
-  return std::move(*s);
-}
 
 // Two sources on one career: Pia Ahn worked at Acme (US) until 2021-05, then at Birch (CN).
 // s1 quotes one sentence for both stints; s2 adds one quote for each.

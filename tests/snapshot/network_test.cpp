@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <deque>
-#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -12,11 +11,14 @@
 #include "graph/snapshot.h"
 #include "ingest/ingest.h"
 #include "queries/network.h"
+#include "tests/support/scratch.h"
+#include "tests/support/store_builder.h"
 
 namespace tg {
 namespace {
 
-namespace fs = std::filesystem;
+using test_support::must_open;
+using test_support::ScratchDir;
 
 bool holds(const graph::SnapshotEdge& e, std::int32_t day) {
   return (e.start_first == graph::kNoDay || e.start_first <= day) && (e.end_last == graph::kNoDay || e.end_last >= day);
@@ -47,9 +49,8 @@ std::optional<std::size_t> plain_bfs(const graph::Snapshot& s, std::uint32_t fro
 }
 
 TEST(NetworkTest, AsOfPathsAreShortestAndUseOnlyRelationsThatHeld) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("tg-network-{}", std::random_device{}());
-  fs::create_directories(dir);
-  const std::string csv = (dir / "careers.csv").string();
+  ScratchDir dir;
+  const std::string csv = dir.file("careers.csv");
   {
     std::mt19937 rng(7);
     std::ofstream out(csv);
@@ -67,10 +68,9 @@ TEST(NetworkTest, AsOfPathsAreShortestAndUseOnlyRelationsThatHeld) {
       }
     }
   }
-  auto store = Store::open((dir / "t.db").string(), OpenMode::create_if_missing);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(ingest::ingest(*store, {csv}, {}));
-  auto snap = graph::Snapshot::build(*store);
+  Store store = must_open(dir.file("t.db"));
+  ASSERT_TRUE(ingest::ingest(store, {csv}, {}));
+  auto snap = graph::Snapshot::build(store);
   std::mt19937 rng(11);
   int found = 0, unreachable = 0;
   for (int trial = 0; trial < 400; ++trial) {
@@ -103,16 +103,13 @@ TEST(NetworkTest, AsOfPathsAreShortestAndUseOnlyRelationsThatHeld) {
   // The world is built so that both outcomes occur.
   EXPECT_GT(found, 50);
   EXPECT_GT(unreachable, 20);
-  fs::remove_all(dir);
 }
 
 TEST(NetworkTest, FlowsAndNetGainAddUp) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("tg-flows-{}", std::random_device{}());
-  fs::create_directories(dir);
-  auto store = Store::open((dir / "t.db").string(), OpenMode::create_if_missing);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(ingest::ingest(*store, {std::string(TG_SOURCE_DIR) + "/tests/fixtures/small"}, {}));
-  auto snap = graph::Snapshot::build(*store);
+  ScratchDir dir;
+  Store store = must_open(dir.file("t.db"));
+  ASSERT_TRUE(ingest::ingest(store, {std::string(TG_SOURCE_DIR) + "/tests/fixtures/small"}, {}));
+  auto snap = graph::Snapshot::build(store);
   queries::FlowQuery q;
   q.by = queries::FlowBy::country;
   const auto r = queries::flows(snap, q);
@@ -122,7 +119,6 @@ TEST(NetworkTest, FlowsAndNetGainAddUp) {
   std::int64_t net = 0;
   for (const auto& n : r.net) net += n.net;
   EXPECT_EQ(net, 0);  // every move out of one country is a move into another
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -1,15 +1,17 @@
 // The snapshot: built from the store, cached beside it, never trusted when stale or damaged.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 
-#include <fmt/format.h>
-
+#include "graph/binary.h"
+#include "graph/files.h"
 #include "graph/snapshot.h"
 #include "ingest/ingest.h"
 #include "queries/network.h"
+#include "tests/support/scratch.h"
+#include "tests/support/store_builder.h"
 
 namespace tg {
 namespace {
@@ -18,25 +20,24 @@ namespace fs = std::filesystem;
 
 class SnapshotTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           fmt::format("tg-snapshot-{}-{}", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                       std::random_device{}());
-    fs::create_directories(dir_);
-    db_ = (dir_ / "t.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   Store open_fixture() {
-    auto store = Store::open(db_, OpenMode::create_if_missing);
-    EXPECT_TRUE(store);
-    auto r = ingest::ingest(*store, {std::string(TG_SOURCE_DIR) + "/tests/fixtures/small"}, {});
+    Store store = test_support::must_open(db_);
+    auto r = ingest::ingest(store, {std::string(TG_SOURCE_DIR) + "/tests/fixtures/small"}, {});
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
-    return std::move(*store);
+    return store;
   }
 
-  fs::path dir_;
-  std::string db_;
+  // Loads the snapshot through its cache, which must be rebuilt from the store.
+  static void expect_rebuilt(Store& store) {
+    bool rebuilt = false;
+    auto snap = queries::load_snapshot(store, &rebuilt);
+    ASSERT_TRUE(snap) << snap.error().message;
+    EXPECT_TRUE(rebuilt);
+    EXPECT_EQ(snap->num_nodes(), store.stats().entities);
+  }
+
+  test_support::ScratchDir dir_;
+  std::string db_ = dir_.file("t.db");
 };
 
 TEST_F(SnapshotTest, HoldsEveryEntityAndRelationOfTheStore) {
@@ -60,7 +61,7 @@ TEST_F(SnapshotTest, HoldsEveryEntityAndRelationOfTheStore) {
 TEST_F(SnapshotTest, WritesAndReadsBackTheSameSnapshot) {
   Store store = open_fixture();
   auto snap = graph::Snapshot::build(store);
-  const std::string path = (dir_ / "copy.tgsnap").string();
+  const std::string path = dir_.file("copy.tgsnap");
   ASSERT_TRUE(snap.write(path));
   auto back = graph::Snapshot::read(path);
   ASSERT_TRUE(back) << back.error().message;
@@ -92,10 +93,7 @@ TEST_F(SnapshotTest, CacheIsReusedUntilTheStoreChanges) {
   EXPECT_FALSE(rebuilt);
   // A write bumps the generation: the cache is stale.
   ASSERT_TRUE(ingest::forget_person(store, "Dev Patel"));
-  auto after = queries::load_snapshot(store, &rebuilt);
-  ASSERT_TRUE(after);
-  EXPECT_TRUE(rebuilt);
-  EXPECT_EQ(after->num_nodes(), store.stats().entities);
+  expect_rebuilt(store);
 }
 
 TEST_F(SnapshotTest, DamagedCacheIsDetectedAndRebuilt) {
@@ -116,11 +114,7 @@ TEST_F(SnapshotTest, DamagedCacheIsDetectedAndRebuilt) {
     auto bad = graph::Snapshot::read(cache);
     ASSERT_FALSE(bad) << "offset " << offset;
     EXPECT_EQ(bad.error().message, cache + ": damaged snapshot cache (checksum mismatch)");
-    bool rebuilt = false;
-    auto good = queries::load_snapshot(store, &rebuilt);
-    ASSERT_TRUE(good);
-    EXPECT_TRUE(rebuilt);
-    EXPECT_EQ(good->num_nodes(), store.stats().entities);
+    ASSERT_NO_FATAL_FAILURE(expect_rebuilt(store));
   }
   // Truncated, and not a snapshot at all.
   fs::resize_file(cache, size / 3);
@@ -129,9 +123,29 @@ TEST_F(SnapshotTest, DamagedCacheIsDetectedAndRebuilt) {
   auto garbage = graph::Snapshot::read(cache);
   ASSERT_FALSE(garbage);
   EXPECT_EQ(garbage.error().message, cache + ": damaged snapshot cache (not a talentgraph snapshot)");
-  bool rebuilt = false;
-  EXPECT_TRUE(queries::load_snapshot(store, &rebuilt));
-  EXPECT_TRUE(rebuilt);
+  expect_rebuilt(store);
+}
+
+// A cache of another format version, whole and with a good checksum, is not read but rebuilt.
+TEST_F(SnapshotTest, CacheOfAnotherFormatVersionIsRebuilt) {
+  Store store = open_fixture();
+  ASSERT_TRUE(queries::load_snapshot(store));
+  const std::string cache = db_ + ".tgsnap";
+  auto bytes = read_file(cache);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  std::uint32_t version = 0;
+  std::memcpy(&version, bytes->data() + 8, sizeof version);  // after the magic
+  EXPECT_EQ(version, 2u);
+  version = 1;
+  std::memcpy(bytes->data() + 8, &version, sizeof version);
+  const std::uint64_t sum = binary::checksum(std::string_view(*bytes).substr(0, bytes->size() - 8));
+  std::memcpy(bytes->data() + bytes->size() - 8, &sum, sizeof sum);
+  ASSERT_TRUE(write_file_atomic(cache, *bytes));
+  auto old = graph::Snapshot::read(cache);
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error().message, cache + ": damaged snapshot cache (format version)");
+  expect_rebuilt(store);
+  EXPECT_TRUE(graph::Snapshot::read(cache));  // written again in the current version
 }
 
 TEST_F(SnapshotTest, CacheOfARecreatedDatabaseIsNotTrusted) {
@@ -141,14 +155,9 @@ TEST_F(SnapshotTest, CacheOfARecreatedDatabaseIsNotTrusted) {
   }
   // Same path, same generation (one ingest), different content.
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_ + suffix);
-  auto store = Store::open(db_, OpenMode::create_if_missing);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(ingest::ingest(*store, {std::string(TG_SOURCE_DIR) + "/data/seed"}, {}));
-  bool rebuilt = false;
-  auto snap = queries::load_snapshot(*store, &rebuilt);
-  ASSERT_TRUE(snap);
-  EXPECT_TRUE(rebuilt);
-  EXPECT_EQ(snap->num_nodes(), store->stats().entities);
+  Store store = test_support::must_open(db_);
+  ASSERT_TRUE(ingest::ingest(store, {std::string(TG_SOURCE_DIR) + "/data/seed"}, {}));
+  expect_rebuilt(store);
 }
 
 }  // namespace
