@@ -33,12 +33,12 @@ bool bulk_run(Store& store, std::span<const Input> inputs) {
 
 }  // namespace
 
-Run::Run(Store& store, IngestOptions options, bool written_before)
+IngestRun::IngestRun(Store& store, IngestOptions options, bool written_before)
     : store_(store), options_(std::move(options)), written_(written_before), errors_(options_.max_errors) {}
 
-Error Run::error() const { return Error{errors_.code(), errors_.str()}; }
+Error IngestRun::error() const { return Error{errors_.code(), errors_.str()}; }
 
-bool Run::apply(std::span<const Input> inputs) {
+bool IngestRun::apply(std::span<const Input> inputs) {
   const std::size_t limit = options_.max_errors;
   // Errors of rules and documents are kept per input and reported in input order (rules are
   // read first, but an input's errors come where it stands).
@@ -127,7 +127,7 @@ bool Run::apply(std::span<const Input> inputs) {
   return true;
 }
 
-void Run::committed() {
+void IngestRun::committed() {
   if (!report_.forgotten_removed) return;
   store_.checkpoint();
   graph::remove_cache(store_);
@@ -146,7 +146,7 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     // Every id the run writes was created or read in this transaction: SQLite's foreign-key
     // checks (half the cost of writing) are left out, and the tests check the result.
     Store::Transaction tx(store, Store::Checks::trusted);
-    Run run(store, options);
+    IngestRun run(store, options);
     if (!run.apply(*inputs)) return fail(run.error());
     tx.commit();
     run.committed();

@@ -2,7 +2,7 @@
 // inputs.h), resolves the entities they name against the store and writes relations with their
 // claims, all in one transaction: a run that finds any error writes nothing.
 //
-// The passes run inside a transaction that the caller owns (class Run), so that ingest(), the
+// The passes run inside a transaction that the caller owns (class IngestRun), so that ingest(), the
 // first ingest into a new store (new_store.h) and a run that first retracts claims share them.
 #pragma once
 
@@ -21,7 +21,7 @@ namespace tg::ingest {
 // Applies inputs to a store inside the caller's transaction:
 //
 //   Store::Transaction tx(store, Store::Checks::trusted);  // the run writes only ids it made or read
-//   Run run(store, options);
+//   IngestRun run(store, options);
 //   if (!run.apply(inputs)) return fail(run.error());        // tx rolls back: nothing is written
 //   tx.commit();
 //   run.committed();
@@ -29,11 +29,11 @@ namespace tg::ingest {
 // apply() may be called several times in one transaction; each call is a whole run of the
 // passes over its inputs (rules, documents, rows, same_as merges) and adds to report(). Once an
 // apply has failed the transaction must not be committed.
-class Run {
+class IngestRun {
  public:
-  // `written_before`: whether the caller wrote in the transaction before this Run (e.g. retracted
+  // `written_before`: whether the caller wrote in the transaction before this run (e.g. retracted
   // claims); then lookups use the transaction's own connection, which sees those writes.
-  Run(Store& store, IngestOptions options, bool written_before = false);
+  IngestRun(Store& store, IngestOptions options, bool written_before = false);
 
   // Reads and applies `inputs` (use collect_inputs for paths). False when any error was found:
   // they are in errors(), in input order for rules and documents, then the CSV rows'.
