@@ -40,6 +40,7 @@ Error IngestRun::error() const { return Error{errors_.code(), errors_.str()}; }
 
 bool IngestRun::apply(std::span<const Input> inputs) {
   const std::size_t limit = options_.max_errors;
+  const bool was_empty = store_.empty();  // before this run's rules and forgetting
   // Errors of rules and documents are kept per input and reported in input order (rules are
   // read first, but an input's errors come where it stands).
   std::vector<Errors> early(inputs.size(), Errors(limit));
@@ -80,7 +81,6 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   // Lookups go to a second connection, which sees the store as before the transaction; an empty
   // store needs none (nothing to look up), an in-memory one cannot have one and a transaction
   // written before cannot use one (then lookups use this connection, and writing waits).
-  const bool was_empty = store_.empty();
   std::optional<Store> second;
   if (!was_empty && !written_ && store_.path() != ":memory:" && !store_.path().empty()) {
     auto opened = Store::open(store_.path(), OpenMode::existing_only);

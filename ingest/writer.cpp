@@ -36,7 +36,7 @@ std::string_view RunWriter::intern(std::string_view s) {
 }
 
 EntityId RunWriter::create_entity(NodeKind kind, std::string_view name, std::string_view country, bool anonymous,
-                       std::string_view description) {
+                                 std::string_view description) {
   const EntityId id{next_.entity++};
   entities_.push_back({id, kind, name, country, description, anonymous});
   ++report_.entities_created;
