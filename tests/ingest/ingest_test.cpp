@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/snapshot.h"
 #include "tests/graph/scratch.h"
 
 namespace tg::ingest {
@@ -488,6 +489,24 @@ TEST_F(ForgetTest, ForgetPersonOnlyRemovesPeople) {
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(*again, 0u);
   EXPECT_EQ(*forget_person(store, "Nobody At All"), 0u);
+}
+
+TEST_F(ForgetTest, ForgettingRemovesTheSnapshotCache) {
+  // The cache holds names: once a person is forgotten it must go, whichever way they were.
+  run_ok({about_wu(), about_alibaba()});
+  const std::string cache = graph::cache_path(store);
+  auto make_cache = [&] { std::ofstream(cache) << "names"; };
+  make_cache();
+  ASSERT_TRUE(forget_person(store, "Wu Yuxin").has_value());
+  EXPECT_FALSE(std::filesystem::exists(cache));
+
+  make_cache();
+  run_ok({write("jane.json", document("j", {entity("p", "person", "Jane Roe"), entity("c", "company", "Acme")},
+                                      {rel("worked_at", "p", "c")}))});
+  EXPECT_TRUE(std::filesystem::exists(cache));  // nobody forgotten: the cache stays (it is only stale)
+  const IngestReport r = run_ok({write("forget.curation.json", json{{"forget", {"Jane Roe"}}})});
+  EXPECT_EQ(r.forgotten_removed, 1u);
+  EXPECT_FALSE(std::filesystem::exists(cache));
 }
 
 // ---- all or nothing ----
