@@ -33,7 +33,8 @@ bool bulk_run(Store& store, std::span<const Input> inputs) {
 
 }  // namespace
 
-IngestRun::IngestRun(Store& store, IngestOptions options, bool written_before)
+IngestRun::IngestRun(Store& store, Store::Transaction& /*tx: proof that the caller holds one*/,
+                     IngestOptions options, bool written_before)
     : store_(store), options_(std::move(options)), written_(written_before), errors_(options_.max_errors) {}
 
 Error IngestRun::error() const { return Error{errors_.code(), errors_.str()}; }
@@ -146,7 +147,7 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     // Every id the run writes was created or read in this transaction: SQLite's foreign-key
     // checks (half the cost of writing) are left out, and the tests check the result.
     Store::Transaction tx(store, Store::Checks::trusted);
-    IngestRun run(store, options);
+    IngestRun run(store, tx, options);
     if (!run.apply(*inputs)) return fail(run.error());
     tx.commit();
     run.committed();

@@ -2,8 +2,8 @@
 // inputs.h), resolves the entities they name against the store and writes relations with their
 // claims, all in one transaction: a run that finds any error writes nothing.
 //
-// The passes run inside a transaction that the caller owns (class IngestRun), so that ingest(), the
-// first ingest into a new store (new_store.h) and a run that first retracts claims share them.
+// The passes run inside a transaction that the caller owns (class IngestRun), so that ingest(),
+// the first ingest into a new store (new_store.h) and a run that first retracts claims share them.
 #pragma once
 
 #include <span>
@@ -21,7 +21,7 @@ namespace tg::ingest {
 // Applies inputs to a store inside the caller's transaction:
 //
 //   Store::Transaction tx(store, Store::Checks::trusted);  // the run writes only ids it made or read
-//   IngestRun run(store, options);
+//   IngestRun run(store, tx, options);
 //   if (!run.apply(inputs)) return fail(run.error());        // tx rolls back: nothing is written
 //   tx.commit();
 //   run.committed();
@@ -31,9 +31,10 @@ namespace tg::ingest {
 // apply has failed the transaction must not be committed.
 class IngestRun {
  public:
-  // `written_before`: whether the caller wrote in the transaction before this run (e.g. retracted
-  // claims); then lookups use the transaction's own connection, which sees those writes.
-  IngestRun(Store& store, IngestOptions options, bool written_before = false);
+  // `tx` is the caller's open transaction on `store` (the run neither commits nor rolls back).
+  // `written_before`: whether the caller wrote in it before this run (e.g. retracted claims);
+  // then lookups use the transaction's own connection, which sees those writes.
+  IngestRun(Store& store, Store::Transaction& tx, IngestOptions options, bool written_before = false);
 
   // Reads and applies `inputs` (use collect_inputs for paths). False when any error was found:
   // they are in errors(), in input order for rules and documents, then the CSV rows'.

@@ -161,7 +161,7 @@ TEST_F(CallerTransaction, TwoAppliesCommitTogether) {
   const Stats before = store.stats();
   {
     Store::Transaction tx(store, Store::Checks::trusted);
-    IngestRun run(store, IngestOptions{});
+    IngestRun run(store, tx, IngestOptions{});
     ASSERT_TRUE(run.apply(inputs("a.json", document("a", "Wu Yuxin", "Beta")))) << run.errors().str();
     // The second apply sees what the first wrote: the same person, not a twin.
     ASSERT_TRUE(run.apply(inputs("b.json", document("b", "Wu Yuxin", "Gamma")))) << run.errors().str();
@@ -186,7 +186,7 @@ TEST_F(CallerTransaction, AFailedSecondApplyRollsBackTheFirst) {
   bad["relations"][0]["from"] = "nobody";
   {
     Store::Transaction tx(store, Store::Checks::trusted);
-    IngestRun run(store, IngestOptions{});
+    IngestRun run(store, tx, IngestOptions{});
     ASSERT_TRUE(run.apply(inputs("a.json", document("a", "Wu Yuxin", "Beta")))) << run.errors().str();
     EXPECT_FALSE(run.apply(inputs("b.json", bad)));
     ASSERT_EQ(run.errors().size(), 1u);
@@ -203,9 +203,9 @@ TEST_F(CallerTransaction, AFailedSecondApplyRollsBackTheFirst) {
 TEST_F(CallerTransaction, WritesBeforeTheRunAreSeenByIt) {
   // A caller that wrote in the transaction first (as a rebuild retracting claims would) says so.
   Store::Transaction tx(store, Store::Checks::trusted);
-  IngestRun first(store, IngestOptions{});
+  IngestRun first(store, tx, IngestOptions{});
   ASSERT_TRUE(first.apply(inputs("a.json", document("a", "Wu Yuxin", "Beta")))) << first.errors().str();
-  IngestRun second(store, IngestOptions{}, /*written_before=*/true);
+  IngestRun second(store, tx, IngestOptions{}, /*written_before=*/true);
   ASSERT_TRUE(second.apply(inputs("b.json", document("b", "Wu Yuxin", "Gamma")))) << second.errors().str();
   EXPECT_EQ(second.report().entities_created, 1u);  // Gamma; Wu Yuxin was found
   tx.commit();
