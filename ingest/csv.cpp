@@ -30,8 +30,11 @@ constexpr std::size_t kRequiredColumns = 6;
 
 }  // namespace
 
-Result<void> read_csv(std::string_view text, const std::string& where,
+Result<void> read_csv(std::string_view text, const std::string& file,
                       const std::function<bool(const CsvRecord&)>& fn) {
+  auto bad = [&](std::size_t line, std::size_t column, const char* what) {
+    return fail(ErrorCode::bad_data, what, Location{.file = file, .line = line, .column = column});
+  };
   std::size_t pos = 0;
   if (text.starts_with("\xEF\xBB\xBF")) pos = 3;  // BOM
   if (!valid_utf8(text)) {
@@ -42,7 +45,7 @@ Result<void> read_csv(std::string_view text, const std::string& where,
       if (!valid_utf8(text.substr(begin, eol - begin))) break;
       begin = eol + 1;
     }
-    return fail(ErrorCode::bad_data, fmt::format("{}:{}: not valid UTF-8", where, line));
+    return fail(ErrorCode::bad_data, "not valid UTF-8", Location{.file = file, .line = line});
   }
   CsvRecord rec;
   std::vector<std::string> unescaped;  // storage for fields with doubled quotes
@@ -63,8 +66,7 @@ Result<void> read_csv(std::string_view text, const std::string& where,
         while (true) {
           const std::size_t q = text.find('"', pos);
           if (q == std::string_view::npos)
-            return fail(ErrorCode::bad_data,
-                        fmt::format("{}:{}:{}: unterminated quoted field", where, rec.line, rec.columns.back()));
+            return bad(rec.line, rec.columns.back(), "unterminated quoted field");
           // Count newlines inside the quoted field for later line numbers.
           for (std::size_t i = pos; i < q; ++i)
             if (text[i] == '\n') {
@@ -94,14 +96,12 @@ Result<void> read_csv(std::string_view text, const std::string& where,
           break;
         }
         if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
-          return fail(ErrorCode::bad_data, fmt::format("{}:{}:{}: unexpected character after a closing quote", where,
-                                                       line, char_column(text, line_start, pos)));
+          return bad(line, char_column(text, line_start, pos), "unexpected character after a closing quote");
       } else {
         std::size_t end = pos;
         while (end < text.size() && text[end] != ',' && text[end] != '\n' && text[end] != '\r') {
           if (text[end] == '"')
-            return fail(ErrorCode::bad_data, fmt::format("{}:{}:{}: quote inside an unquoted field", where, line,
-                                                         char_column(text, line_start, end)));
+            return bad(line, char_column(text, line_start, end), "quote inside an unquoted field");
           ++end;
         }
         rec.fields.push_back(text.substr(pos, end - pos));
@@ -128,19 +128,18 @@ Result<void> read_csv(std::string_view text, const std::string& where,
   return {};
 }
 
-void read_careers(std::string_view text, const std::string& where, std::vector<Error>& errors,
-                  std::size_t max_errors, const std::function<void(const CareerRow&)>& fn) {
+void read_careers(std::string_view text, const std::string& file, Errors& errors,
+                  const std::function<void(const CareerRow&)>& fn) {
   std::array<std::optional<std::size_t>, kColumnCount> index{};
   std::size_t width = 0;
   bool header_ok = false;
-  auto add_error = [&](std::size_t line, std::size_t col, std::string_view field, const std::string& what) {
-    if (errors.size() < max_errors)
-      errors.push_back({ErrorCode::bad_data, field.empty() ? fmt::format("{}:{}:{}: {}", where, line, col, what)
-                                                           : fmt::format("{}:{}:{}: {}: {}", where, line, col, field, what)});
+  auto add_error = [&](std::size_t line, std::size_t col, std::string_view field, std::string what) {
+    errors.add({ErrorCode::bad_data, std::move(what),
+                Location{.file = file, .line = line, .column = col, .field = std::string(field)}});
   };
   bool first = true;
-  auto result = read_csv(text, where, [&](const CsvRecord& rec) {
-    if (errors.size() >= max_errors) return false;
+  auto result = read_csv(text, file, [&](const CsvRecord& rec) {
+    if (errors.full()) return false;
     if (first) {
       first = false;
       width = rec.fields.size();
@@ -193,7 +192,7 @@ void read_careers(std::string_view text, const std::string& where, std::vector<E
         row.organization_kind = *k;
     }
     if (auto cc = row.organization_country; !cc.empty()) {
-      if (cc.size() != 2 || !std::isupper(static_cast<unsigned char>(cc[0])) || !std::isupper(static_cast<unsigned char>(cc[1])))
+      if (!valid_country_code(cc))
         bad(kOrganizationCountry, fmt::format("expected an ISO 3166-1 alpha-2 code such as \"US\" (found \"{}\")", cc));
     }
     auto parse_date = [&](Column c, Column precision_column, PartialDate& out) {
@@ -224,7 +223,7 @@ void read_careers(std::string_view text, const std::string& where, std::vector<E
     return true;
   });
   if (!result) {
-    if (errors.size() < max_errors) errors.push_back(result.error());
+    errors.add(result.error());
   } else if (first) {
     add_error(1, 1, "", "empty file (expected a header: person,organization,role,start,end,source_url)");
   }

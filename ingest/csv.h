@@ -23,8 +23,8 @@ struct CsvRecord {
 
 // Splits `text` into records, calling `fn` for each (return false to stop). Fields with
 // escaped quotes are unescaped into storage that lives until the next call of `fn`.
-// Fails on an unterminated quote or stray quote, naming where:line:column.
-Result<void> read_csv(std::string_view text, const std::string& where,
+// Fails on an unterminated quote or stray quote, at the file, line and column where it is.
+Result<void> read_csv(std::string_view text, const std::string& file,
                       const std::function<bool(const CsvRecord&)>& fn);
 
 // One validated career row.
@@ -36,8 +36,10 @@ struct CareerRow {
 };
 
 // Reads a career CSV: validates the header and every row, calling `fn` for each good row.
-// Row errors are appended to `errors` (up to `max_errors`); reading goes on to report more.
-void read_careers(std::string_view text, const std::string& where, std::vector<Error>& errors,
-                  std::size_t max_errors, const std::function<void(const CareerRow&)>& fn);
+// Row errors are added to `errors` (file, line, column and the column's name as the field);
+// reading goes on to report more until `errors` is full. A header is only accepted while
+// `errors` is empty (an earlier file's errors end the reading of later ones, as they did).
+void read_careers(std::string_view text, const std::string& file, Errors& errors,
+                  const std::function<void(const CareerRow&)>& fn);
 
 }  // namespace tg::ingest

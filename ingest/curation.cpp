@@ -1,36 +1,33 @@
 #include "ingest/curation.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "graph/files.h"
 #include "ingest/json_errors.h"
 
 namespace tg::ingest {
 
-std::optional<Curation> read_curation_file(const std::string& path, std::vector<Error>& errors) {
+std::optional<Curation> read_curation_file(const std::string& path, Errors& errors) {
   using nlohmann::json;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.push_back({ErrorCode::io, fmt::format("{}: cannot read file", path)});
+  auto text = read_file(path);
+  if (!text) {
+    errors.add(text.error());
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
   json root;
   try {
-    root = json::parse(text);
+    root = json::parse(*text);
   } catch (const json::parse_error& e) {
-    errors.push_back({ErrorCode::bad_data, fmt::format("{}:{}", path, json_syntax_error(e, text))});
+    errors.add(json_syntax_error(e, *text, Location{.file = path}));
     return std::nullopt;
   }
-  const std::size_t before = errors.size();
+  bool failed = false;
   auto bad = [&](const std::string& where, const std::string& what) {
-    errors.push_back({ErrorCode::bad_data, fmt::format("{}: {}: {}", path, where, what)});
+    failed = true;
+    errors.add({ErrorCode::bad_data, what, Location{.file = path, .record = where}});
   };
   if (!root.is_object()) {
     bad("document", "expected an object with same_as, not_same_as and forget");
@@ -73,7 +70,7 @@ std::optional<Curation> read_curation_file(const std::string& path, std::vector<
       bad(key, "unknown field (expected same_as, not_same_as or forget)");
     }
   }
-  if (errors.size() != before) return std::nullopt;
+  if (failed) return std::nullopt;
   return c;
 }
 

@@ -17,7 +17,8 @@ struct Curation {
   std::vector<std::string> forget;
 };
 
-// Reads {"same_as": [[name, …], …], "not_same_as": [[a, b], …], "forget": [name, …]}.
-std::optional<Curation> read_curation_file(const std::string& path, std::vector<Error>& errors);
+// Reads {"same_as": [[name, …], …], "not_same_as": [[a, b], …], "forget": [name, …]}; every
+// error is added to `errors` (up to its limit), with the file and the rule ("same_as[0][1]").
+std::optional<Curation> read_curation_file(const std::string& path, Errors& errors);
 
 }  // namespace tg::ingest

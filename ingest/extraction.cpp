@@ -1,17 +1,16 @@
 #include "ingest/extraction.h"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "graph/digest.h"
-#include "ingest/json_errors.h"
+#include "graph/files.h"
 #include "graph/names.h"
+#include "ingest/json_errors.h"
 
 namespace tg::ingest {
 namespace {
@@ -45,15 +44,18 @@ std::string kind_list(bool relations) {
 // Walks one document, collecting errors with their paths.
 class Checker {
  public:
-  Checker(std::string where, std::vector<Error>& errors, std::size_t max_errors)
-      : where_(std::move(where)), errors_(errors), max_errors_(max_errors) {}
+  Checker(const Location& at, Errors& errors) : at_(at), errors_(errors) {}
 
   bool ok() const { return failed_ == 0; }
 
-  void error(const std::string& path, const std::string& what) {
+  // `path` is "relations[3].to": the record, then the field within it.
+  void error(std::string_view path, const std::string& what) {
     ++failed_;
-    if (errors_.size() < max_errors_)
-      errors_.push_back({ErrorCode::bad_data, fmt::format("{}: {}: {}", where_, path, what)});
+    Location place = at_;
+    const std::size_t dot = path.find('.');
+    place.record = std::string(path.substr(0, dot));
+    if (dot != std::string_view::npos) place.field = std::string(path.substr(dot + 1));
+    errors_.add({ErrorCode::bad_data, what, std::move(place)});
   }
 
   // Rejects keys that the format does not define: a typo must not silently drop a fact.
@@ -109,9 +111,8 @@ class Checker {
   }
 
  private:
-  std::string where_;
-  std::vector<Error>& errors_;
-  std::size_t max_errors_;
+  const Location& at_;
+  Errors& errors_;
   std::size_t failed_ = 0;
 };
 
@@ -126,9 +127,6 @@ bool valid_ref(std::string_view ref) {
   auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (!lower_or_digit(ref[0])) return false;
   return std::ranges::all_of(ref, [&](char c) { return lower_or_digit(c) || c == '_' || c == '-'; });
-}
-bool valid_country(std::string_view c) {
-  return c.size() == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
 }
 // BCP 47, loosely: a 2–3 letter primary language, then subtags of 2–8 letters or digits.
 bool valid_language(std::string_view tag) {
@@ -227,7 +225,7 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
       }
     }
     if (auto country = c.string(e, path, "country", false)) {
-      if (!valid_country(*country))
+      if (!valid_country_code(*country))
         c.error(path + ".country", fmt::format("expected an ISO 3166-1 alpha-2 code such as \"US\" (found \"{}\")", *country));
       spec.country = *country;
     }
@@ -346,20 +344,19 @@ void parse_relations(const json& list, Checker& c, Document& doc,
 
 }  // namespace
 
-std::optional<Document> parse_extraction(std::string_view text, const std::string& where, std::vector<Error>& errors,
-                                         std::size_t max_errors) {
+std::optional<Document> parse_extraction(std::string_view text, const Location& at, Errors& errors) {
   if (!valid_utf8(text)) {
-    errors.push_back({ErrorCode::bad_data, fmt::format("{}: not valid UTF-8", where)});
+    errors.add({ErrorCode::bad_data, "not valid UTF-8", at});
     return std::nullopt;
   }
   json root;
   try {
     root = json::parse(text);
   } catch (const json::parse_error& e) {
-    errors.push_back({ErrorCode::bad_data, fmt::format("{}:{}", where, json_syntax_error(e, text))});
+    errors.add(json_syntax_error(e, text, at));
     return std::nullopt;
   }
-  Checker c(where, errors, max_errors);
+  Checker c(at, errors);
   Document doc;
   if (!root.is_object()) {
     c.error("document", fmt::format("expected an object with source, entities and relations (found {})", type_name(root)));
@@ -374,44 +371,33 @@ std::optional<Document> parse_extraction(std::string_view text, const std::strin
   if (root.contains("relations")) parse_relations(root["relations"], c, doc, refs);
   if (!c.ok()) return std::nullopt;
   doc.source.content_hash = sha256_hex(text);
+  doc.file = at.file;
+  if (at.line) doc.line = at.line;
   return doc;
 }
 
-std::vector<Document> read_extraction_file(const std::string& path, bool json_lines, std::vector<Error>& errors,
-                                           std::size_t max_errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.push_back({ErrorCode::io, fmt::format("{}: cannot read file", path)});
-    return {};
+void read_extraction_file(const std::string& path, bool json_lines, Errors& errors,
+                          const std::function<void(Document&&)>& each) {
+  auto text = read_file(path);
+  if (!text) {
+    errors.add(text.error());
+    return;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  std::vector<Document> docs;
   if (!json_lines) {
-    if (auto doc = parse_extraction(text, path, errors, max_errors)) {
-      doc->file = path;
-      docs.push_back(std::move(*doc));
-    }
-    return docs;
+    if (auto doc = parse_extraction(*text, Location{.file = path}, errors)) each(std::move(*doc));
+    return;
   }
   std::size_t line_no = 0, pos = 0;
-  while (pos < text.size() && errors.size() < max_errors) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    std::string_view line(text.data() + pos, eol - pos);
+  while (pos < text->size() && !errors.full()) {
+    std::size_t eol = text->find('\n', pos);
+    if (eol == std::string::npos) eol = text->size();
+    std::string_view line(text->data() + pos, eol - pos);
     ++line_no;
     pos = eol + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    const std::string where = fmt::format("{}:{}", path, line_no);
-    if (auto doc = parse_extraction(line, where, errors, max_errors)) {
-      doc->file = path;
-      doc->line = line_no;
-      docs.push_back(std::move(*doc));
-    }
+    if (auto doc = parse_extraction(line, Location{.file = path, .line = line_no}, errors)) each(std::move(*doc));
   }
-  return docs;
 }
 
 }  // namespace tg::ingest

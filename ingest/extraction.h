@@ -1,24 +1,26 @@
 // The extraction format (data/schema/extraction.schema.json): one JSON document per source, or
 // JSON Lines of them. Parsing validates everything the store relies on and names the place of
-// each fault: `seed.json: relations[3].to: unknown ref "gogle-brain"`.
+// each fault as data: file, line (JSON Lines), record ("relations[3]") and field ("to").
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "graph/error.h"
 #include "ingest/document.h"
 
 namespace tg::ingest {
 
-// Parses one document. `where` prefixes messages ("seed.json" or "batch.jsonl:12").
-// Errors are appended to `errors` (at most `max_errors` in all); returns nullopt if any.
-std::optional<Document> parse_extraction(std::string_view text, const std::string& where,
-                                         std::vector<Error>& errors, std::size_t max_errors = 20);
+// Parses one document found at `at` (its file, and its line for JSON Lines). Errors are added
+// to `errors` (up to its limit); returns nullopt if this document had any.
+std::optional<Document> parse_extraction(std::string_view text, const Location& at, Errors& errors);
 
-// Reads a .json (one document) or .jsonl (one per non-empty line) file.
-std::vector<Document> read_extraction_file(const std::string& path, bool json_lines, std::vector<Error>& errors,
-                                           std::size_t max_errors = 20);
+// Reads a .json file (one document) or a .jsonl file (one per non-empty line), handing each good
+// document to `each` as soon as it is parsed: a JSON Lines file is never held as documents.
+// Reading stops once `errors` is full.
+void read_extraction_file(const std::string& path, bool json_lines, Errors& errors,
+                          const std::function<void(Document&&)>& each);
 
 }  // namespace tg::ingest

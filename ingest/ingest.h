@@ -1,70 +1,71 @@
-// The ingest run: reads every input (extraction JSON/JSONL, career CSV, curation), resolves the
-// entities they name against the store and writes relations with their claims, all in one
-// transaction: a run that finds any error writes nothing.
+// The ingest run: reads every input (extraction JSON/JSONL, career CSV, curation; see
+// inputs.h), resolves the entities they name against the store and writes relations with their
+// claims, all in one transaction: a run that finds any error writes nothing.
+//
+// The passes run inside a transaction that the caller owns (class IngestRun), so that ingest(),
+// the first ingest into a new store (new_store.h) and a run that first retracts claims share them.
 #pragma once
 
-#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "graph/error.h"
 #include "graph/store.h"
+#include "ingest/inputs.h"
+#include "ingest/new_store.h"
+#include "ingest/report.h"
 
 namespace tg::ingest {
 
-enum class InputFormat { json, jsonl, csv, curation };
+// Applies inputs to a store inside the caller's transaction:
+//
+//   Store::Transaction tx(store, Store::Checks::trusted);  // the run writes only ids it made or read
+//   IngestRun run(store, tx, options);
+//   if (!run.apply(inputs)) return fail(run.error());        // tx rolls back: nothing is written
+//   tx.commit();
+//   run.committed();
+//
+// apply() may be called several times in one transaction; each call is a whole run of the
+// passes over its inputs (rules, documents, rows, same_as merges) and adds to report(). Once an
+// apply has failed the transaction must not be committed.
+class IngestRun {
+ public:
+  // `tx` is the caller's open transaction on `store` (the run neither commits nor rolls back).
+  // `written_before`: whether the caller wrote in it before this run (e.g. retracted claims);
+  // then lookups use the transaction's own connection, which sees those writes.
+  IngestRun(Store& store, Store::Transaction& tx, IngestOptions options, bool written_before = false);
 
-std::optional<InputFormat> parse_input_format(std::string_view text);
+  // Reads and applies `inputs` (use collect_inputs for paths). False when any error was found:
+  // they are in errors(), in input order for rules and documents, then the CSV rows'.
+  bool apply(std::span<const Input> inputs);
 
-struct IngestOptions {
-  std::optional<InputFormat> format;  // overrides detection by extension
-  std::vector<std::string> curation_files;
-  std::size_t max_errors = 20;
-  // Whether to drop the indexes whose keys arrive in random order and build them again at the
-  // end (see Store::drop_bulk_indexes). Unset: when the run likely adds at least as many
-  // relations as the store holds, and 50,000 or more.
-  std::optional<bool> rebuild_indexes;
+  const Errors& errors() const { return errors_; }
+  // The errors as one, one per line (what ingest() returns): the first error's code.
+  Error error() const;
+  const IngestReport& report() const { return report_; }
+
+  // After the caller committed: when people were forgotten, checkpoints the log and removes the
+  // snapshot cache, so that no copy of them is left on disk.
+  void committed();
+
+ private:
+  Store& store_;
+  IngestOptions options_;
+  bool written_;
+  Errors errors_;
+  IngestReport report_;
 };
-
-// A name that fitted more than one entity: nothing was merged, a new node was made.
-struct Ambiguity {
-  std::string where;  // "seed.json: entities[3]"
-  std::string name;
-  NodeKind kind = NodeKind::person;
-  std::vector<std::string> candidates;  // "Meta Platforms (company, #12)"
-};
-
-struct IngestReport {
-  std::size_t files = 0, documents = 0, csv_rows = 0;
-  std::size_t sources_added = 0;
-  std::size_t entities_created = 0;  // new nodes
-  std::size_t entities_matched = 0;  // distinct nodes that a further record's names merged into
-  std::size_t aliases_added = 0;
-  std::size_t relations_added = 0, relations_existing = 0;
-  std::size_t claims_added = 0, claims_existing = 0;
-  std::size_t curation_merges = 0;   // entities merged by same_as rules
-  std::size_t forgotten_removed = 0; // people removed by forget rules
-  std::size_t forgotten_skipped = 0; // entities in the input left out because they were forgotten
-  std::vector<Ambiguity> ambiguities;
-};
-
-// Expands folders (recursively; *.json, *.jsonl, *.csv, and curation.json files) in sorted order.
-Result<std::vector<std::pair<std::string, InputFormat>>> collect_inputs(const std::vector<std::string>& paths,
-                                                                         std::optional<InputFormat> forced);
 
 // Ingests everything in one transaction. On error nothing is written and the message lists
 // every error found (up to max_errors), one per line.
 Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths, const IngestOptions& options);
+// The same, naming the store `store_name` in errors of the store (a side file's final name).
+Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths, const IngestOptions& options,
+                            const std::string& store_name);
 
-// Ingests into a store that does not exist yet. It is built in a side file ("DB.loading-PID":
-// no write-ahead log, no syncs) and linked into place once complete and synced, so that each
-// page is written once and no reader ever sees a half-built store. If the run fails, or another
-// process creates `db_path` meanwhile, nothing is left behind.
-Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vector<std::string>& paths,
-                                     const IngestOptions& options);
-
-// Removes a person and every claim about them, and keeps them out of later ingests.
-// Returns how many entities were removed (0: no such person).
+// Removes a person and every claim about them, and keeps them out of later ingests; removes the
+// snapshot cache, which holds their names. Returns how many entities were removed (0: none).
 Result<std::size_t> forget_person(Store& store, const std::string& name);
 
 }  // namespace tg::ingest

@@ -6,7 +6,7 @@
 
 namespace tg::ingest {
 
-std::string json_syntax_error(const nlohmann::json::parse_error& e, std::string_view text) {
+Error json_syntax_error(const nlohmann::json::parse_error& e, std::string_view text, Location at) {
   // nlohmann reports the byte offset just past the offending character.
   std::size_t line = 1, column = 1;
   const std::size_t end = std::min<std::size_t>(e.byte ? e.byte - 1 : 0, text.size());
@@ -27,7 +27,9 @@ std::string json_syntax_error(const nlohmann::json::parse_error& e, std::string_
       what = what.substr(colon + 2);
     }
   }
-  return fmt::format("{}:{}: invalid JSON: {}", line, column, what);
+  if (!at.line) at.line = line;  // a JSON Lines document is one line: `line` is 1 there
+  at.column = column;
+  return Error{ErrorCode::bad_data, fmt::format("invalid JSON: {}", what), std::move(at)};
 }
 
 }  // namespace tg::ingest

@@ -41,7 +41,7 @@ CsvResult read(std::string_view text, std::size_t stop_after = 1000) {
   });
   if (!r) {
     EXPECT_EQ(r.error().code, ErrorCode::bad_data);
-    out.error = r.error().message;
+    out.error = r.error().str();
   }
   return out;
 }
@@ -168,8 +168,8 @@ struct Careers {
 
 Careers careers(std::string_view text, std::size_t max_errors = 20) {
   Careers c;
-  std::vector<Error> errors;
-  read_careers(text, "careers.csv", errors, max_errors, [&](const CareerRow& r) {
+  Errors errors(max_errors);
+  read_careers(text, "careers.csv", errors, [&](const CareerRow& r) {
     c.rows.push_back(r);
     c.persons.emplace_back(r.person);
     c.organizations.emplace_back(r.organization);
@@ -178,9 +178,10 @@ Careers careers(std::string_view text, std::size_t max_errors = 20) {
     c.person_ids.emplace_back(r.person_id);
     c.countries.emplace_back(r.organization_country);
   });
-  for (const auto& e : errors) {
+  for (const auto& e : errors.list()) {
     EXPECT_EQ(e.code, ErrorCode::bad_data);
-    c.errors.push_back(e.message);
+    EXPECT_EQ(e.location.file, "careers.csv");
+    c.errors.push_back(e.str());
   }
   return c;
 }

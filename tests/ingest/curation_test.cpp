@@ -22,11 +22,12 @@ struct Read {
 Read read(const ScratchDir& dir, std::string_view text) {
   const std::string path = dir.write("curation.json", text);
   Read r;
-  std::vector<Error> errors;
+  Errors errors;
   r.curation = read_curation_file(path, errors);
-  for (const auto& e : errors) {
+  for (const auto& e : errors.list()) {
     EXPECT_EQ(e.code, ErrorCode::bad_data);
-    r.errors.push_back(e.message);
+    EXPECT_EQ(e.location.file, path);
+    r.errors.push_back(e.str());
   }
   EXPECT_EQ(r.curation.has_value(), r.errors.empty());
   return r;
@@ -58,11 +59,11 @@ TEST(Curation, EmptyRulesAreFine) {
 TEST(CurationErrors, MissingFile) {
   ScratchDir dir;
   const std::string path = dir.file("absent.json");
-  std::vector<Error> errors;
+  Errors errors;
   EXPECT_FALSE(read_curation_file(path, errors).has_value());
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].code, ErrorCode::io);
-  EXPECT_EQ(errors[0].message, path + ": cannot read file");
+  EXPECT_EQ(errors.list()[0].code, ErrorCode::io);
+  EXPECT_EQ(errors.list()[0].str(), path + ": cannot read file");
 }
 
 TEST(CurationErrors, InvalidJsonReadsLikeTheOtherFormats) {

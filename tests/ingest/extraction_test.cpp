@@ -52,12 +52,13 @@ struct Parsed {
 };
 
 Parsed parse_text(std::string_view text, std::size_t max_errors = 20) {
-  std::vector<Error> errors;
+  Errors errors(max_errors);
   Parsed p;
-  p.doc = parse_extraction(text, "seed.json", errors, max_errors);
-  for (const auto& e : errors) {
-    EXPECT_EQ(e.code, ErrorCode::bad_data) << e.message;
-    p.errors.push_back(e.message);
+  p.doc = parse_extraction(text, Location{.file = "seed.json"}, errors);
+  for (const auto& e : errors.list()) {
+    EXPECT_EQ(e.code, ErrorCode::bad_data) << e.str();
+    EXPECT_EQ(e.location.file, "seed.json");
+    p.errors.push_back(e.str());
   }
   EXPECT_EQ(p.doc.has_value(), p.errors.empty());
   return p;
@@ -487,8 +488,9 @@ TEST(ExtractionErrors, InvalidUtf8) {
 TEST(ExtractionFile, ReadsOneDocumentFromJson) {
   ScratchDir dir;
   const std::string path = dir.write("seed.json", base().dump(2));
-  std::vector<Error> errors;
-  auto docs = read_extraction_file(path, false, errors);
+  Errors errors;
+  std::vector<Document> docs;
+  read_extraction_file(path, false, errors, [&](Document&& d) { docs.push_back(std::move(d)); });
   EXPECT_TRUE(errors.empty());
   ASSERT_EQ(docs.size(), 1u);
   EXPECT_EQ(docs[0].file, path);
@@ -499,11 +501,13 @@ TEST(ExtractionFile, ReadsOneDocumentFromJson) {
 TEST(ExtractionFile, MissingFile) {
   ScratchDir dir;
   const std::string path = dir.file("absent.json");
-  std::vector<Error> errors;
-  EXPECT_TRUE(read_extraction_file(path, false, errors).empty());
+  Errors errors;
+  std::size_t docs = 0;
+  read_extraction_file(path, false, errors, [&](Document&&) { ++docs; });
+  EXPECT_EQ(docs, 0u);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].code, ErrorCode::io);
-  EXPECT_EQ(errors[0].message, path + ": cannot read file");
+  EXPECT_EQ(errors.list()[0].code, ErrorCode::io);
+  EXPECT_EQ(errors.list()[0].str(), path + ": cannot read file");
 }
 
 TEST(ExtractionFile, JsonLinesNameTheLineOfEachRecord) {
@@ -523,13 +527,16 @@ TEST(ExtractionFile, JsonLinesNameTheLineOfEachRecord) {
                            bad_date.dump() + "\n" +  // 7
                            "[1]";                   // 8, no final newline
   const std::string path = dir.write("batch.jsonl", text);
-  std::vector<Error> errors;
-  auto docs = read_extraction_file(path, true, errors);
+  Errors errors;
+  std::vector<Document> docs;
+  read_extraction_file(path, true, errors, [&](Document&& d) { docs.push_back(std::move(d)); });
   Strings messages;
-  for (const auto& e : errors) messages.push_back(e.message);
+  for (const auto& e : errors.list()) messages.push_back(e.str());
   EXPECT_EQ(messages,
             (Strings{path + ":3: relations[3].to: unknown ref \"gogle-brain\"",
-                     path + ":5:1:12: invalid JSON: syntax error while parsing value - unexpected '}'; expected '[', "
+                     // The place is data (file, line, column): line 5 of the file, column 12 of that line
+                     // (was ":5:1:12", the line within the one-line document added to the file's).
+                     path + ":5:12: invalid JSON: syntax error while parsing value - unexpected '}'; expected '[', "
                             "'{', or a literal",
                      path + ":7: relations[0].start: month out of range (found \"2024-13\")",
                      path + ":8: document: expected an object with source, entities and relations (found array)"}));
@@ -545,10 +552,12 @@ TEST(ExtractionFile, JsonLinesInvalidUtf8NamesTheLine) {
   std::string bad = base().dump();
   bad.replace(bad.find("Wu Yuxin"), 2, "W\xc0");
   const std::string path = dir.write("batch.jsonl", base().dump() + "\n" + bad + "\n");
-  std::vector<Error> errors;
-  auto docs = read_extraction_file(path, true, errors);
+  Errors errors;
+  std::vector<Document> docs;
+  read_extraction_file(path, true, errors, [&](Document&& d) { docs.push_back(std::move(d)); });
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].message, path + ":2: not valid UTF-8");
+  EXPECT_EQ(errors.list()[0].str(), path + ":2: not valid UTF-8");
+  EXPECT_EQ(errors.list()[0].location.line, 2u);
   EXPECT_EQ(docs.size(), 1u);
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/snapshot.h"
 #include "tests/graph/scratch.h"
 
 namespace tg::ingest {
@@ -49,7 +50,7 @@ constexpr std::string_view kCsvHeader =
 
 Store must_open(const std::string& path) {
   auto s = Store::open(path, OpenMode::create_if_missing);
-  if (!s) throw std::runtime_error(s.error().message);
+  if (!s) throw std::runtime_error(s.error().str());
   return std::move(*s);
 }
 
@@ -63,7 +64,7 @@ class IngestTest : public ::testing::Test {
 
   IngestReport run_ok(const std::vector<std::string>& paths) {
     auto r = run(paths);
-    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().str());
     // Ingest writes without SQLite's foreign-key checks: every reference must still hold.
     EXPECT_EQ(store.foreign_key_violations(), 0u);
     return r.value_or(IngestReport{});
@@ -236,7 +237,7 @@ TEST_F(IngestTest, NotSameAsKeepsApart) {
   options.curation_files.push_back(
       write("rules.json", R"({"not_same_as": [["Google Brain", "Google DeepMind"]]})"));
   auto r = ingest(store, {brain, deepmind}, options);
-  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_TRUE(r.has_value()) << r.error().str();
   EXPECT_EQ(entities(NodeKind::lab).size(), 2u);
   EXPECT_EQ(store.curation_rules(),
             (std::vector<std::pair<std::string, std::string>>{{"not_same_as", "Google Brain\x1fGoogle DeepMind"}}));
@@ -467,7 +468,7 @@ TEST_F(ForgetTest, ForgetInTheSameRunKeepsThePersonOutFromTheStart) {
   IngestOptions options;
   options.curation_files.push_back(write("rules.json", R"({"forget": ["Wu Yuxin"]})"));
   auto r = ingest(store, {about_wu(), about_alibaba()}, options);
-  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_TRUE(r.has_value()) << r.error().str();
   EXPECT_EQ(r->forgotten_removed, 0u);
   EXPECT_GE(r->forgotten_skipped, 1u);
   EXPECT_TRUE(entities(NodeKind::person).empty());
@@ -490,6 +491,24 @@ TEST_F(ForgetTest, ForgetPersonOnlyRemovesPeople) {
   EXPECT_EQ(*forget_person(store, "Nobody At All"), 0u);
 }
 
+TEST_F(ForgetTest, ForgettingRemovesTheSnapshotCache) {
+  // The cache holds names: once a person is forgotten it must go, whichever way they were.
+  run_ok({about_wu(), about_alibaba()});
+  const std::string cache = graph::cache_path(store);
+  auto make_cache = [&] { std::ofstream(cache) << "names"; };
+  make_cache();
+  ASSERT_TRUE(forget_person(store, "Wu Yuxin").has_value());
+  EXPECT_FALSE(std::filesystem::exists(cache));
+
+  make_cache();
+  run_ok({write("jane.json", document("j", {entity("p", "person", "Jane Roe"), entity("c", "company", "Acme")},
+                                      {rel("worked_at", "p", "c")}))});
+  EXPECT_TRUE(std::filesystem::exists(cache));  // nobody forgotten: the cache stays (it is only stale)
+  const IngestReport r = run_ok({write("forget.curation.json", json{{"forget", {"Jane Roe"}}})});
+  EXPECT_EQ(r.forgotten_removed, 1u);
+  EXPECT_FALSE(std::filesystem::exists(cache));
+}
+
 // ---- all or nothing ----
 
 TEST_F(IngestTest, AnErrorInTheLastJsonFileWritesNothing) {
@@ -504,7 +523,7 @@ TEST_F(IngestTest, AnErrorInTheLastJsonFileWritesNothing) {
   auto r = run({good1, good2, bad});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::bad_data);
-  EXPECT_EQ(r.error().message, bad + ": relations[0].to: unknown ref \"nobody\"");
+  EXPECT_EQ(r.error().str(), bad + ": relations[0].to: unknown ref \"nobody\"");
   expect_same_stats(store.stats(), before);
   EXPECT_EQ(store.generation(), generation);
 }
@@ -522,7 +541,7 @@ TEST_F(IngestTest, AnErrorInTheLastCsvFileWritesNothing) {
   auto r = run({good_json, good_csv, bad_csv});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::bad_data);
-  EXPECT_EQ(r.error().message, bad_csv + ":3:19: start: month out of range (found \"2024-13\")");
+  EXPECT_EQ(r.error().str(), bad_csv + ":3:19: start: month out of range (found \"2024-13\")");
   expect_same_stats(store.stats(), before);
   EXPECT_EQ(store.generation(), generation);
 
@@ -530,7 +549,7 @@ TEST_F(IngestTest, AnErrorInTheLastCsvFileWritesNothing) {
   const auto unterminated = write("4.csv", std::string(kCsvHeader) + "Li Wei,Gamma,Engineer,2020,2021,,,,\n\"Wu,Delta");
   r = run({good_json, good_csv, unterminated});
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().message, unterminated + ":3:1: unterminated quoted field");
+  EXPECT_EQ(r.error().str(), unterminated + ":3:1: unterminated quoted field");
   expect_same_stats(store.stats(), before);
   EXPECT_EQ(store.generation(), generation);
 }
@@ -541,7 +560,7 @@ TEST_F(IngestTest, ErrorsOfSeveralFilesAreListedOnePerLine) {
   const auto bad_rules = write("rules.curation.json", R"({"forget": [""]})");
   auto r = run({bad1, bad2, bad_rules});
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().message, bad1 + ": relations[0].to: unknown ref \"x\"\n" + bad2 +
+  EXPECT_EQ(r.error().str(), bad1 + ": relations[0].to: unknown ref \"x\"\n" + bad2 +
                                    ":1:2: invalid JSON: syntax error while parsing object key - unexpected end of "
                                    "input; expected string literal\n" +
                                    bad_rules + ": forget[0]: expected a non-empty name");
@@ -558,7 +577,7 @@ TEST_F(IngestTest, StopsAfterMaxErrors) {
   auto r = ingest(store, {bad}, options);
   ASSERT_FALSE(r.has_value());
   const std::string one = ":19: start: month out of range (found \"2024-13\")";
-  EXPECT_EQ(r.error().message, bad + ":2" + one + "\n" + bad + ":3" + one + "\n" + bad + ":4" + one +
+  EXPECT_EQ(r.error().str(), bad + ":2" + one + "\n" + bad + ":3" + one + "\n" + bad + ":4" + one +
                                    "\n(stopped after 3 errors)");
 }
 
@@ -616,7 +635,7 @@ TEST(IngestLargeRuns, RebuildingIndexesGivesTheSameStoreAsUpdatingThem) {
     // An empty store first (no lookups), then one whose people the second file names again.
     for (const auto& inputs : {Strings{first}, Strings{second, doc}}) {
       auto r = ingest(store, inputs, options);
-      ASSERT_TRUE(r.has_value()) << r.error().message;
+      ASSERT_TRUE(r.has_value()) << r.error().str();
     }
     EXPECT_EQ(store.foreign_key_violations(), 0u);
     EXPECT_EQ(store.entities_with_alias_key("person3example").size(), 1u);
@@ -642,7 +661,7 @@ TEST(IngestNewStore, IsBuiltAsideAndPutInPlace) {
   const std::string csv = dir.write("c.csv", careers(50, 0));
   const std::string path = dir.file("new.db");
   auto r = ingest_new_store(path, {csv}, IngestOptions{});
-  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_TRUE(r.has_value()) << r.error().str();
   EXPECT_EQ(r->relations_added, 150u);
   EXPECT_EQ(files_in(dir), (Strings{"c.csv", "new.db"}));
   Store store = must_open(path);
@@ -675,7 +694,7 @@ TEST(IngestNewStore, NeverReplacesAStoreCreatedMeanwhile) {
   auto r = ingest_new_store(path, {csv}, IngestOptions{});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::io);
-  EXPECT_EQ(r.error().message, path + ": created by another process during this ingest; nothing was written (run it "
+  EXPECT_EQ(r.error().str(), path + ": created by another process during this ingest; nothing was written (run it "
                                       "again to add to that store)");
   EXPECT_EQ(files_in(dir), (Strings{"c.csv", "new.db"}));
   std::ifstream in(path);
@@ -775,7 +794,7 @@ TEST_F(IngestTest, CollectsInputsFromFoldersInSortedOrder) {
   write("in/x.curation.json", "{}");
   write("in/notes.txt", "");
   auto inputs = collect_inputs({dir.file("in")}, std::nullopt);
-  ASSERT_TRUE(inputs.has_value()) << inputs.error().message;
+  ASSERT_TRUE(inputs.has_value()) << inputs.error().str();
   std::vector<std::pair<std::string, InputFormat>> expected = {
       {dir.file("in/a.csv"), InputFormat::csv},
       {dir.file("in/b.json"), InputFormat::json},
@@ -788,7 +807,7 @@ TEST_F(IngestTest, CollectsInputsFromFoldersInSortedOrder) {
   auto unknown = collect_inputs({txt}, std::nullopt);
   ASSERT_FALSE(unknown.has_value());
   EXPECT_EQ(unknown.error().code, ErrorCode::usage);
-  EXPECT_EQ(unknown.error().message, txt + ": unknown format (expected .json, .jsonl or .csv; or say --format)");
+  EXPECT_EQ(unknown.error().str(), txt + ": unknown format (expected .json, .jsonl or .csv; or say --format)");
   auto forced = collect_inputs({txt}, InputFormat::csv);
   ASSERT_TRUE(forced.has_value());
   EXPECT_EQ(forced->front().second, InputFormat::csv);
@@ -796,7 +815,7 @@ TEST_F(IngestTest, CollectsInputsFromFoldersInSortedOrder) {
   auto missing = collect_inputs({dir.file("absent.json")}, std::nullopt);
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, ErrorCode::io);
-  EXPECT_EQ(missing.error().message, dir.file("absent.json") + ": no such file or folder");
+  EXPECT_EQ(missing.error().str(), dir.file("absent.json") + ": no such file or folder");
 
   EXPECT_EQ(parse_input_format("jsonl"), InputFormat::jsonl);
   EXPECT_EQ(parse_input_format("curation"), InputFormat::curation);
@@ -807,7 +826,7 @@ TEST_F(IngestTest, AMissingInputWritesNothing) {
   auto r = run({write("a.json", document("a", {entity("o", "company", "Acme")}, json::array())), dir.file("absent.csv")});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::io);
-  EXPECT_EQ(r.error().message, dir.file("absent.csv") + ": no such file or folder");
+  EXPECT_EQ(r.error().str(), dir.file("absent.csv") + ": no such file or folder");
   EXPECT_EQ(store.stats().entities, 0);
 }
 

@@ -1,0 +1,91 @@
+#include "ingest/new_store.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "graph/store.h"
+#include "ingest/ingest.h"
+
+namespace tg::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+// fsync of a file (O_RDWR) or a folder (O_RDONLY | O_DIRECTORY).
+bool sync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// An error about the side file, told about `db_path`: the name the user gave.
+Error about_db(Error e, const std::string& side, const std::string& db_path) {
+  if (e.location.file == side) e.location.file = db_path;
+  // Store::open words its place into the message ("SIDE: cannot open database: …"): take it out
+  // and say the place as data.
+  if (e.location.empty() && e.message.starts_with(side + ": ")) {
+    e.message.erase(0, side.size() + 2);
+    e.location.file = db_path;
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vector<std::string>& paths,
+                                      const IngestOptions& options) {
+  const std::string side = fmt::format("{}.loading-{}", db_path, ::getpid());
+  auto remove_side = [&] {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(side + suffix, ec);
+  };
+  remove_side();  // left by a crashed run of a process that had this pid
+  // 1. Build the store aside, with the same passes as any ingest.
+  Result<IngestReport> report = [&]() -> Result<IngestReport> {
+    auto store = Store::open(side, OpenMode::initial_load);
+    if (!store) return fail(about_db(store.error(), side, db_path));
+    auto done = ingest(*store, paths, options, db_path);
+    if (!done) return done;
+    try {
+      store->finish_initial_load();
+    } catch (const StoreError& e) {
+      return fail(ErrorCode::io, e.what(), Location{.file = db_path});
+    }
+    return done;
+  }();
+  if (!report) {
+    remove_side();
+    return report;
+  }
+  // 2. Durable before it is visible: the file, then its name (link fails if the name exists).
+  if (!sync_path(side, O_RDWR)) {
+    const int err = errno;
+    remove_side();
+    return fail(ErrorCode::io, fmt::format("cannot sync the new store: {}", std::strerror(err)), Location{.file = side});
+  }
+  if (::link(side.c_str(), db_path.c_str()) != 0) {
+    const int err = errno;
+    remove_side();
+    if (err == EEXIST)
+      return fail(ErrorCode::io,
+                  "created by another process during this ingest; nothing was written (run it again to add to that "
+                  "store)",
+                  Location{.file = db_path});
+    return fail(ErrorCode::io, fmt::format("cannot create: {}", std::strerror(err)), Location{.file = db_path});
+  }
+  remove_side();
+  // 3. The new name is durable too.
+  const fs::path dir = fs::path(db_path).parent_path();
+  sync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
+  return report;
+}
+
+}  // namespace tg::ingest

@@ -1,0 +1,114 @@
+#include "ingest/records.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace tg::ingest {
+
+void write_document(RunWriter& writer, Resolver& resolver, const Document& doc) {
+  TextArena& text = writer.text();
+  const std::string_view file = writer.intern(doc.file);
+  // The source is stored with its first claim: a document whose every claim was about a
+  // forgotten person leaves nothing behind.
+  std::optional<SourceId> source;
+  std::vector<std::optional<EntityId>> ids;
+  ids.reserve(doc.entities.size());
+  for (const auto& e : doc.entities) {
+    if (e.anonymous && e.ids.empty()) {
+      // An unnamed entity never merges by name; its source and ref identify it, so that
+      // ingesting the same source again finds it instead of adding a twin.
+      EntitySpec spec = e;
+      spec.ids.push_back({"source-ref", fmt::format("{}#{}", doc.source.ext_id, e.ref)});
+      ids.push_back(resolver.resolve(spec, Where{doc.file, doc.line.value_or(0), e.record}));
+      continue;
+    }
+    ids.push_back(resolver.resolve(e, Where{doc.file, doc.line.value_or(0), e.record}));
+  }
+  for (const auto& r : doc.relations) {
+    if (!ids[r.from] || !ids[r.to] || (r.left && !ids[*r.left])) continue;  // about a forgotten person
+    Store::RelationInsert row;
+    row.kind = r.kind;
+    row.from = *ids[r.from];
+    row.to = *ids[r.to];
+    row.start = r.start;
+    row.end = r.end;
+    row.role = writer.intern(r.role);
+    row.former = r.former;
+    if (r.left) row.left = *ids[*r.left];
+    row.status = writer.intern(r.status);
+    if (!source) {
+      const SourceRow& s = doc.source;
+      source = writer.source({SourceId{}, text.keep(s.ext_id), text.keep(s.url), text.keep(s.title),
+                              writer.intern(s.publisher), text.keep(s.published), writer.intern(s.language),
+                              text.keep(s.based_on), text.keep(s.content_hash)});
+    }
+    Store::ClaimInsert claim;
+    claim.source = *source;
+    claim.quote = text.keep(r.quote);
+    claim.confidence = r.confidence;
+    claim.file = file;
+    claim.record = text.keep(doc.line ? fmt::format("line {}: {}", *doc.line, r.record) : r.record);
+    writer.relation(row, claim);
+  }
+}
+
+CareerRows::CareerRows(RunWriter& writer, Resolver& resolver, const std::string& path)
+    : writer_(writer), resolver_(resolver), path_(writer.text().keep(path)),
+      file_name_(writer.text().keep(std::filesystem::path(path).filename().string())),
+      file_source_(writer.text().keep(fmt::format("file:{}", file_name_))) {
+  person_.kind = NodeKind::person;
+  row_.kind = RelationKind::worked_at;
+  claim_.file = path_;
+}
+
+void CareerRows::add(const CareerRow& r) {
+  const Where where{path_, r.line, {}};
+  std::optional<EntityId> person_id;
+  if (last_person_ && r.person == last_person_name_ && r.person_id == last_person_id_) person_id = last_person_;
+  if (!person_id) {
+    person_.name.assign(r.person);
+    person_.ids.clear();
+    if (!r.person_id.empty()) {
+      // "scheme:value" names the scheme (wikidata:Q42, linkedin:…); a bare id is the dataset's own.
+      const auto colon = r.person_id.find(':');
+      if (colon != std::string_view::npos && colon > 0)
+        person_.ids.push_back({std::string(r.person_id.substr(0, colon)), std::string(r.person_id.substr(colon + 1))});
+      else
+        person_.ids.push_back({"person_id", std::string(r.person_id)});
+    }
+  }
+  org_.kind = r.organization_kind;
+  org_.name.assign(r.organization);
+  org_.country.assign(r.organization_country);
+  auto p = person_id ? person_id : resolver_.resolve(person_, where);
+  last_person_ = p;
+  last_person_name_.assign(r.person);
+  last_person_id_.assign(r.person_id);
+  auto o = resolver_.resolve(org_, where);
+  if (!p || !o) return;  // about a forgotten person
+  const std::string_view source_id = r.source_url.empty() ? file_source_ : r.source_url;
+  std::optional<SourceId> source = writer_.known_source(source_id);
+  if (!source) {
+    Store::SourceInsert src;
+    if (r.source_url.empty()) {
+      src.ext_id = file_source_;
+      src.title = file_name_;
+    } else {
+      src.ext_id = src.url = writer_.text().keep(r.source_url);
+    }
+    source = writer_.source(src);
+  }
+  row_.from = *p;
+  row_.to = *o;
+  row_.start = r.start;
+  row_.end = r.end;
+  row_.role = writer_.intern(r.role);
+  claim_.source = *source;
+  char buffer[32];
+  const auto end = fmt::format_to_n(buffer, sizeof buffer, "line {}", r.line).out;
+  claim_.record = writer_.text().keep(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
+  writer_.relation(row_, claim_);
+}
+
+}  // namespace tg::ingest
