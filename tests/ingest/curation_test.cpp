@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/graph/scratch.h"
+#include "tests/support/scratch.h"
 
 namespace tg::ingest {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "graph/digest.h"
-#include "tests/graph/scratch.h"
+#include "tests/support/scratch.h"
 
 namespace tg::ingest {
 namespace {

@@ -16,12 +16,14 @@
 #include <vector>
 
 #include "graph/snapshot.h"
-#include "tests/graph/scratch.h"
+#include "tests/support/scratch.h"
+#include "tests/support/store_builder.h"
 
 namespace tg::ingest {
 namespace {
 
 using nlohmann::json;
+using test_support::must_open;
 using test_support::ScratchDir;
 using Strings = std::vector<std::string>;
 
@@ -47,12 +49,6 @@ json rel(const std::string& kind, const std::string& from, const std::string& to
 
 constexpr std::string_view kCsvHeader =
     "person,organization,role,start,end,source_url,person_id,organization_kind,organization_country\n";
-
-Store must_open(const std::string& path) {
-  auto s = Store::open(path, OpenMode::create_if_missing);
-  if (!s) throw std::runtime_error(s.error().str());
-  return std::move(*s);
-}
 
 class IngestTest : public ::testing::Test {
  protected:

@@ -12,12 +12,14 @@
 
 #include "graph/names.h"
 #include "ingest/extraction.h"
-#include "tests/graph/scratch.h"
+#include "tests/support/scratch.h"
+#include "tests/support/store_builder.h"
 
 namespace tg::ingest {
 namespace {
 
 using nlohmann::json;
+using test_support::must_open;
 using test_support::ScratchDir;
 
 json document(const std::string& source_id, const std::string& person, const std::string& org) {
@@ -26,12 +28,6 @@ json document(const std::string& source_id, const std::string& person, const std
           {"entities",
            {{{"ref", "p"}, {"kind", "person"}, {"name", person}}, {{"ref", "o"}, {"kind", "company"}, {"name", org}}}},
           {"relations", {{{"kind", "worked_at"}, {"from", "p"}, {"to", "o"}}}}};
-}
-
-Store must_open(const std::string& path) {
-  auto s = Store::open(path, OpenMode::create_if_missing);
-  if (!s) throw std::runtime_error(s.error().str());
-  return std::move(*s);
 }
 
 // ---- the format registry ----
