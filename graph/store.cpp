@@ -264,6 +264,16 @@ struct Store::Impl {
   std::string path;
   std::unordered_map<const char*, std::unique_ptr<Stmt>> statements;  // keyed by the literal's address
 
+  // Rows of two text columns about one entity (its aliases, its external ids).
+  template <typename Row>
+  std::vector<Row> text_pairs(const char* sql, EntityId id) {
+    auto& s = stmt(sql);
+    s.bind(1, raw(id));
+    std::vector<Row> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1)});
+    return out;
+  }
+
   ~Impl() {
     statements.clear();
     generated.clear();
@@ -350,16 +360,16 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
   std::error_code ec;
   if (mode == OpenMode::existing_only && !std::filesystem::exists(path, ec))
     return fail(ErrorCode::missing_db,
-                fmt::format("{}: no such database (create it with `talentgraph --db {} ingest …`)", path, path));
+                fmt::format("no such database (create it with `talentgraph --db {} ingest …`)", path), Location{.file = path});
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   if (mode == OpenMode::initial_load && std::filesystem::exists(path, ec))
-    return fail(ErrorCode::io, fmt::format("{}: already exists (an initial load needs a new file)", path));
+    return fail(ErrorCode::io, "already exists (an initial load needs a new file)", Location{.file = path});
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode != OpenMode::existing_only) flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr) != SQLITE_OK) {
     std::string why = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
-    return fail(ErrorCode::io, fmt::format("{}: cannot open database: {}", path, why));
+    return fail(ErrorCode::io, fmt::format("cannot open database: {}", why), Location{.file = path});
   }
   try {
     sqlite3_busy_timeout(impl->db, 10000);
@@ -370,8 +380,9 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
     impl->exec("PRAGMA foreign_keys = ON");
     const std::int64_t version = impl->user_version();
     if (version > kSchemaVersion)
-      return fail(ErrorCode::io, fmt::format("{}: database schema version {} is newer than this talentgraph ({})",
-                                             path, version, kSchemaVersion));
+      return fail(ErrorCode::io,
+                  fmt::format("database schema version {} is newer than this talentgraph ({})", version, kSchemaVersion),
+                  Location{.file = path});
     if (mode == OpenMode::initial_load) {
       impl->exec("PRAGMA journal_mode = MEMORY");
       impl->exec("PRAGMA synchronous = OFF");
@@ -394,7 +405,7 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
       }
     }
   } catch (const StoreError& e) {
-    return fail(ErrorCode::io, fmt::format("{}: {}", path, e.what()));
+    return fail(ErrorCode::io, e.what(), Location{.file = path});
   }
   return Store(std::move(impl));
 }
@@ -751,19 +762,12 @@ void Store::for_each_entity(const std::function<void(const EntityRow&)>& fn) {
 }
 
 std::vector<AliasRow> Store::aliases(EntityId id) {
-  auto& s = impl_->stmt("SELECT name, key FROM aliases WHERE entity_id = ? ORDER BY id");
-  s.bind(1, raw(id));
-  std::vector<AliasRow> out;
-  while (s.step()) out.push_back({s.text(0), s.text(1)});
-  return out;
+  return impl_->text_pairs<AliasRow>("SELECT name, key FROM aliases WHERE entity_id = ? ORDER BY id", id);
 }
 
 std::vector<ExternalId> Store::external_ids(EntityId id) {
-  auto& s = impl_->stmt("SELECT scheme, value FROM external_ids WHERE entity_id = ? ORDER BY scheme, value");
-  s.bind(1, raw(id));
-  std::vector<ExternalId> out;
-  while (s.step()) out.push_back({s.text(0), s.text(1)});
-  return out;
+  return impl_->text_pairs<ExternalId>("SELECT scheme, value FROM external_ids WHERE entity_id = ? ORDER BY scheme, value",
+                                id);
 }
 
 std::optional<SourceRow> Store::source(SourceId id) {

@@ -29,12 +29,6 @@ bool sync_path(const std::string& path, int flags) {
 // An error about the side file, told about `db_path`: the name the user gave.
 Error about_db(Error e, const std::string& side, const std::string& db_path) {
   if (e.location.file == side) e.location.file = db_path;
-  // Store::open words its place into the message ("SIDE: cannot open database: …"): take it out
-  // and say the place as data.
-  if (e.location.empty() && e.message.starts_with(side + ": ")) {
-    e.message.erase(0, side.size() + 2);
-    e.location.file = db_path;
-  }
   return e;
 }
 

@@ -206,7 +206,7 @@ TEST(StoreOpen, InitialLoadNeedsANewFileAndEndsInWalMode) {
   EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   auto again = Store::open(path, OpenMode::initial_load);
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().message, path + ": already exists (an initial load needs a new file)");
+  EXPECT_EQ(again.error().str(), path + ": already exists (an initial load needs a new file)");
 }
 
 TEST(StoreOpen, ReopensWhatItWrote) {
@@ -251,7 +251,7 @@ TEST(StoreOpen, RefusesADatabaseFromANewerTalentgraph) {
     auto s = Store::open(path, mode);
     ASSERT_FALSE(s.has_value());
     EXPECT_EQ(s.error().code, ErrorCode::io);
-    EXPECT_EQ(s.error().message, path + ": database schema version " + std::to_string(Store::kSchemaVersion + 1) +
+    EXPECT_EQ(s.error().str(), path + ": database schema version " + std::to_string(Store::kSchemaVersion + 1) +
                                      " is newer than this talentgraph (" + std::to_string(Store::kSchemaVersion) + ")");
   }
   // Left as it was: not migrated, not switched to WAL.
@@ -265,7 +265,7 @@ TEST(StoreOpen, MissingFileWithExistingOnlyIsMissingDb) {
   auto s = Store::open(path, OpenMode::existing_only);
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().code, ErrorCode::missing_db);
-  EXPECT_EQ(s.error().message,
+  EXPECT_EQ(s.error().str(),
             path + ": no such database (create it with `talentgraph --db " + path + " ingest …`)");
   EXPECT_FALSE(std::filesystem::exists(path));
 }
@@ -276,7 +276,7 @@ TEST(StoreOpen, MissingFolderCannotBeCreated) {
   auto s = Store::open(path, OpenMode::create_if_missing);
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().code, ErrorCode::io);
-  EXPECT_EQ(s.error().message, path + ": cannot open database: unable to open database file");
+  EXPECT_EQ(s.error().str(), path + ": cannot open database: unable to open database file");
 }
 
 TEST(StoreOpen, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
@@ -288,7 +288,7 @@ TEST(StoreOpen, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
     auto s = Store::open(path, mode);
     ASSERT_FALSE(s.has_value());
     EXPECT_EQ(s.error().code, ErrorCode::io);
-    EXPECT_EQ(s.error().message, path + ": SQLite: file is not a database");
+    EXPECT_EQ(s.error().str(), path + ": SQLite: file is not a database");
   }
   EXPECT_EQ(read_file(path).value(), text);
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));

@@ -16,7 +16,7 @@ namespace tg::test_support {
 // Opens (creating) the store at `path`, or throws: usable in a fixture's member initialisers.
 inline Store must_open(const std::string& path) {
   auto s = Store::open(path, OpenMode::create_if_missing);
-  if (!s) throw std::runtime_error(s.error().message);
+  if (!s) throw std::runtime_error(s.error().str());
   return std::move(*s);
 }
 
