@@ -1,3 +1,6 @@
+// The store (graph/store.h). One file on purpose, over the usual size: it is the only place that
+// includes sqlite3.h, and the schema, its migrations, the prepared statements and the Impl they
+// share would otherwise leak SQLite into several headers.
 #include "graph/store.h"
 
 #include <sqlite3.h>

@@ -1,4 +1,6 @@
 // Centrality: tight loops over flat arrays, one scratch set per thread, results merged at the end.
+// One file over the usual size on purpose: the four metrics share the simple-row views of the CSR
+// (parallel edges and masks folded away), the thread split and the edge filter.
 #include "queries/centrality.h"
 
 #include <algorithm>
