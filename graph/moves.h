@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -26,8 +27,40 @@ struct Move {
   std::vector<RelationId> relations;  // the relations the move was derived from
 };
 
-// The moves of one person's career relations (worked_at, founded, moved), in date order.
-std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow>& career);
+// Organisations inside organisations (`part_of`): a lab in a company, a subsidiary. The move
+// rule reads it to recognise one stint named at two levels ("formerly at Meta" and "FAIR
+// 2017-2021"); roll-ups fold organisations into their top parent through the current links.
+class OrgTree {
+ public:
+  // `current`: the link still holds (no end, not spun off); only current links roll up.
+  void add(EntityId child, EntityId parent, bool current);
+  bool empty() const { return links_.empty(); }
+  // Whether a and b are one organisation, or one is (transitively) part of the other.
+  bool related(EntityId a, EntityId b) const;
+  // The top of `org`'s chain of current parents (itself when it has none; cycles stop).
+  EntityId top(EntityId org) const;
+
+ private:
+  static constexpr int kMaxDepth = 16;  // part_of chains are short; a cycle in the data stops here
+  struct Link {
+    std::int64_t child = 0, parent = 0;
+    bool current = false;
+  };
+  std::span<const Link> parents(std::int64_t child) const;
+  bool ancestor(std::int64_t of, std::int64_t candidate) const;
+  mutable std::vector<Link> links_;  // sorted by child on first read
+  mutable bool sorted_ = true;
+};
+
+// Every part_of relation of the store.
+OrgTree read_org_tree(Store& store);
+// Whether a part_of relation still holds: no known end, and not spun off.
+bool part_of_is_current(const RelationRow& r);
+
+// The moves of one person's career relations (worked_at, founded, moved), in date order
+// (dated first, by date; then undated). `orgs` places stints named at two levels.
+std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow>& career,
+                                  const OrgTree* orgs = nullptr);
 
 // Which moves a date window keeps: those whose date overlaps it; moves of unknown date only on
 // request (they cannot be placed in a window). Without a window, every move.

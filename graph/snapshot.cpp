@@ -85,8 +85,9 @@ Snapshot Snapshot::build(Store& store) {
     s.edges_.push_back(e);
   });
   s.affiliation_ = Csr::build(s.num_nodes(), arcs, Orientation::undirected);
+  const OrgTree orgs = read_org_tree(store);
   store.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
-    for (const Move& m : moves_of_career(person, career))
+    for (const Move& m : moves_of_career(person, career, &orgs))
       s.moves_.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis});
   });
   return s;

@@ -19,8 +19,9 @@ const std::string& CountryCache::country(EntityId id) {
 std::vector<Move> find_moves(Store& store, const MoveFilter& filter) {
   std::vector<Move> out;
   CountryCache countries(store);
+  const OrgTree orgs = read_org_tree(store);
   store.for_each_career(filter.person, [&](EntityId person, const std::vector<RelationRow>& career) {
-    for (Move& m : moves_of_career(person, career)) {
+    for (Move& m : moves_of_career(person, career, &orgs)) {
       if (filter.from && m.from != *filter.from) continue;
       if (filter.to && m.to != *filter.to) continue;
       if (!filter.from_country.empty() && countries.country(m.from) != filter.from_country) continue;
