@@ -101,7 +101,7 @@ std::vector<std::string> fold_tokens(std::string_view name) {
 
 }  // namespace
 
-std::string alias_key(std::string_view name, KeyStyle style) {
+std::vector<std::string> name_tokens(std::string_view name, KeyStyle style) {
   std::string source(name);
   if (style == KeyStyle::organisation) {
     // "(주)" and "㈜" are punctuation around a legal form: turn them into a token before folding.
@@ -147,8 +147,24 @@ std::string alias_key(std::string_view name, KeyStyle style) {
       }
     }
   }
+  std::erase_if(tokens, [](const std::string& t) { return t.empty(); });
+  return tokens;
+}
+
+std::string alias_key(std::string_view name, KeyStyle style) {
   std::string key;
-  for (const std::string& t : tokens) key += t;
+  for (const std::string& t : name_tokens(name, style)) key += t;
+  return key;
+}
+
+std::string token_set_key(std::string_view name, KeyStyle style) {
+  std::vector<std::string> tokens = name_tokens(name, style);
+  std::ranges::sort(tokens);
+  std::string key;
+  for (const std::string& t : tokens) {
+    if (!key.empty()) key += ' ';
+    key += t;
+  }
   return key;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graph/model.h"
 
@@ -17,6 +18,13 @@ inline KeyStyle key_style(NodeKind kind) { return is_organisation(kind) ? KeySty
 // The alias key of `name`; empty when the name holds no letter or digit.
 // "Alibaba Group Holding Ltd." -> "alibaba"; "(주)카카오" -> "카카오"; "Open AI" -> "openai".
 std::string alias_key(std::string_view name, KeyStyle style);
+
+// The folded words of a name, in order, that its alias key joins (legal forms dropped for
+// organisations): "Zhao Shengjia" -> {"zhao", "shengjia"}.
+std::vector<std::string> name_tokens(std::string_view name, KeyStyle style);
+// The words in sorted order, space-joined: the same for names whose words differ only in order
+// ("Zhao Shengjia" and "Shengjia Zhao" -> "shengjia zhao").
+std::string token_set_key(std::string_view name, KeyStyle style);
 
 // Whether `text` is valid UTF-8 (input is rejected otherwise, with its position).
 bool valid_utf8(std::string_view text);

@@ -148,5 +148,17 @@ TEST(DisplayWidth, WideCharactersCountTwo) {
   EXPECT_EQ(display_width("ソニー"), 6u);
 }
 
+TEST(NameTokens, WordsInOrderAndAsASet) {
+  EXPECT_EQ(name_tokens("Zhao Shengjia", KeyStyle::plain), (std::vector<std::string>{"zhao", "shengjia"}));
+  EXPECT_EQ(name_tokens("Alibaba Group Holding Ltd.", KeyStyle::organisation), (std::vector<std::string>{"alibaba"}));
+  EXPECT_EQ(token_set_key("Zhao Shengjia", KeyStyle::plain), token_set_key("Shengjia Zhao", KeyStyle::plain));
+  EXPECT_EQ(token_set_key("Zhao Shengjia", KeyStyle::plain), "shengjia zhao");
+  EXPECT_NE(token_set_key("Zhao Shengjia", KeyStyle::plain), token_set_key("Zhao Sheng", KeyStyle::plain));
+  EXPECT_EQ(token_set_key("José Núñez", KeyStyle::plain), token_set_key("Nunez, Jose", KeyStyle::plain));
+  // The alias key is the tokens joined.
+  EXPECT_EQ(alias_key("Shengjia Zhao", KeyStyle::plain), "shengjiazhao");
+  EXPECT_TRUE(name_tokens("...", KeyStyle::plain).empty());
+}
+
 }  // namespace
 }  // namespace tg
