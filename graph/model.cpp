@@ -98,6 +98,38 @@ std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int>(doe) - 719468;
 }
 
+CivilDate civil_from_days(std::int32_t z) {
+  // Howard Hinnant's algorithm, inverted.
+  z += 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int y = static_cast<int>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {y + (m <= 2), m, d};
+}
+
+std::string period_label(std::int32_t first_day, std::int32_t last_day, Period granularity, bool* coarse) {
+  const CivilDate a = civil_from_days(first_day), b = civil_from_days(last_day);
+  const bool same_year = a.year == b.year;
+  const bool same_quarter = same_year && (a.month - 1) / 3 == (b.month - 1) / 3;
+  const bool same_month = same_year && a.month == b.month;
+  Period fits = granularity;
+  if (granularity == Period::month && !same_month) fits = Period::quarter;
+  if (fits == Period::quarter && !same_quarter) fits = Period::year;
+  if (coarse) *coarse = fits != granularity || !same_year;
+  if (!same_year) return fmt::format("{}..{}", a.year, b.year);
+  switch (fits) {
+    case Period::year: return fmt::format("{:04}", a.year);
+    case Period::quarter: return fmt::format("{:04}-Q{}", a.year, (a.month - 1) / 3 + 1);
+    case Period::month: return fmt::format("{:04}-{:02}", a.year, a.month);
+  }
+  return {};
+}
+
 Result<PartialDate> PartialDate::parse(std::string_view text) {
   auto bad = [&](std::string_view why) {
     return fail(ErrorCode::bad_data, fmt::format("{} (found \"{}\")", why, text));

@@ -47,6 +47,21 @@ enum class DatePrecision : std::uint8_t { none = 0, year = 1, month = 2, day = 3
 // Days since 1970-01-01 in the proleptic Gregorian calendar.
 std::int32_t days_from_civil(int year, unsigned month, unsigned day);
 
+struct CivilDate {
+  int year = 1970;
+  unsigned month = 1, day = 1;
+};
+// The inverse of days_from_civil.
+CivilDate civil_from_days(std::int32_t days);
+
+// The calendar periods flows are counted in.
+enum class Period : std::uint8_t { year, quarter, month };
+// The label of the period of `granularity` that holds every day of [first_day, last_day]:
+// "2021", "2021-Q3", "2021-07"; a span that several such periods share is labelled at the finest
+// granularity that holds it whole ("2021" for a move dated only to 2021 under months), and
+// `coarse` says so. Both days must be known.
+std::string period_label(std::int32_t first_day, std::int32_t last_day, Period granularity, bool* coarse = nullptr);
+
 // An ISO 8601 date that may be partial ("2024", "2024-01", "2024-01-18") or unknown.
 // A partial date covers an interval of days: "2024" is [2024-01-01, 2024-12-31].
 class PartialDate {

@@ -331,5 +331,38 @@ TEST(DateWindow, OpenEnds) {
   EXPECT_FALSE(until.overlaps(date("2015")));
 }
 
+TEST(CivilDates, RoundTripEveryDayOverFourCenturies) {
+  for (std::int32_t z = days_from_civil(1800, 1, 1); z <= days_from_civil(2200, 12, 31); ++z) {
+    const CivilDate c = civil_from_days(z);
+    ASSERT_EQ(days_from_civil(c.year, c.month, c.day), z);
+  }
+  const CivilDate leap = civil_from_days(days_from_civil(2024, 2, 29));
+  EXPECT_EQ(leap.year, 2024);
+  EXPECT_EQ(leap.month, 2u);
+  EXPECT_EQ(leap.day, 29u);
+}
+
+TEST(Periods, LabelsAtTheAskedGranularityOrTheFinestThatHoldsTheDate) {
+  auto label = [](std::string_view d, Period p, bool* coarse = nullptr) {
+    const PartialDate x = date(d);
+    return period_label(x.first_day(), x.last_day(), p, coarse);
+  };
+  bool coarse = true;
+  EXPECT_EQ(label("2021-07-14", Period::month, &coarse), "2021-07");
+  EXPECT_FALSE(coarse);
+  EXPECT_EQ(label("2021-07", Period::quarter, &coarse), "2021-Q3");
+  EXPECT_FALSE(coarse);
+  EXPECT_EQ(label("2021-07", Period::year), "2021");
+  // A move dated only to 2021 stays in 2021 under months: never smeared, and flagged coarse.
+  EXPECT_EQ(label("2021", Period::month, &coarse), "2021");
+  EXPECT_TRUE(coarse);
+  EXPECT_EQ(label("2021", Period::quarter, &coarse), "2021");
+  EXPECT_TRUE(coarse);
+  EXPECT_EQ(label("2021", Period::year, &coarse), "2021");
+  EXPECT_FALSE(coarse);
+  EXPECT_EQ(label("2021-12", Period::month), "2021-12");
+  EXPECT_EQ(label("2021-01", Period::quarter), "2021-Q1");
+}
+
 }  // namespace
 }  // namespace tg
