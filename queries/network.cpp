@@ -219,8 +219,25 @@ Result<RankResult> rank(Store& store, const RankQuery& query) {
 }
 
 FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
-  std::map<std::pair<std::string, std::string>, std::uint64_t> counts;
-  std::map<std::string, NetRow> net;
+  // Each admitted move as (period, from, to, person) keys, sorted once: a group's moves are its
+  // run, its people the distinct persons in it. Organisations are keyed by node (two companies
+  // of one name stay two), countries by their code.
+  struct Key {
+    std::uint32_t period, from, to, person;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::vector<std::string> periods{""};
+  std::unordered_map<std::string, std::uint32_t> period_ids{{"", 0}};
+  std::vector<std::string> countries;
+  std::unordered_map<std::string, std::uint32_t> country_ids;
+  auto country_id = [&](const std::string& cc) {
+    auto [it, fresh] = country_ids.try_emplace(cc, static_cast<std::uint32_t>(countries.size()));
+    if (fresh) countries.push_back(cc);
+    return it->second;
+  };
+  const bool by_org = query.by == FlowBy::org;
+  FlowResult r;
+  std::vector<Key> keys;
   for (const auto& m : snapshot.moves()) {
     if (!query.moves.admits(m.date_first, m.date_last)) continue;
     if (query.from && m.from != *query.from) continue;
@@ -228,30 +245,83 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     const std::string fc = snapshot.country(m.from), tc = snapshot.country(m.to);
     if (!query.from_country.empty() && fc != query.from_country) continue;
     if (!query.to_country.empty() && tc != query.to_country) continue;
-    std::string a = query.by == FlowBy::org ? snapshot.name(m.from) : fc;
-    std::string b = query.by == FlowBy::org ? snapshot.name(m.to) : tc;
-    if (query.by == FlowBy::country && a == b) {
-      ++counts[{a, b}];  // within one country: a flow, but no net change
-      continue;
+    std::uint32_t period = 0;
+    if (query.per && m.date_first != graph::kNoDay) {
+      bool coarse = false;
+      const std::string label = period_label(m.date_first, m.date_last, *query.per, &coarse);
+      if (coarse) ++r.coarse;
+      auto [it, fresh] = period_ids.try_emplace(label, static_cast<std::uint32_t>(periods.size()));
+      if (fresh) periods.push_back(label);
+      period = it->second;
     }
-    ++counts[{a, b}];
-    auto& out = net[a];
-    out.name = a;
-    ++out.out;
-    auto& in = net[b];
-    in.name = b;
-    ++in.in;
+    keys.push_back({period, by_org ? m.from : country_id(fc), by_org ? m.to : country_id(tc), m.person});
   }
-  FlowResult r;
-  for (auto& [k, n] : counts) r.flows.push_back({k.first, k.second, n});
-  std::ranges::stable_sort(r.flows, [](const FlowRow& a, const FlowRow& b) { return a.count > b.count; });
+  std::ranges::sort(keys);
+  auto label = [&](std::uint32_t v) { return by_org ? snapshot.name(v) : countries[v]; };
+  // Net gain: distinct people in and out of each organisation or country (per the whole window).
+  struct Side {
+    std::uint32_t node, person;
+    auto operator<=>(const Side&) const = default;
+  };
+  std::vector<Side> ins, outs;
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i;
+    std::uint64_t people = 0;
+    for (; j < keys.size() && keys[j].period == keys[i].period && keys[j].from == keys[i].from && keys[j].to == keys[i].to; ++j)
+      if (j == i || keys[j].person != keys[j - 1].person) ++people;
+    FlowRow row{periods[keys[i].period], label(keys[i].from), label(keys[i].to), std::nullopt, std::nullopt, people, j - i};
+    if (by_org) {
+      row.from_node = keys[i].from;
+      row.to_node = keys[i].to;
+    }
+    r.flows.push_back(std::move(row));
+    // Within one country: a flow, but no net change.
+    if (by_org || keys[i].from != keys[i].to)
+      for (std::size_t k = i; k < j; ++k) {
+        outs.push_back({keys[k].from, keys[k].person});
+        ins.push_back({keys[k].to, keys[k].person});
+      }
+    i = j;
+  }
+  const bool people = query.count == FlowCount::people;
+  std::map<std::string, NetRow> net;  // by label, as listed
+  std::map<std::uint32_t, std::string> labels;
+  auto tally = [&](std::vector<Side>& sides, std::int64_t NetRow::*field) {
+    std::ranges::sort(sides);
+    for (std::size_t k = 0; k < sides.size(); ++k) {
+      if (people && k > 0 && sides[k] == sides[k - 1]) continue;
+      const std::string name = label(sides[k].node);
+      NetRow& row = net[name + (by_org ? fmt::format("\x1f{}", sides[k].node) : std::string())];
+      row.name = name;
+      if (by_org) row.node = sides[k].node;
+      ++(row.*field);
+    }
+  };
+  tally(outs, &NetRow::out);
+  tally(ins, &NetRow::in);
+  const FlowCount count = query.count;
+  std::ranges::stable_sort(r.flows, [&](const FlowRow& a, const FlowRow& b) {
+    if (a.period != b.period) return a.period.empty() != b.period.empty() ? !a.period.empty() : a.period < b.period;
+    if (a.count(count) != b.count(count)) return a.count(count) > b.count(count);
+    if (a.from != b.from) return a.from < b.from;
+    return a.to < b.to;
+  });
   for (auto& [k, row] : net) {
     row.net = row.in - row.out;
     r.net.push_back(row);
   }
   std::ranges::stable_sort(r.net, [](const NetRow& a, const NetRow& b) { return a.net > b.net; });
   if (query.top) {
-    if (r.flows.size() > query.top) r.flows.resize(query.top);
+    if (!query.per && r.flows.size() > query.top) r.flows.resize(query.top);
+    if (query.per) {  // the top rows of each period
+      std::vector<FlowRow> kept;
+      std::size_t in_period = 0;
+      for (std::size_t i = 0; i < r.flows.size(); ++i) {
+        in_period = i > 0 && r.flows[i].period == r.flows[i - 1].period ? in_period + 1 : 0;
+        if (in_period < query.top) kept.push_back(std::move(r.flows[i]));
+      }
+      r.flows = std::move(kept);
+    }
     if (r.net.size() > query.top) r.net.resize(query.top);
   }
   return r;

@@ -108,24 +108,35 @@ Result<RankResult> rank(Store& store, const RankQuery& query);
 
 // ---- flows ----
 enum class FlowBy { org, country };
+// What a flow counts: distinct people (one person who made A -> B twice counts once), or moves.
+enum class FlowCount { people, moves };
 struct FlowQuery {
   FlowBy by = FlowBy::org;
   MoveWindow moves;
   std::optional<std::uint32_t> from, to;  // organisations (nodes)
   std::string from_country, to_country;
-  std::size_t top = 0;                    // 0: all
+  std::size_t top = 0;                    // 0: all (per period when counted per period)
+  FlowCount count = FlowCount::people;
+  std::optional<Period> per;              // a row per period of the move's date
 };
 struct FlowRow {
+  std::string period;    // with `per`: "2021", "2021-Q3", "2021-07"; "" for moves of unknown date
   std::string from, to;  // organisation names or country codes ("" unknown)
-  std::uint64_t count = 0;
+  std::optional<std::uint32_t> from_node, to_node;  // by organisation
+  std::uint64_t people = 0, moves = 0;
+  std::uint64_t count(FlowCount c) const { return c == FlowCount::people ? people : moves; }
 };
 struct NetRow {
   std::string name;
+  std::optional<std::uint32_t> node;  // by organisation
   std::int64_t in = 0, out = 0, net = 0;
 };
 struct FlowResult {
-  std::vector<FlowRow> flows;  // by count, descending
+  std::vector<FlowRow> flows;  // by count, descending (per period: periods in order, then count)
   std::vector<NetRow> net;     // by net gain, descending
+  // Moves whose date is coarser than the period asked for (dated only to 2021 under months):
+  // counted whole in the coarser period, never spread over finer ones.
+  std::uint64_t coarse = 0;
 };
 FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query);
 

@@ -2,9 +2,11 @@
 // a relation that did not hold on the --as-of date.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -112,13 +114,86 @@ TEST(NetworkTest, FlowsAndNetGainAddUp) {
   auto snap = graph::Snapshot::build(store);
   queries::FlowQuery q;
   q.by = queries::FlowBy::country;
+  q.count = queries::FlowCount::moves;  // counted in moves, what leaves one country enters another
   const auto r = queries::flows(snap, q);
   std::uint64_t total = 0;
-  for (const auto& f : r.flows) total += f.count;
+  for (const auto& f : r.flows) {
+    total += f.moves;
+    EXPECT_GE(f.people, 1u);
+    EXPECT_LE(f.people, f.moves);
+  }
   EXPECT_EQ(total, snap.moves().size());
   std::int64_t net = 0;
   for (const auto& n : r.net) net += n.net;
   EXPECT_EQ(net, 0);  // every move out of one country is a move into another
+  // Counted in people, Park Eun-ji (from KR and from CN) enters the US once and leaves both.
+  q.count = queries::FlowCount::people;
+  const auto people = queries::flows(snap, q).net;
+  const auto us = std::ranges::find(people, std::string("US"), &queries::NetRow::name);
+  ASSERT_NE(us, people.end());
+  EXPECT_EQ(us->in, 3);  // Carla Diaz, Dev Patel, Park Eun-ji
+}
+
+// Random careers through the real ingest: each flow row's people are exactly the distinct
+// persons among the moves of its pair (recounted by brute force), never more than its moves;
+// per year, a row's period holds each of its moves' dates; with --count moves the rows add up to
+// the moves admitted.
+TEST(NetworkTest, FlowsCountDistinctPeopleOnRandomCareers) {
+  ScratchDir dir;
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> orgs(0, 5), years(2005, 2024), jobs(1, 6), coin(0, 3);
+  std::string csv = "person,organization,role,start,end,source_url,person_id,organization_kind,organization_country\n";
+  const char* countries[] = {"US", "CN", "GB", "KR", "US", "CN"};
+  for (int p = 0; p < 300; ++p) {
+    int year = years(rng);
+    const int n = jobs(rng);
+    for (int j = 0; j < n; ++j) {
+      const int o = orgs(rng);
+      const int end = year + 1 + coin(rng);
+      csv += fmt::format("Person {},Org {},,{},{},https://example.org/{},,company,{}\n", p, o, year,
+                         j + 1 < n || coin(rng) ? std::to_string(end) : std::string(), p, countries[o]);
+      year = end + (coin(rng) == 0 ? 0 : 1);
+    }
+  }
+  const std::string path = dir.write("careers.csv", csv);
+  Store store = must_open(dir.file("t.db"));
+  ASSERT_TRUE(ingest::ingest(store, {path}, {}));
+  auto snap = graph::Snapshot::build(store);
+  ASSERT_GT(snap.moves().size(), 300u);
+  for (auto by : {queries::FlowBy::org, queries::FlowBy::country}) {
+    queries::FlowQuery q;
+    q.by = by;
+    const auto r = queries::flows(snap, q);
+    std::uint64_t total = 0;
+    for (const auto& f : r.flows) {
+      std::set<std::uint32_t> people;
+      std::uint64_t moves = 0;
+      for (const auto& m : snap.moves()) {
+        const std::string a = by == queries::FlowBy::org ? snap.name(m.from) : snap.country(m.from);
+        const std::string b = by == queries::FlowBy::org ? snap.name(m.to) : snap.country(m.to);
+        if (a != f.from || b != f.to) continue;
+        people.insert(m.person);
+        ++moves;
+      }
+      EXPECT_EQ(f.people, people.size()) << f.from << " -> " << f.to;
+      EXPECT_EQ(f.moves, moves) << f.from << " -> " << f.to;
+      EXPECT_LE(f.people, f.moves);
+      total += f.moves;
+    }
+    EXPECT_EQ(total, snap.moves().size());
+    q.per = Period::year;
+    for (const auto& f : queries::flows(snap, q).flows) {
+      std::uint64_t in_period = 0;
+      for (const auto& m : snap.moves()) {
+        const std::string a = by == queries::FlowBy::org ? snap.name(m.from) : snap.country(m.from);
+        const std::string b = by == queries::FlowBy::org ? snap.name(m.to) : snap.country(m.to);
+        if (a == f.from && b == f.to && m.date_first != graph::kNoDay &&
+            period_label(m.date_first, m.date_last, Period::year) == f.period)
+          ++in_period;
+      }
+      EXPECT_EQ(f.moves, in_period) << f.period << " " << f.from << " -> " << f.to;
+    }
+  }
 }
 
 }  // namespace

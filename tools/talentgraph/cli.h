@@ -47,6 +47,7 @@ Run setup_path(CLI::App& cmd);
 Run setup_rank(CLI::App& cmd);
 Run setup_flows(CLI::App& cmd);
 Run setup_forget(CLI::App& cmd);
+Run setup_candidates(CLI::App& cmd);
 
 // Prints "talentgraph: " + the error to stderr; returns its exit status.
 int report(const Error& e);

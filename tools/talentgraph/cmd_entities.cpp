@@ -1,10 +1,12 @@
-// The commands about single entities: show (an entity card) and search (names by fragment).
+// The commands about single entities: show (an entity card), search (names by fragment) and
+// candidates (pairs that may be one entity, for curation).
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "queries/candidates.h"
 #include "queries/entities.h"
 #include "tools/talentgraph/cli.h"
 
@@ -108,7 +110,69 @@ int run_search(Env& env, const SearchArgs& args) {
   return 0;
 }
 
+// ---- candidates ----
+
+struct CandidatesArgs {
+  std::string kind;
+  bool accept = false;
+  FormatOption format;
+
+  Result<queries::CandidateQuery> validate() const {
+    queries::CandidateQuery q;
+    if (!kind.empty()) {
+      auto k = parse_node_kind(kind);
+      if (!k || (*k != NodeKind::person && !is_organisation(*k)))
+        return fail(ErrorCode::usage, fmt::format("--kind: expected person or an organisation kind (found \"{}\")", kind));
+      q.kind = *k;
+    }
+    return q;
+  }
+};
+
+int run_candidates(Env& env, const CandidatesArgs& args) {
+  auto query = args.validate();
+  if (!query) return report(query.error());
+  const auto found = queries::find_candidates(*env.store, *query);
+  if (args.accept) {
+    // Curation to review and keep: nothing is merged until it is ingested.
+    std::cout << queries::candidates_as_curation(found);
+    std::cerr << fmt::format("({} pair(s) as same_as rules: review them, keep the right ones in a curation file, "
+                             "then ingest it with --curation)\n",
+                             found.size());
+    return 0;
+  }
+  Rows rows;
+  for (const auto& c : found) {
+    std::string reasons, shared;
+    for (const auto& r : c.reasons) reasons += (reasons.empty() ? "" : ", ") + r;
+    List links;
+    for (const auto& s : c.shared) {
+      shared += (shared.empty() ? "" : ", ") + s.name;
+      links.push_back(Object{{"id", raw(s.id)}, {"name", s.name}, {"how", s.how}});
+    }
+    List why;
+    for (const auto& r : c.reasons) why.push_back(r);
+    rows.push_back({{"a_id", raw(c.a.id)}, {"a", c.a.name}, {"a_matched", c.a.matched}, {"b_id", raw(c.b.id)},
+                    {"b", c.b.name}, {"b_matched", c.b.matched}, {"kind", std::string(to_string(c.a.kind))},
+                    {"reasons", args.format.format() == Format::json ? Value(why) : Value(reasons)},
+                    {"shared", args.format.format() == Format::json ? Value(links) : Value(shared)}});
+  }
+  print_rows(std::cout, args.format.format(), rows,
+             {{"a_id", "a_id"}, {"a", "a"}, {"b_id", "b_id"}, {"b", "b"}, {"kind", "kind"}, {"reasons", "reasons"},
+              {"shared", "shared"}});
+  if (found.empty() && args.format.format() == Format::table) std::cerr << "no candidate pairs\n";
+  return 0;
+}
+
 }  // namespace
+
+Run setup_candidates(CLI::App& cmd) {
+  auto args = std::make_shared<CandidatesArgs>();
+  cmd.add_option("--kind", args->kind, "Only pairs of this kind (person, company, lab, …)");
+  cmd.add_flag("--accept", args->accept, "Print the pairs as same_as curation rules to review and keep");
+  args->format.setup(cmd);
+  return [args](Env& env) { return run_candidates(env, *args); };
+}
 
 Run setup_show(CLI::App& cmd) {
   auto args = std::make_shared<ShowArgs>();

@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "queries/moves.h"
 #include "queries/network.h"
 #include "tools/talentgraph/cli.h"
@@ -58,7 +60,7 @@ int run_moves(Env& env, const MovesArgs& args) {
 // ---- flows ----
 
 struct FlowsArgs {
-  std::string by = "org", from, to;
+  std::string by = "org", from, to, count = "people", per;
   CountryOptions countries;
   std::size_t top = 0;
   bool net = false, include_undated = false;
@@ -69,6 +71,11 @@ struct FlowsArgs {
     queries::FlowSearch search;
     search.query.by = by == "country" ? queries::FlowBy::country : queries::FlowBy::org;
     search.query.top = top;
+    search.query.count = count == "moves" ? queries::FlowCount::moves : queries::FlowCount::people;
+    if (per == "year") search.query.per = Period::year;
+    if (per == "quarter") search.query.per = Period::quarter;
+    if (per == "month") search.query.per = Period::month;
+    if (net && !per.empty()) return fail(ErrorCode::usage, "--net sums the whole window: it takes no --per");
     auto window = dates.window();
     if (!window) return fail(window.error());
     search.query.moves = {*window, include_undated};
@@ -86,14 +93,26 @@ int run_flows(Env& env, const FlowsArgs& args) {
   if (!result) return report(result.error());
   const Format format = args.format.format();
   Rows rows;
+  const std::string counted = args.count;  // "people" or "moves": the column and the key
   if (args.net) {
     for (const auto& n : result->net) rows.push_back({{"name", n.name}, {"in", n.in}, {"out", n.out}, {"net", n.net}});
     print_rows(std::cout, format, rows,
                {{"name", args.by == "country" ? "country" : "organisation"}, {"in", "in"}, {"out", "out"}, {"net", "net"}},
                "");
   } else {
-    for (const auto& f : result->flows) rows.push_back({{"from", f.from}, {"to", f.to}, {"count", f.count}});
-    print_rows(std::cout, format, rows, {{"from", "from"}, {"to", "to"}, {"count", "moves"}}, "");
+    const queries::FlowCount count = search->query.count;
+    for (const auto& f : result->flows) {
+      Row row{{"from", f.from}, {"to", f.to}, {counted, static_cast<std::int64_t>(f.count(count))}};
+      if (search->query.per) row.push_back({"period", f.period.empty() ? Value() : Value(f.period)});
+      rows.push_back(std::move(row));
+    }
+    std::vector<Column> columns = {{"from", "from"}, {"to", "to"}, {counted, counted}};
+    if (search->query.per) columns.insert(columns.begin(), Column{"period", "period"});
+    print_rows(std::cout, format, rows, columns, search->query.per ? "unknown" : "");
+    if (result->coarse)
+      std::cerr << fmt::format("({} move(s) dated more coarsely than a {}: each counted whole in the period its date "
+                               "gives, never spread)\n",
+                               result->coarse, args.per);
   }
   note_undated_left_out(search->query.moves, format);
   return 0;
@@ -119,6 +138,11 @@ Run setup_flows(CLI::App& cmd) {
   cmd.add_option("--by", args->by, "org or country")->check(CLI::IsMember({"org", "country"}))->capture_default_str();
   cmd.add_option("--top", args->top, "At most this many rows (0: all)")->capture_default_str();
   cmd.add_flag("--net", args->net, "Net gain per organisation or country (in - out) instead of the flows");
+  cmd.add_option("--count", args->count, "people (distinct people per pair) or moves")
+      ->check(CLI::IsMember({"people", "moves"}))
+      ->capture_default_str();
+  cmd.add_option("--per", args->per, "A row per period of the move's date: year, quarter or month")
+      ->check(CLI::IsMember({"year", "quarter", "month"}));
   cmd.add_option("--from", args->from, "Only moves out of this organisation");
   cmd.add_option("--to", args->to, "Only moves into this organisation");
   cmd.add_option("--from-country", args->countries.from, "Only moves out of organisations of this country");

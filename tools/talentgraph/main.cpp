@@ -30,6 +30,8 @@ constexpr Command kCommands[] = {
     {"rank", "Centrality: talent magnets, brokers and hubs", false, setup_rank},
     {"flows", "Aggregated moves between organisations or countries, and net gain", false, setup_flows},
     {"forget", "Remove a person and every claim about them, for good", false, setup_forget},
+    {"candidates", "Pairs that may be one entity (name order, one edit, contained names), for curation", false,
+     setup_candidates},
 };
 
 int run(int argc, char** argv) {
