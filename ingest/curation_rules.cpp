@@ -96,12 +96,20 @@ std::size_t apply_forget(Store& store, const std::string& name, std::unordered_s
   for (EntityId id : store.entities_with_alias_key(k)) {
     auto e = store.entity(id);
     if (!e || e->kind != NodeKind::person) continue;
-    for (const auto& a : store.aliases(id)) forget(forgotten_name_digest(a.key));
-    for (const auto& ext : store.external_ids(id)) forget(forgotten_id_digest(ext));
-    store.delete_entity(id);
+    forget_entity(store, id, digests);
     ++removed;
   }
   return removed;
+}
+
+void forget_entity(Store& store, EntityId id, std::unordered_set<std::string>& digests) {
+  auto forget = [&](const std::string& digest) {
+    store.add_forgotten(digest);
+    digests.insert(digest);
+  };
+  for (const auto& a : store.aliases(id)) forget(forgotten_name_digest(a.key));
+  for (const auto& ext : store.external_ids(id)) forget(forgotten_id_digest(ext));
+  store.delete_entity(id);
 }
 
 std::size_t apply_same_as(Store& store, const CurationIndex& index) {

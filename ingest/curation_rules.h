@@ -40,6 +40,9 @@ CurationIndex load_rules(Store& store);
 // Deletes the people a forget rule names and records their digests (also in `digests`).
 // Returns how many were removed.
 std::size_t apply_forget(Store& store, const std::string& name, std::unordered_set<std::string>& digests);
+// Deletes one person and records the digests of every alias and id of theirs (also in `digests`),
+// so that later ingests leave them out.
+void forget_entity(Store& store, EntityId id, std::unordered_set<std::string>& digests);
 
 // Merges the entities that a same_as group names, within compatible kinds; returns how many.
 std::size_t apply_same_as(Store& store, const CurationIndex& index);

@@ -5,6 +5,8 @@
 #include <optional>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "graph/snapshot.h"
 #include "ingest/curation_rules.h"
 #include "ingest/records.h"
@@ -157,15 +159,25 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
   }
 }
 
-Result<std::size_t> forget_person(Store& store, const std::string& name) {
+Result<ForgetReport> forget_person(Store& store, EntityId id, bool dry_run) {
   try {
     Store::Transaction tx(store);
+    auto e = store.entity(id);
+    if (!e) return fail(ErrorCode::not_found, fmt::format("no entity #{}", raw(id)));
+    if (e->kind != NodeKind::person)
+      return fail(ErrorCode::usage, fmt::format("{} is a {}, not a person: forget removes people", e->name, to_string(e->kind)));
+    ForgetReport report;
+    report.aliases = store.aliases(id).size();
+    report.ids = store.external_ids(id).size();
+    report.relations = store.relations_touching(id).size();
+    if (dry_run) return report;  // the transaction rolls back: nothing written
     std::unordered_set<std::string> digests;
-    const std::size_t removed = apply_forget(store, name, digests);
+    forget_entity(store, id, digests);
     tx.commit();
     store.checkpoint();
     graph::remove_cache(store);
-    return removed;
+    report.done = true;
+    return report;
   } catch (const StoreError& e) {
     return fail(ErrorCode::io, e.what(), Location{.file = store.path()});
   }

@@ -64,8 +64,15 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
 Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths, const IngestOptions& options,
                             const std::string& store_name);
 
-// Removes a person and every claim about them, and keeps them out of later ingests; removes the
-// snapshot cache, which holds their names. Returns how many entities were removed (0: none).
-Result<std::size_t> forget_person(Store& store, const std::string& name);
+// What forgetting a person removes.
+struct ForgetReport {
+  std::size_t aliases = 0, ids = 0, relations = 0;
+  bool done = false;  // false for a dry run
+};
+
+// Removes the person `id` and every claim about them, records the digests of their names and ids
+// so later ingests leave them out, and removes the snapshot cache (it holds their names). With
+// `dry_run`, only says what it would remove. An entity that is not a person is ErrorCode::usage.
+Result<ForgetReport> forget_person(Store& store, EntityId id, bool dry_run = false);
 
 }  // namespace tg::ingest

@@ -14,9 +14,42 @@ std::string key_of(std::string_view name, bool organisation) {
   return alias_key(name, organisation ? KeyStyle::organisation : KeyStyle::plain);
 }
 
-}  // namespace
+// `#ID` or `scheme:value` (an external id as stored): the entity it names, if the text has that
+// form; nullopt when it has not (then it is read as a name).
+std::optional<Result<EntityId>> by_reference(Store& store, std::string_view text) {
+  if (text.size() > 1 && text[0] == '#' &&
+      std::ranges::all_of(text.substr(1), [](char c) { return c >= '0' && c <= '9'; })) {
+    std::int64_t id = 0;
+    for (char c : text.substr(1)) id = id * 10 + (c - '0');
+    if (text.size() > 19 || !store.entity(EntityId{id})) return fail(ErrorCode::not_found, fmt::format("no entity {}", text));
+    return Result<EntityId>(EntityId{id});
+  }
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
+  if (auto id = store.entity_by_external_id(text.substr(0, colon), text.substr(colon + 1))) return Result<EntityId>(*id);
+  return std::nullopt;
+}
 
-Result<EntityId> find_entity(Store& store, std::string_view name) {
+// The forms that name each of several entities: "  Wang Xing (person, #13, wikidata:Q42)".
+std::string listing(Store& store, const std::vector<EntityId>& ids) {
+  std::string list;
+  for (EntityId id : ids) {
+    auto e = store.entity(id);
+    if (!e) continue;
+    list += fmt::format("\n  {} ({}, #{}", e->name, to_string(e->kind), raw(id));
+    for (const auto& x : store.external_ids(id)) list += fmt::format(", {}:{}", x.scheme, x.value);
+    list += ")";
+  }
+  return list;
+}
+
+Error ambiguous(Store& store, std::string_view name, const std::vector<EntityId>& ids, std::string_view what) {
+  return Error(ErrorCode::ambiguous, fmt::format("\"{}\" fits {} {}; name one by its #ID or an id shown:{}", name,
+                                                 ids.size(), what, listing(store, ids)));
+}
+
+// Entities with an alias key of `name` in the key style of their kind.
+std::vector<EntityId> exact_matches(Store& store, std::string_view name) {
   std::vector<EntityId> found;
   for (bool organisation : {false, true}) {
     const std::string k = key_of(name, organisation);
@@ -27,6 +60,14 @@ Result<EntityId> find_entity(Store& store, std::string_view name) {
         found.push_back(id);
     }
   }
+  return found;
+}
+
+}  // namespace
+
+Result<EntityId> find_entity(Store& store, std::string_view name) {
+  if (auto ref = by_reference(store, name)) return *ref;
+  std::vector<EntityId> found = exact_matches(store, name);
   if (found.empty()) {
     // No exact alias: a unique fragment match will do ("moonshot" for Moonshot AI).
     auto hits = search_entities(store, name, 6);
@@ -35,12 +76,30 @@ Result<EntityId> find_entity(Store& store, std::string_view name) {
     for (const auto& h : hits) found.push_back(h.id);
   }
   if (found.size() == 1) return found.front();
-  std::string list;
-  for (EntityId id : found) {
+  return fail(ambiguous(store, name, found, "entities"));
+}
+
+Result<EntityId> find_person(Store& store, std::string_view text) {
+  auto not_a_person = [&](EntityId id) -> std::unexpected<Error> {
     auto e = store.entity(id);
-    if (e) list += fmt::format("\n  {} ({}, #{})", e->name, to_string(e->kind), raw(id));
+    return fail(ErrorCode::usage, fmt::format("{} is a {}, not a person: forget removes people", e ? e->name : std::string(text),
+                                              e ? to_string(e->kind) : "entity"));
+  };
+  if (auto ref = by_reference(store, text)) {
+    if (!*ref) return *ref;
+    auto e = store.entity(**ref);
+    if (!e || e->kind != NodeKind::person) return not_a_person(**ref);
+    return *ref;
   }
-  return fail(ErrorCode::ambiguous, fmt::format("\"{}\" fits {} entities; be more specific:{}", name, found.size(), list));
+  std::vector<EntityId> people, others;
+  for (EntityId id : exact_matches(store, text)) {
+    auto e = store.entity(id);
+    (e && e->kind == NodeKind::person ? people : others).push_back(id);
+  }
+  if (people.size() == 1) return people.front();
+  if (people.size() > 1) return fail(ambiguous(store, text, people, "people"));
+  if (!others.empty()) return not_a_person(others.front());
+  return fail(ErrorCode::not_found, fmt::format("no person named \"{}\" (forget takes a whole name or alias, #ID or scheme:value)", text));
 }
 
 std::vector<SearchHit> search_entities(Store& store, std::string_view text, int limit) {

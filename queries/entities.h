@@ -17,6 +17,12 @@ namespace tg::queries {
 // Names are compared by their alias keys (graph/names.h), in both key styles.
 Result<EntityId> find_entity(Store& store, std::string_view name);
 
+// The one person `text` names, for what removes a person: `#ID`, `scheme:value`, or a name or
+// alias that fits exactly (no fragment match). A name of several people is ErrorCode::ambiguous
+// (they are listed with their #ID), of nobody ErrorCode::not_found, and an entity that is not a
+// person ErrorCode::usage.
+Result<EntityId> find_person(Store& store, std::string_view text);
+
 // Names containing `text`, at most `limit` of them.
 std::vector<SearchHit> search_entities(Store& store, std::string_view text, int limit);
 

@@ -476,15 +476,40 @@ TEST_F(ForgetTest, ForgetInTheSameRunKeepsThePersonOutFromTheStart) {
 TEST_F(ForgetTest, ForgetPersonOnlyRemovesPeople) {
   run_ok({about_wu(), about_alibaba(),
           write("namesake.json", document("n", {entity("c", "company", "Wu Yuxin")}, json::array()))});
-  auto removed = forget_person(store, "Wu Yuxin");
+  const auto people = entities(NodeKind::person);
+  ASSERT_EQ(people.size(), 1u);
+  const EntityId wu = people.front().id;
+  const auto namesakes = named("Wu Yuxin");
+  ASSERT_EQ(namesakes.size(), 2u);
+  const EntityId company = namesakes.front().id == wu ? namesakes.back().id : namesakes.front().id;
+  // A company is refused, whatever its name, and nothing is recorded.
+  auto refused = forget_person(store, company);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::usage);
+  EXPECT_EQ(refused.error().message, "Wu Yuxin is a company, not a person: forget removes people");
+  EXPECT_FALSE(store.has_forgotten());
+  // A dry run says what would go and changes nothing.
+  const Stats before = store.stats();
+  const std::int64_t generation = store.generation();
+  auto dry = forget_person(store, wu, true);
+  ASSERT_TRUE(dry.has_value());
+  EXPECT_FALSE(dry->done);
+  EXPECT_GE(dry->aliases, 1u);
+  EXPECT_GE(dry->relations, 1u);
+  EXPECT_EQ(store.stats().entities, before.entities);
+  EXPECT_EQ(store.generation(), generation);
+  EXPECT_FALSE(store.has_forgotten());
+  // The person goes; the company of that name stays.
+  auto removed = forget_person(store, wu);
   ASSERT_TRUE(removed.has_value());
-  EXPECT_EQ(*removed, 1u);
+  EXPECT_TRUE(removed->done);
+  EXPECT_EQ(removed->relations, dry->relations);
   EXPECT_TRUE(entities(NodeKind::person).empty());
-  EXPECT_EQ(named("Wu Yuxin").size(), 1u);  // the company of that name stays
-  auto again = forget_person(store, "Wu Yuxin");
-  ASSERT_TRUE(again.has_value());
-  EXPECT_EQ(*again, 0u);
-  EXPECT_EQ(*forget_person(store, "Nobody At All"), 0u);
+  EXPECT_EQ(named("Wu Yuxin").size(), 1u);
+  EXPECT_TRUE(store.has_forgotten());
+  auto again = forget_person(store, wu);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, ErrorCode::not_found);
 }
 
 TEST_F(ForgetTest, ForgettingRemovesTheSnapshotCache) {
@@ -493,7 +518,7 @@ TEST_F(ForgetTest, ForgettingRemovesTheSnapshotCache) {
   const std::string cache = graph::cache_path(store);
   auto make_cache = [&] { std::ofstream(cache) << "names"; };
   make_cache();
-  ASSERT_TRUE(forget_person(store, "Wu Yuxin").has_value());
+  ASSERT_TRUE(forget_person(store, entities(NodeKind::person).front().id).has_value());
   EXPECT_FALSE(std::filesystem::exists(cache));
 
   make_cache();

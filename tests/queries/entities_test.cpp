@@ -94,21 +94,21 @@ TEST_F(FindEntity, AmbiguousNamesListTheCandidates) {
   auto r = find("Li Wei");
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::ambiguous);
-  EXPECT_EQ(r.error().message, "\"Li Wei\" fits 2 entities; be more specific:\n  Li Wei (person, #" +
-                                   std::to_string(raw(li[0])) + ")\n  Li Wei (person, #" + std::to_string(raw(li[1])) +
-                                   ")");
+  EXPECT_EQ(r.error().message, "\"Li Wei\" fits 2 entities; name one by its #ID or an id shown:\n  Li Wei (person, #" +
+                                   std::to_string(raw(li[0])) + ", orcid:1)\n  Li Wei (person, #" +
+                                   std::to_string(raw(li[1])) + ", orcid:2)");
   // A person and a company of one name: people first.
   auto apple = find("apple");
   ASSERT_FALSE(apple.has_value());
   EXPECT_EQ(apple.error().code, ErrorCode::ambiguous);
-  EXPECT_EQ(apple.error().message, "\"apple\" fits 2 entities; be more specific:\n  Apple (person, #" +
+  EXPECT_EQ(apple.error().message, "\"apple\" fits 2 entities; name one by its #ID or an id shown:\n  Apple (person, #" +
                                        std::to_string(raw(id("Apple", "person"))) + ")\n  Apple (company, #" +
                                        std::to_string(raw(id("Apple", "company"))) + ")");
   // A fragment that several names contain: shorter names first.
   auto ali = find("ali");
   ASSERT_FALSE(ali.has_value());
   EXPECT_EQ(ali.error().code, ErrorCode::ambiguous);
-  EXPECT_EQ(ali.error().message, "\"ali\" fits 2 entities; be more specific:\n  Alicorp (company, #" +
+  EXPECT_EQ(ali.error().message, "\"ali\" fits 2 entities; name one by its #ID or an id shown:\n  Alicorp (company, #" +
                                      std::to_string(raw(id("Alicorp", "company"))) + ")\n  Alibaba Group (company, #" +
                                      std::to_string(raw(id("Alibaba Group", "company"))) + ")");
 }
@@ -185,6 +185,43 @@ TEST_F(FindEntity, CountsListEveryKind) {
   EXPECT_EQ(c.relations_by_kind[static_cast<int>(RelationKind::worked_at)].second, 3);
   EXPECT_EQ(c.relations_by_kind[static_cast<int>(RelationKind::headquartered_in)].second, 1);
   EXPECT_EQ(c.relations_by_kind[static_cast<int>(RelationKind::founded)].second, 0);
+}
+
+TEST_F(FindEntity, ByIdAndByExternalId) {
+  const auto li = ids["Li Wei/person"];
+  ASSERT_EQ(li.size(), 2u);
+  const std::string hash_id = "#" + std::to_string(raw(li[1]));
+  EXPECT_EQ(find(hash_id).value_or(EntityId{}), li[1]);
+  EXPECT_EQ(find("orcid:1").value_or(EntityId{}), li[0]);
+  EXPECT_EQ(find("orcid:2").value_or(EntityId{}), li[1]);
+  auto gone = find("#99999");
+  ASSERT_FALSE(gone.has_value());
+  EXPECT_EQ(gone.error().code, ErrorCode::not_found);
+  EXPECT_EQ(gone.error().message, "no entity #99999");
+  // An unknown scheme:value is read as a name.
+  EXPECT_EQ(find("orcid:3").error().code, ErrorCode::not_found);
+}
+
+TEST_F(FindEntity, APersonToForget) {
+  const auto li = ids["Li Wei/person"];
+  EXPECT_EQ(find_person(store, "Wu Yuxin").value_or(EntityId{}), id("Wu Yuxin", "person"));
+  EXPECT_EQ(find_person(store, "orcid:2").value_or(EntityId{}), li[1]);
+  // Several people: refused, listed.
+  auto several = find_person(store, "Li Wei");
+  ASSERT_FALSE(several.has_value());
+  EXPECT_EQ(several.error().code, ErrorCode::ambiguous);
+  EXPECT_TRUE(several.error().message.starts_with("\"Li Wei\" fits 2 people;")) << several.error().message;
+  // A person and a company of one name: the person.
+  EXPECT_EQ(find_person(store, "Apple").value_or(EntityId{}), id("Apple", "person"));
+  // Not a person.
+  auto company = find_person(store, "Alibaba Group");
+  ASSERT_FALSE(company.has_value());
+  EXPECT_EQ(company.error().code, ErrorCode::usage);
+  EXPECT_EQ(company.error().message, "Alibaba Group is a company, not a person: forget removes people");
+  EXPECT_EQ(find_person(store, "#" + std::to_string(raw(id("Hangzhou", "place")))).error().code, ErrorCode::usage);
+  // Nobody, and no fragment matching for what deletes.
+  EXPECT_EQ(find_person(store, "Nobody At All").error().code, ErrorCode::not_found);
+  EXPECT_EQ(find_person(store, "Yuxin").error().code, ErrorCode::not_found);
 }
 
 }  // namespace

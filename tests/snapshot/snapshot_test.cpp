@@ -9,6 +9,7 @@
 #include "graph/files.h"
 #include "graph/snapshot.h"
 #include "ingest/ingest.h"
+#include "queries/entities.h"
 #include "queries/network.h"
 #include "tests/support/scratch.h"
 #include "tests/support/store_builder.h"
@@ -92,7 +93,9 @@ TEST_F(SnapshotTest, CacheIsReusedUntilTheStoreChanges) {
   ASSERT_TRUE(queries::load_snapshot(store, &rebuilt));
   EXPECT_FALSE(rebuilt);
   // A write bumps the generation: the cache is stale.
-  ASSERT_TRUE(ingest::forget_person(store, "Dev Patel"));
+  auto dev = queries::find_person(store, "Dev Patel");
+  ASSERT_TRUE(dev.has_value());
+  ASSERT_TRUE(ingest::forget_person(store, *dev));
   expect_rebuilt(store);
 }
 

@@ -68,11 +68,20 @@ int run_ingest(Env& env, const IngestArgs& args) {
 
 // ---- forget ----
 
-int run_forget(Env& env, const std::string& name) {
-  auto removed = ingest::forget_person(*env.store, name);
-  if (!removed) return report(removed.error());
-  // Say only how many: the name is already on the caller's screen.
-  std::cerr << fmt::format("forgot {} person(s); later ingests will leave them out\n", *removed);
+struct ForgetArgs {
+  std::string name;
+  bool dry_run = false;
+};
+
+int run_forget(Env& env, const ForgetArgs& args) {
+  auto id = queries::find_person(*env.store, args.name);
+  if (!id) return report(id.error());
+  auto r = ingest::forget_person(*env.store, *id, args.dry_run);
+  if (!r) return report(r.error());
+  // Say only what was removed: the name is already on the caller's screen.
+  std::cerr << fmt::format("{} 1 person: {} alias(es), {} external id(s), {} relation(s){}\n",
+                           r->done ? "forgot" : "would forget", r->aliases, r->ids, r->relations,
+                           r->done ? "; later ingests will leave them out" : " (dry run: nothing was changed)");
   return 0;
 }
 
@@ -121,9 +130,10 @@ Run setup_ingest(CLI::App& cmd) {
 }
 
 Run setup_forget(CLI::App& cmd) {
-  auto name = std::make_shared<std::string>();
-  cmd.add_option("name", *name, "The person's name or alias")->required();
-  return [name](Env& env) { return run_forget(env, *name); };
+  auto args = std::make_shared<ForgetArgs>();
+  cmd.add_option("person", args->name, "The person: a whole name or alias, #ID, or scheme:value (wikidata:Q…)")->required();
+  cmd.add_flag("--dry-run", args->dry_run, "Say what would be removed, and remove nothing");
+  return [args](Env& env) { return run_forget(env, *args); };
 }
 
 Run setup_stats(CLI::App& cmd) {
