@@ -922,4 +922,21 @@ std::vector<SearchHit> Store::search_keys(std::string_view fragment, int limit) 
   return out;
 }
 
+std::vector<SearchHit> Store::search_names(std::string_view text, int limit) {
+  std::vector<SearchHit> out;
+  if (text.empty()) return out;
+  std::string pattern = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+    pattern += ch;
+  }
+  pattern += '%';
+  auto& s = impl_->stmt(
+      "SELECT e.id, e.name, e.kind, min(a.name) FROM aliases a JOIN entities e ON e.id = a.entity_id "
+      "WHERE a.name LIKE ?1 ESCAPE '\\' GROUP BY e.id ORDER BY length(e.name), e.name LIMIT ?2");
+  s.bind(1, pattern).bind(2, limit);
+  while (s.step()) out.push_back({EntityId{s.integer(0)}, s.text(1), parse_node_kind(s.text(2)).value_or(NodeKind::person), s.text(3)});
+  return out;
+}
+
 }  // namespace tg

@@ -250,6 +250,9 @@ class Store {
   Stats stats();
   // Names containing `key_fragment` (a normalised alias key), best matches first.
   std::vector<SearchHit> search_keys(std::string_view key_fragment, int limit);
+  // Names and aliases containing `text` as written (ASCII case ignored), shortest first: the
+  // words that alias keys fold away ("Group", "Inc"). A scan of every alias: a fallback.
+  std::vector<SearchHit> search_names(std::string_view text, int limit);
 
  private:
   struct Impl;

@@ -111,6 +111,8 @@ std::vector<SearchHit> search_entities(Store& store, std::string_view text, int 
     for (auto& h : store.search_keys(k, limit))
       if (std::ranges::none_of(hits, [&](const SearchHit& x) { return x.id == h.id; })) hits.push_back(std::move(h));
   }
+  // Nothing by key: the text may be a word keys fold away ("Group" of "Alibaba Group").
+  if (hits.empty()) hits = store.search_names(text, limit);
   if (static_cast<int>(hits.size()) > limit) hits.resize(static_cast<std::size_t>(limit));
   return hits;
 }

@@ -224,5 +224,16 @@ TEST_F(FindEntity, APersonToForget) {
   EXPECT_EQ(find_person(store, "Yuxin").error().code, ErrorCode::not_found);
 }
 
+TEST_F(FindEntity, SearchFindsWordsThatKeysFoldAway) {
+  // "Group" is a legal-form word that the alias key of "Alibaba Group" drops.
+  const auto hits = search_entities(store, "Group", 10);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].name, "Alibaba Group");
+  EXPECT_EQ(search_entities(store, "Alibaba Group Holding", 10).front().name, "Alibaba Group");
+  // LIKE's wildcards are matched as themselves.
+  EXPECT_TRUE(search_entities(store, "%", 10).empty());
+  EXPECT_TRUE(search_entities(store, "Gro_p", 10).empty());
+}
+
 }  // namespace
 }  // namespace tg::queries
