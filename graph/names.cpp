@@ -168,6 +168,19 @@ std::string token_set_key(std::string_view name, KeyStyle style) {
   return key;
 }
 
+std::u32string code_points(std::string_view text) {
+  std::u32string out;
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(text.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
+  }
+  return out;
+}
+
 bool valid_utf8(std::string_view text) {
   int32_t i = 0;
   const int32_t n = static_cast<int32_t>(text.size());

@@ -26,6 +26,9 @@ std::vector<std::string> name_tokens(std::string_view name, KeyStyle style);
 // ("Zhao Shengjia" and "Shengjia Zhao" -> "shengjia zhao").
 std::string token_set_key(std::string_view name, KeyStyle style);
 
+// The code points of UTF-8 text (an invalid sequence counts as U+FFFD).
+std::u32string code_points(std::string_view text);
+
 // Whether `text` is valid UTF-8 (input is rejected otherwise, with its position).
 bool valid_utf8(std::string_view text);
 

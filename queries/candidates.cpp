@@ -13,20 +13,6 @@
 namespace tg::queries {
 namespace {
 
-// Code points of a UTF-8 string (alias keys are valid UTF-8: they come out of ICU).
-std::u32string code_points(std::string_view s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += len;
-  }
-  return out;
-}
-
 // Exactly one insertion, deletion or substitution apart.
 bool one_edit(const std::u32string& a, const std::u32string& b) {
   if (a == b) return false;

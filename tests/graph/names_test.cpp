@@ -160,5 +160,11 @@ TEST(NameTokens, WordsInOrderAndAsASet) {
   EXPECT_TRUE(name_tokens("...", KeyStyle::plain).empty());
 }
 
+TEST(CodePoints, DecodeUtf8) {
+  EXPECT_EQ(code_points("a알阿😀"), (std::u32string{U'a', U'알', U'阿', U'😀'}));
+  EXPECT_EQ(code_points("a\xff"), (std::u32string{U'a', U'\uFFFD'}));
+  EXPECT_TRUE(code_points("").empty());
+}
+
 }  // namespace
 }  // namespace tg
