@@ -168,48 +168,52 @@ std::string token_set_key(std::string_view name, KeyStyle style) {
   return key;
 }
 
-std::u32string code_points(std::string_view text) {
-  std::u32string out;
+namespace {
+
+// Calls fn(c) for each code point of UTF-8 text, with c < 0 for an invalid sequence; stops when
+// fn returns false.
+template <typename Fn>
+void for_each_code_point(std::string_view text, Fn&& fn) {
   int32_t i = 0;
   const int32_t n = static_cast<int32_t>(text.size());
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   while (i < n) {
     UChar32 c;
     U8_NEXT(s, i, n, c);
-    out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
+    if (!fn(c)) return;
   }
+}
+
+}  // namespace
+
+std::u32string code_points(std::string_view text) {
+  std::u32string out;
+  for_each_code_point(text, [&](UChar32 c) {
+    out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
+    return true;
+  });
   return out;
 }
 
 bool valid_utf8(std::string_view text) {
-  int32_t i = 0;
-  const int32_t n = static_cast<int32_t>(text.size());
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
+  bool valid = true;
+  for_each_code_point(text, [&](UChar32 c) { return valid = c >= 0; });
+  return valid;
 }
 
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
-  int32_t i = 0;
-  const int32_t n = static_cast<int32_t>(text.size());
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
+  for_each_code_point(text, [&](UChar32 c) {
     if (c < 0) {
       ++width;
-      continue;
+      return true;
     }
     const int8_t type = u_charType(c);
-    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_FORMAT_CHAR) continue;
+    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_FORMAT_CHAR) return true;
     const int ea = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
     width += (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
-  }
+    return true;
+  });
   return width;
 }
 
