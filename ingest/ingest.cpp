@@ -9,6 +9,7 @@
 
 #include "graph/snapshot.h"
 #include "ingest/curation_rules.h"
+#include "ingest/name_order.h"
 #include "ingest/records.h"
 #include "ingest/resolver.h"
 #include "ingest/writer.h"
@@ -125,7 +126,9 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   writer.finish();
   if (bulk) store_.create_bulk_indexes();
 
-  // 6. same_as groups merge what resolution kept apart.
+  // 6. One person in two name orders, now that both careers are written; then same_as groups
+  // merge what resolution kept apart.
+  merge_name_order_swaps(store_, resolver.name_order_suspects(), report_);
   report_.curation_merges += apply_same_as(store_, index);
   return true;
 }

@@ -29,6 +29,15 @@ struct Ambiguity {
   std::vector<std::string> candidates;  // "Meta Platforms (company, #12)"
 };
 
+// A person written with the same words in another order, merged because the two share an
+// organisation.
+struct NameOrderMerge {
+  std::string where;               // where the second spelling was read
+  std::string merged;              // that spelling ("Zhao Shengjia")
+  std::string into;                // "Shengjia Zhao (person, #5)"
+  std::vector<std::string> shared; // the organisations they share
+};
+
 struct IngestReport {
   std::size_t files = 0, documents = 0, csv_rows = 0;
   std::size_t sources_added = 0;
@@ -41,6 +50,7 @@ struct IngestReport {
   std::size_t forgotten_removed = 0; // people removed by forget rules
   std::size_t forgotten_skipped = 0; // entities in the input left out because they were forgotten
   std::vector<Ambiguity> ambiguities;
+  std::vector<NameOrderMerge> name_order_merges;
 };
 
 }  // namespace tg::ingest

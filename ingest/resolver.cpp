@@ -120,11 +120,52 @@ std::optional<EntityId> Resolver::resolve_uncached(const EntitySpec& spec, const
   } else {
     id = writer_.create_entity(spec.kind, names.front().first, writer_.intern(spec.country), spec.anonymous,
                                writer_.text().keep(spec.description));
+    if (spec.kind == NodeKind::person && !spec.anonymous) note_name_order(id, spec, keys, where);
   }
   for (const auto& [n, k] : names)
     if (!k.empty()) writer_.add_alias(id, n, k);
   for (const auto& ext : spec.ids) writer_.add_external_id(id, ext);
   return id;
+}
+
+void Resolver::note_name_order(EntityId created, const EntitySpec& spec, const std::vector<std::string_view>& keys,
+                               const Where& where) {
+  // Names of two to four words: every other order of the words, joined as alias keys join them.
+  // (A key can also be met by other words that join alike, "Ann Ali" for "Anna Li": the merge
+  // step compares the words themselves.)
+  constexpr std::size_t kMaxWords = 4;
+  std::vector<std::string> orders;
+  auto add_orders = [&](std::string_view name) {
+    std::vector<std::string> words = name_tokens(name, KeyStyle::plain);
+    if (words.size() < 2 || words.size() > kMaxWords) return;
+    const std::string own = [&] {
+      std::string k;
+      for (const auto& w : words) k += w;
+      return k;
+    }();
+    std::ranges::sort(words);
+    do {
+      std::string k;
+      for (const auto& w : words) k += w;
+      if (k != own && std::ranges::find(orders, k) == orders.end()) orders.push_back(std::move(k));
+    } while (std::ranges::next_permutation(words).found);
+  };
+  add_orders(spec.name);
+  for (const auto& a : spec.aliases) add_orders(a);
+  for (const std::string& k : orders) {
+    if (std::ranges::find(keys, k) != keys.end()) continue;  // one of its own names
+    for (EntityId other : writer_.entities_with_alias_key(k)) {
+      if (other == created) continue;
+      auto e = writer_.entity(other);
+      if (!e || e->anonymous || e->kind != NodeKind::person) continue;
+      if (ids_conflict(spec, other) || kept_apart(keys, other)) continue;
+      if (std::ranges::any_of(suspects_, [&](const NameOrderSuspect& s) {
+            return s.created == created && s.existing == other;
+          }))
+        continue;
+      suspects_.push_back({created, other, where.location().str()});
+    }
+  }
 }
 
 void Resolver::report_ambiguity(const EntitySpec& spec, const Where& where, const std::vector<EntityId>& candidates) {

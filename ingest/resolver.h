@@ -27,6 +27,14 @@ struct Where {
   Location location() const { return Location{.file = std::string(file), .line = line, .record = std::string(record)}; }
 };
 
+// A person created by this run whose name is an existing person's words in another order
+// ("Zhao Shengjia" beside "Shengjia Zhao"): merged after the run's relations are written, when
+// the two share an organisation (see name_order.h).
+struct NameOrderSuspect {
+  EntityId created{}, existing{};
+  std::string where;
+};
+
 class Resolver {
  public:
   // `reader` sees the store as it was before the run; `forgotten_now` holds the digests of
@@ -62,6 +70,8 @@ class Resolver {
     return result;
   }
 
+  const std::vector<NameOrderSuspect>& name_order_suspects() const { return suspects_; }
+
  private:
   // The alias key of `name`, kept for the run (as is `name`'s copy, in `kept_name`).
   std::string_view key(std::string_view name, KeyStyle style, std::string_view* kept_name = nullptr);
@@ -71,6 +81,8 @@ class Resolver {
   std::string describe(EntityId id);
   std::optional<EntityId> resolve_uncached(const EntitySpec& spec, const Where& where);
   void report_ambiguity(const EntitySpec& spec, const Where& where, const std::vector<EntityId>& candidates);
+  void note_name_order(EntityId created, const EntitySpec& spec, const std::vector<std::string_view>& keys,
+                       const Where& where);
 
   struct Keyed {
     std::string_view name, key;
@@ -86,6 +98,7 @@ class Resolver {
   FlatMap<std::string_view, std::int64_t, TextHash> cache_;  // spec -> entity id (0: forgotten)
   FlatMap<std::string_view, Keyed, TextHash> key_cache_[2];  // name -> kept name and its key, by KeyStyle
   FlatMap<std::int64_t, bool, IntHash> matched_;
+  std::vector<NameOrderSuspect> suspects_;
 };
 
 }  // namespace tg::ingest

@@ -146,7 +146,10 @@ std::vector<Candidate> find_candidates(Store& store, const CandidateQuery& query
       for (std::size_t p = 0; p < list.size(); ++p)
         for (std::size_t q = p + 1; q < list.size(); ++q) {
           const Named &x = entities[list[p].first], &y = entities[list[q].first];
-          if (x.id != y.id && share_org(x, y)) note(x, y, list[p].second, list[q].second, "name order");
+          if (x.id == y.id || !share_org(x, y)) continue;
+          // Namesakes written alike were kept apart on purpose (ids, an ambiguity): say so.
+          const bool same = alias_key(list[p].second, KeyStyle::plain) == alias_key(list[q].second, KeyStyle::plain);
+          note(x, y, list[p].second, list[q].second, same ? "same name" : "name order");
         }
     for (const auto& [key, list] : by_deletion)
       for (std::size_t p = 0; p < list.size(); ++p)

@@ -29,7 +29,7 @@ struct SharedLink {
 
 struct Candidate {
   CandidateSide a, b;                 // a.id < b.id
-  std::vector<std::string> reasons;   // "name order", "one edit", "name contained"
+  std::vector<std::string> reasons;   // "name order", "same name", "one edit", "name contained"
   std::vector<SharedLink> shared;
 };
 

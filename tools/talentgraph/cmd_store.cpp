@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "ingest/ingest.h"
 #include "queries/entities.h"
@@ -39,6 +40,10 @@ void print_report(const ingest::IngestReport& r) {
   if (r.forgotten_removed || r.forgotten_skipped)
     std::cerr << fmt::format("  forget: {} removed, {} left out of this input\n", r.forgotten_removed,
                              r.forgotten_skipped);
+  for (const auto& m : r.name_order_merges)
+    std::cerr << fmt::format("  name order: {}: \"{}\" merged into {}, who shares {} (keep them apart with "
+                             "not_same_as in a curation file)\n",
+                             m.where, m.merged, m.into, fmt::join(m.shared, ", "));
   if (!r.ambiguities.empty()) {
     std::cerr << fmt::format("  ambiguous: {} name(s) fit several entities; nothing was merged for them "
                              "(decide with same_as / not_same_as in a curation file):\n",
