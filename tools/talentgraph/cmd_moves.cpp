@@ -105,6 +105,7 @@ int run_flows(Env& env, const FlowsArgs& args) {
   const std::string counted = args.count;  // "people" or "moves": the column and the key
   if (args.net) {
     for (const auto& n : result->net) rows.push_back({{"name", n.name}, {"in", n.in}, {"out", n.out}, {"net", n.net}});
+    note_internal_left_out(args.roll_up, result->internal, format, rows);
     print_rows(std::cout, format, rows,
                {{"name", args.by == "country" ? "country" : "organisation"}, {"in", "in"}, {"out", "out"}, {"net", "net"}},
                "");
