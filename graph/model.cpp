@@ -130,6 +130,15 @@ std::string period_label(std::int32_t first_day, std::int32_t last_day, Period g
   return {};
 }
 
+std::int32_t period_first_day(std::int32_t first_day, std::int32_t last_day, Period granularity) {
+  const CivilDate a = civil_from_days(first_day), b = civil_from_days(last_day);
+  if (a.year != b.year) return days_from_civil(a.year, 1, 1);
+  const bool same_quarter = (a.month - 1) / 3 == (b.month - 1) / 3;
+  if (granularity == Period::month && a.month == b.month) return days_from_civil(a.year, a.month, 1);
+  if (granularity != Period::year && same_quarter) return days_from_civil(a.year, (a.month - 1) / 3 * 3 + 1, 1);
+  return days_from_civil(a.year, 1, 1);
+}
+
 Result<PartialDate> PartialDate::parse(std::string_view text) {
   auto bad = [&](std::string_view why) {
     return fail(ErrorCode::bad_data, fmt::format("{} (found \"{}\")", why, text));

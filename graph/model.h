@@ -61,6 +61,8 @@ enum class Period : std::uint8_t { year, quarter, month };
 // granularity that holds it whole ("2021" for a move dated only to 2021 under months), and
 // `coarse` says so. Both days must be known.
 std::string period_label(std::int32_t first_day, std::int32_t last_day, Period granularity, bool* coarse = nullptr);
+// The first day of the period period_label names for the same span.
+std::int32_t period_first_day(std::int32_t first_day, std::int32_t last_day, Period granularity);
 
 // An ISO 8601 date that may be partial ("2024", "2024-01", "2024-01-18") or unknown.
 // A partial date covers an interval of days: "2024" is [2024-01-01, 2024-12-31].

@@ -22,8 +22,9 @@ namespace tg::graph {
 namespace {
 
 constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '\x01', '\0'};
-// 2: the checksum is binary::checksum (graph/binary.h). A cache of another version is rebuilt.
-constexpr std::uint32_t kFormatVersion = 2;
+// 2: the checksum is binary::checksum (graph/binary.h). 3: both bounds of each edge date, the
+// `left` edges of moved relations, and the part_of tops. A cache of another version is rebuilt.
+constexpr std::uint32_t kFormatVersion = 3;
 
 std::int32_t first_or_none(const PartialDate& d) { return d.known() ? d.first_day() : kNoDay; }
 std::int32_t last_or_none(const PartialDate& d) { return d.known() ? d.last_day() : kNoDay; }
@@ -72,6 +73,10 @@ Snapshot Snapshot::build(Store& store) {
   });
   auto node = [&](EntityId id) { return s.node_of(id).value(); };  // foreign keys guarantee it
   std::vector<EdgeIn> arcs;
+  auto add = [&](const SnapshotEdge& e) {
+    arcs.push_back({e.from, e.to, static_cast<std::uint32_t>(s.edges_.size())});
+    s.edges_.push_back(e);
+  };
   store.for_each_relation({}, [&](const RelationRow& r) {
     SnapshotEdge e;
     e.relation = raw(r.id);
@@ -80,12 +85,32 @@ Snapshot Snapshot::build(Store& store) {
     e.kind = r.kind;
     e.former = r.former ? 1 : 0;
     e.start_first = first_or_none(r.start);
+    e.start_last = last_or_none(r.start);
+    e.end_first = first_or_none(r.end);
     e.end_last = last_or_none(r.end);
-    arcs.push_back({e.from, e.to, static_cast<std::uint32_t>(s.edges_.size())});
-    s.edges_.push_back(e);
+    add(e);
+    // "P left A for B" connects P to A as much as to B: an edge of its own, held until the move.
+    if (r.kind == RelationKind::moved && r.left && *r.left != r.to) {
+      SnapshotEdge l = e;
+      l.to = node(*r.left);
+      l.start_first = l.start_last = kNoDay;
+      l.end_first = first_or_none(r.start);
+      l.end_last = last_or_none(r.start);
+      l.left = 1;
+      add(l);
+    }
   });
   s.affiliation_ = Csr::build(s.num_nodes(), arcs, Orientation::undirected);
   const OrgTree orgs = read_org_tree(store);
+  if (!orgs.empty()) {
+    s.top_.resize(s.num_nodes());
+    bool any = false;
+    for (std::uint32_t v = 0; v < s.num_nodes(); ++v) {
+      s.top_[v] = is_organisation(s.kinds_[v]) ? node(orgs.top(s.entity(v))) : v;
+      any = any || s.top_[v] != v;
+    }
+    if (!any) s.top_.clear();
+  }
   store.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
     for (const Move& m : moves_of_career(person, career, &orgs))
       s.moves_.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis});
@@ -100,9 +125,17 @@ Result<void> Snapshot::write(const std::string& path) const {
     blob += n;
     offsets.push_back(blob.size());
   }
+  // The part_of tops, as (organisation, top) pairs of the organisations that have a parent.
+  std::vector<std::uint32_t> folded, tops;
+  for (std::uint32_t v = 0; v < top_.size(); ++v)
+    if (top_[v] != v) {
+      folded.push_back(v);
+      tops.push_back(top_[v]);
+    }
   // The file's size, reserved at once: at the largest scale the buffer is hundreds of megabytes.
-  const std::size_t size = sizeof kMagic + 4 + 5 * 8 + entity_ids_.size() * (8 + 1 + 2) + offsets.size() * 8 +
-                           blob.size() + edges_.size() * (8 + 4 + 4 + 1 + 1 + 4 + 4) + moves_.size() * (3 * 4 + 2 * 4 + 1) +
+  const std::size_t size = sizeof kMagic + 4 + 6 * 8 + entity_ids_.size() * (8 + 1 + 2) + offsets.size() * 8 +
+                           blob.size() + edges_.size() * (8 + 4 + 4 + 1 + 1 + 4 * 4 + 1) + moves_.size() * (3 * 4 + 2 * 4 + 1) +
+                           folded.size() * 8 +
                            /* the graph */ 8 + 24 + (std::size_t{affiliation_.num_nodes()} + 1) * 8 +
                            affiliation_.num_arcs() * 8 + 8 + /* the checksum */ 8;
   binary::Writer w;
@@ -114,6 +147,7 @@ Result<void> Snapshot::write(const std::string& path) const {
   w.put(static_cast<std::uint64_t>(entity_ids_.size()));
   w.put(static_cast<std::uint64_t>(edges_.size()));
   w.put(static_cast<std::uint64_t>(moves_.size()));
+  w.put(static_cast<std::uint64_t>(folded.size()));
   w.put_array(entity_ids_);
   std::vector<std::uint8_t> kinds;
   for (NodeKind k : kinds_) kinds.push_back(static_cast<std::uint8_t>(k));
@@ -137,6 +171,9 @@ Result<void> Snapshot::write(const std::string& path) const {
     column(edges_, [](const SnapshotEdge& e) { return e.former; });
     column(edges_, [](const SnapshotEdge& e) { return e.start_first; });
     column(edges_, [](const SnapshotEdge& e) { return e.end_last; });
+    column(edges_, [](const SnapshotEdge& e) { return e.start_last; });
+    column(edges_, [](const SnapshotEdge& e) { return e.end_first; });
+    column(edges_, [](const SnapshotEdge& e) { return e.left; });
   }
   if (!moves_.empty()) {
     column(moves_, [](const SnapshotMove& m) { return m.person; });
@@ -145,6 +182,10 @@ Result<void> Snapshot::write(const std::string& path) const {
     column(moves_, [](const SnapshotMove& m) { return m.date_first; });
     column(moves_, [](const SnapshotMove& m) { return m.date_last; });
     column(moves_, [](const SnapshotMove& m) { return static_cast<std::uint8_t>(m.basis); });
+  }
+  if (!folded.empty()) {
+    w.put_array(folded);
+    w.put_array(tops);
   }
   affiliation_.write(w);
   w.put(binary::checksum(w.bytes()));
@@ -183,8 +224,8 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
   Snapshot s;
   std::uint32_t version = 0;
   if (!r.get(version) || version != kFormatVersion) return corrupt("format version");
-  std::uint64_t n = 0, ne = 0, nm = 0;
-  if (!(r.get(s.generation_) && r.get(s.store_id_) && r.get(n) && r.get(ne) && r.get(nm)) ||
+  std::uint64_t n = 0, ne = 0, nm = 0, nt = 0;
+  if (!(r.get(s.generation_) && r.get(s.store_id_) && r.get(n) && r.get(ne) && r.get(nm) && r.get(nt)) || nt > n ||
       n >= std::numeric_limits<std::uint32_t>::max())
     return corrupt("header");
   std::vector<std::uint8_t> kinds;
@@ -207,14 +248,17 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
     std::vector<std::int64_t> relation;
     std::vector<std::uint32_t> from, to;
     std::vector<std::uint8_t> kind, former;
-    std::vector<std::int32_t> start, end;
+    std::vector<std::int32_t> start, end, start_last, end_first;
+    std::vector<std::uint8_t> left;
     if (!(r.get_array(ne, relation) && r.get_array(ne, from) && r.get_array(ne, to) && r.get_array(ne, kind) &&
-          r.get_array(ne, former) && r.get_array(ne, start) && r.get_array(ne, end)))
+          r.get_array(ne, former) && r.get_array(ne, start) && r.get_array(ne, end) && r.get_array(ne, start_last) &&
+          r.get_array(ne, end_first) && r.get_array(ne, left)))
       return corrupt("truncated edges");
     s.edges_.resize(static_cast<std::size_t>(ne));
     for (std::size_t i = 0; i < ne; ++i) {
-      if (from[i] >= n || to[i] >= n || kind[i] >= kRelationKindCount) return corrupt("edge");
-      s.edges_[i] = {relation[i], from[i], to[i], static_cast<RelationKind>(kind[i]), former[i], start[i], end[i]};
+      if (from[i] >= n || to[i] >= n || kind[i] >= kRelationKindCount || left[i] > 1) return corrupt("edge");
+      s.edges_[i] = {relation[i], from[i], to[i], static_cast<RelationKind>(kind[i]), former[i], start[i], end[i],
+                     start_last[i], end_first[i], left[i]};
     }
   }
   {
@@ -228,6 +272,16 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
     for (std::size_t i = 0; i < nm; ++i) {
       if (person[i] >= n || from[i] >= n || to[i] >= n || basis[i] >= kMoveBasisCount) return corrupt("move");
       s.moves_[i] = {person[i], from[i], to[i], first[i], last[i], static_cast<MoveBasis>(basis[i])};
+    }
+  }
+  if (nt) {
+    std::vector<std::uint32_t> folded, tops;
+    if (!(r.get_array(nt, folded) && r.get_array(nt, tops))) return corrupt("truncated part_of tops");
+    s.top_.resize(static_cast<std::size_t>(n));
+    for (std::uint32_t v = 0; v < n; ++v) s.top_[v] = v;
+    for (std::size_t i = 0; i < nt; ++i) {
+      if (folded[i] >= n || tops[i] >= n) return corrupt("part_of top");
+      s.top_[folded[i]] = tops[i];
     }
   }
   auto g = Csr::read(r, path);

@@ -20,13 +20,18 @@ namespace tg::graph {
 
 using tg::kNoDay;
 
-// A relation as the snapshot keeps it: its ends as node indices and its dates as day bounds.
+// A relation as the snapshot keeps it: its ends as node indices and its dates as day bounds
+// (both bounds of each date: "held on D" reads the outer ones, "definitely covers D" the inner).
+// A `moved` relation with `left: A` is two edges: P -> B (joined) and P -> A (`left`), whose
+// only date is its end, the move's date: P was at A until then.
 struct SnapshotEdge {
   std::int64_t relation = 0;
   std::uint32_t from = 0, to = 0;
   RelationKind kind = RelationKind::worked_at;
   std::uint8_t former = 0;
   std::int32_t start_first = kNoDay, end_last = kNoDay;  // kNoDay: unknown
+  std::int32_t start_last = kNoDay, end_first = kNoDay;
+  std::uint8_t left = 0;  // the P -> A edge of a `moved` relation with `left: A`
 };
 
 // A derived move (graph/moves.h): node indices and the arrival date as day bounds (kNoDay when
@@ -56,6 +61,10 @@ class Snapshot {
 
   const std::vector<SnapshotEdge>& edges() const { return edges_; }
   const std::vector<SnapshotMove>& moves() const { return moves_; }
+  // The top of an organisation's chain of current part_of parents (graph/moves.h, OrgTree::top):
+  // the node itself when it has none. Roll-ups fold organisations into it.
+  std::uint32_t top(std::uint32_t node) const { return top_.empty() ? node : top_[node]; }
+  bool has_parents() const { return !top_.empty(); }
   // Every relation as an undirected edge; edge id = index into edges().
   const Csr& affiliation() const { return affiliation_; }
 
@@ -81,6 +90,7 @@ class Snapshot {
   std::vector<std::uint16_t> countries_;  // two letters packed, 0 = unknown
   std::vector<SnapshotEdge> edges_;
   std::vector<SnapshotMove> moves_;
+  std::vector<std::uint32_t> top_;  // by node; empty when no organisation has a current parent
   Csr affiliation_;
 };
 

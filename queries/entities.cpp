@@ -128,7 +128,11 @@ Result<EntityCard> entity_card(Store& store, EntityId id) {
     CardRelation c;
     c.outgoing = r.from == id;
     c.other = c.outgoing ? r.to : r.from;
-    if (r.left && *r.left == id && r.from != id && r.to != id) c.other = r.from;  // the entity was left
+    if (r.left && *r.left == id && r.from != id && r.to != id) {  // the entity was left
+      c.other = r.from;
+      c.leaver = true;
+      if (auto to = store.entity(r.to)) c.to_name = to->name;
+    }
     if (auto other = store.entity(c.other)) {
       c.other_name = other->name;
       c.other_kind = other->kind;

@@ -33,6 +33,9 @@ struct CardRelation {
   std::string other_name;
   NodeKind other_kind = NodeKind::person;
   std::string left_name;         // `moved`
+  // `moved`, on the card of the organisation left: the person (`other`) left it for `to_name`.
+  bool leaver = false;
+  std::string to_name;
   std::vector<Evidence> evidence;
 };
 

@@ -16,24 +16,34 @@ const std::string& CountryCache::country(EntityId id) {
   return it->second;
 }
 
-std::vector<Move> find_moves(Store& store, const MoveFilter& filter) {
+std::vector<Move> find_moves(Store& store, const MoveFilter& filter, std::uint64_t* internal) {
   std::vector<Move> out;
   CountryCache countries(store);
   const OrgTree orgs = read_org_tree(store);
+  auto fold = [&](EntityId org) { return filter.roll_up ? orgs.top(org) : org; };
+  const std::optional<EntityId> from = filter.from ? std::optional(fold(*filter.from)) : std::nullopt;
+  const std::optional<EntityId> to = filter.to ? std::optional(fold(*filter.to)) : std::nullopt;
+  if (internal) *internal = 0;
   store.for_each_career(filter.person, [&](EntityId person, const std::vector<RelationRow>& career) {
     for (Move& m : moves_of_career(person, career, &orgs)) {
-      if (filter.from && m.from != *filter.from) continue;
-      if (filter.to && m.to != *filter.to) continue;
+      m.from = fold(m.from);
+      m.to = fold(m.to);
+      if (from && m.from != *from) continue;
+      if (to && m.to != *to) continue;
       if (!filter.from_country.empty() && countries.country(m.from) != filter.from_country) continue;
       if (!filter.to_country.empty() && countries.country(m.to) != filter.to_country) continue;
       if (!filter.window.admits(m.date)) continue;
+      if (m.from == m.to) {  // within one organisation once rolled up
+        if (internal) ++*internal;
+        continue;
+      }
       out.push_back(std::move(m));
     }
   });
   return out;
 }
 
-std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter) {
+std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, std::uint64_t* internal) {
   std::map<std::int64_t, EntityRow> entities;
   auto entity = [&](EntityId id) -> const EntityRow& {
     auto it = entities.find(raw(id));
@@ -41,7 +51,7 @@ std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter) {
     return it->second;
   };
   std::vector<MoveRow> rows;
-  for (Move& m : find_moves(store, filter)) {
+  for (Move& m : find_moves(store, filter, internal)) {
     MoveRow row;
     // The arrival's evidence first, then what places the person at the origin.
     for (auto it = m.relations.rbegin(); it != m.relations.rend(); ++it)
@@ -60,8 +70,9 @@ std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter) {
   return rows;
 }
 
-Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search) {
+Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, std::uint64_t* internal) {
   MoveFilter filter;
+  filter.roll_up = search.roll_up;
   filter.from_country = search.from_country;
   filter.to_country = search.to_country;
   filter.window = search.window;
@@ -72,7 +83,7 @@ Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search) {
     if (!id) return fail(id.error());
     *slot = *id;
   }
-  return move_rows(store, filter);
+  return move_rows(store, filter, internal);
 }
 
 }  // namespace tg::queries

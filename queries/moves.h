@@ -17,6 +17,9 @@ struct MoveFilter {
   std::optional<EntityId> person, from, to;
   std::string from_country, to_country;
   MoveWindow window;             // --since / --until / --as-of, and whether undated moves stay
+  // Fold organisations into their top parent through current part_of links (OrgTree::top): a
+  // move's ends, and the organisations filtered on, become their tops.
+  bool roll_up = false;
 };
 
 // Countries of organisations, for filters and flows (cached lookups).
@@ -30,8 +33,10 @@ class CountryCache {
   std::unordered_map<std::int64_t, std::string> cache_;
 };
 
-// Every move in the store that passes the filter, ordered by person then date.
-std::vector<Move> find_moves(Store& store, const MoveFilter& filter);
+// Every move in the store that passes the filter, ordered by person then date. Rolled up, a
+// move whose ends fold into one organisation is no move between organisations: it is left out
+// and counted in `internal` (when given).
+std::vector<Move> find_moves(Store& store, const MoveFilter& filter, std::uint64_t* internal = nullptr);
 
 // A move as it is shown: the move, its ends' names and countries ("" when unknown, or when the
 // entity is gone), and its evidence: the arrival's first, then what places the person at the
@@ -44,17 +49,18 @@ struct MoveRow {
 };
 
 // find_moves' moves as rows.
-std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter);
+std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, std::uint64_t* internal = nullptr);
 
 // A filter as users give it: people and organisations by any of their names ("" = any).
 struct MoveSearch {
   std::string person, from, to;
   std::string from_country, to_country;  // ISO 3166-1 alpha-2, upper-case ("" = any)
   MoveWindow window;
+  bool roll_up = false;
 };
 
 // The rows of the moves `search` selects; find_entity's errors for a name that fits no entity
 // or several (tried in the order person, from, to).
-Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search);
+Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, std::uint64_t* internal = nullptr);
 
 }  // namespace tg::queries

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -41,7 +39,7 @@ std::vector<ConnectionPath> find_paths(const graph::Snapshot& snapshot, const Pa
     ConnectionPath hops;
     for (std::size_t i = 0; i < p.edge_ids.size(); ++i) {
       const auto& e = edges[p.edge_ids[i]];
-      hops.push_back({p.nodes[i], p.nodes[i + 1], p.edge_ids[i], e.from == p.nodes[i]});
+      hops.push_back({p.nodes[i], p.nodes[i + 1], p.edge_ids[i], e.from == p.nodes[i], e.left != 0});
     }
     out.push_back(std::move(hops));
   }
@@ -101,7 +99,9 @@ struct MoveGraph {
   std::vector<double> weights;  // by arc id
 };
 
-MoveGraph move_graph(const graph::Snapshot& snapshot, const MoveWindow& window) {
+// Rolled up, organisations are their tops, and a move within one top is left out (counted in
+// `internal`).
+MoveGraph move_graph(const graph::Snapshot& snapshot, const MoveWindow& window, bool roll_up, std::uint64_t& internal) {
   MoveGraph g;
   // Organisations get dense local ids in order of first appearance; pairs are counted by sorting.
   std::vector<std::uint32_t> local(snapshot.num_nodes(), std::numeric_limits<std::uint32_t>::max());
@@ -116,7 +116,12 @@ MoveGraph move_graph(const graph::Snapshot& snapshot, const MoveWindow& window) 
   pairs.reserve(snapshot.moves().size());
   for (const auto& m : snapshot.moves()) {
     if (!window.admits(m.date_first, m.date_last)) continue;
-    const std::uint32_t a = id(m.from), b = id(m.to);
+    const std::uint32_t from = roll_up ? snapshot.top(m.from) : m.from, to = roll_up ? snapshot.top(m.to) : m.to;
+    if (from == to) {
+      ++internal;
+      continue;
+    }
+    const std::uint32_t a = id(from), b = id(to);
     pairs.push_back((static_cast<std::uint64_t>(a) << 32) | b);
   }
   std::ranges::sort(pairs);
@@ -141,7 +146,7 @@ RankResult rank(const graph::Snapshot& snapshot, const RankQuery& query) {
   MoveGraph mg;
   std::vector<std::uint8_t> mask;
   if (moves)
-    mg = move_graph(snapshot, query.moves);
+    mg = move_graph(snapshot, query.moves, query.roll_up, result.internal);
   else if (query.as_of)
     mask = snapshot.mask(query.as_of, {});
   const graph::Csr& g = moves ? mg.csr : snapshot.affiliation();
@@ -216,130 +221,6 @@ Result<RankResult> rank(Store& store, const RankQuery& query) {
   auto snapshot = load_snapshot(store);
   if (!snapshot) return fail(snapshot.error());
   return rank(*snapshot, query);
-}
-
-FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
-  // Each admitted move as (period, from, to, person) keys, sorted once: a group's moves are its
-  // run, its people the distinct persons in it. Organisations are keyed by node (two companies
-  // of one name stay two), countries by their code.
-  struct Key {
-    std::uint32_t period, from, to, person;
-    auto operator<=>(const Key&) const = default;
-  };
-  std::vector<std::string> periods{""};
-  std::unordered_map<std::string, std::uint32_t> period_ids{{"", 0}};
-  std::vector<std::string> countries;
-  std::unordered_map<std::string, std::uint32_t> country_ids;
-  auto country_id = [&](const std::string& cc) {
-    auto [it, fresh] = country_ids.try_emplace(cc, static_cast<std::uint32_t>(countries.size()));
-    if (fresh) countries.push_back(cc);
-    return it->second;
-  };
-  const bool by_org = query.by == FlowBy::org;
-  FlowResult r;
-  std::vector<Key> keys;
-  for (const auto& m : snapshot.moves()) {
-    if (!query.moves.admits(m.date_first, m.date_last)) continue;
-    if (query.from && m.from != *query.from) continue;
-    if (query.to && m.to != *query.to) continue;
-    const std::string fc = snapshot.country(m.from), tc = snapshot.country(m.to);
-    if (!query.from_country.empty() && fc != query.from_country) continue;
-    if (!query.to_country.empty() && tc != query.to_country) continue;
-    std::uint32_t period = 0;
-    if (query.per && m.date_first != graph::kNoDay) {
-      bool coarse = false;
-      const std::string label = period_label(m.date_first, m.date_last, *query.per, &coarse);
-      if (coarse) ++r.coarse;
-      auto [it, fresh] = period_ids.try_emplace(label, static_cast<std::uint32_t>(periods.size()));
-      if (fresh) periods.push_back(label);
-      period = it->second;
-    }
-    keys.push_back({period, by_org ? m.from : country_id(fc), by_org ? m.to : country_id(tc), m.person});
-  }
-  std::ranges::sort(keys);
-  auto label = [&](std::uint32_t v) { return by_org ? snapshot.name(v) : countries[v]; };
-  // Net gain: distinct people in and out of each organisation or country (per the whole window).
-  struct Side {
-    std::uint32_t node, person;
-    auto operator<=>(const Side&) const = default;
-  };
-  std::vector<Side> ins, outs;
-  for (std::size_t i = 0; i < keys.size();) {
-    std::size_t j = i;
-    std::uint64_t people = 0;
-    for (; j < keys.size() && keys[j].period == keys[i].period && keys[j].from == keys[i].from && keys[j].to == keys[i].to; ++j)
-      if (j == i || keys[j].person != keys[j - 1].person) ++people;
-    FlowRow row{periods[keys[i].period], label(keys[i].from), label(keys[i].to), std::nullopt, std::nullopt, people, j - i};
-    if (by_org) {
-      row.from_node = keys[i].from;
-      row.to_node = keys[i].to;
-    }
-    r.flows.push_back(std::move(row));
-    // Within one country: a flow, but no net change.
-    if (by_org || keys[i].from != keys[i].to)
-      for (std::size_t k = i; k < j; ++k) {
-        outs.push_back({keys[k].from, keys[k].person});
-        ins.push_back({keys[k].to, keys[k].person});
-      }
-    i = j;
-  }
-  const bool people = query.count == FlowCount::people;
-  std::map<std::string, NetRow> net;  // by label, as listed
-  std::map<std::uint32_t, std::string> labels;
-  auto tally = [&](std::vector<Side>& sides, std::int64_t NetRow::*field) {
-    std::ranges::sort(sides);
-    for (std::size_t k = 0; k < sides.size(); ++k) {
-      if (people && k > 0 && sides[k] == sides[k - 1]) continue;
-      const std::string name = label(sides[k].node);
-      NetRow& row = net[name + (by_org ? fmt::format("\x1f{}", sides[k].node) : std::string())];
-      row.name = name;
-      if (by_org) row.node = sides[k].node;
-      ++(row.*field);
-    }
-  };
-  tally(outs, &NetRow::out);
-  tally(ins, &NetRow::in);
-  const FlowCount count = query.count;
-  std::ranges::stable_sort(r.flows, [&](const FlowRow& a, const FlowRow& b) {
-    if (a.period != b.period) return a.period.empty() != b.period.empty() ? !a.period.empty() : a.period < b.period;
-    if (a.count(count) != b.count(count)) return a.count(count) > b.count(count);
-    if (a.from != b.from) return a.from < b.from;
-    return a.to < b.to;
-  });
-  for (auto& [k, row] : net) {
-    row.net = row.in - row.out;
-    r.net.push_back(row);
-  }
-  std::ranges::stable_sort(r.net, [](const NetRow& a, const NetRow& b) { return a.net > b.net; });
-  if (query.top) {
-    if (!query.per && r.flows.size() > query.top) r.flows.resize(query.top);
-    if (query.per) {  // the top rows of each period
-      std::vector<FlowRow> kept;
-      std::size_t in_period = 0;
-      for (std::size_t i = 0; i < r.flows.size(); ++i) {
-        in_period = i > 0 && r.flows[i].period == r.flows[i - 1].period ? in_period + 1 : 0;
-        if (in_period < query.top) kept.push_back(std::move(r.flows[i]));
-      }
-      r.flows = std::move(kept);
-    }
-    if (r.net.size() > query.top) r.net.resize(query.top);
-  }
-  return r;
-}
-
-Result<FlowResult> flows(Store& store, const FlowSearch& search) {
-  auto snapshot = load_snapshot(store);
-  if (!snapshot) return fail(snapshot.error());
-  FlowQuery query = search.query;
-  for (auto [name, slot] : {std::pair{&search.from, &query.from}, std::pair{&search.to, &query.to}}) {
-    if (name->empty()) continue;
-    auto id = find_entity(store, *name);
-    if (!id) return fail(id.error());
-    auto node = node_of(*snapshot, *id, *name);
-    if (!node) return fail(node.error());
-    *slot = *node;
-  }
-  return flows(*snapshot, query);
 }
 
 }  // namespace tg::queries

@@ -36,6 +36,7 @@ struct Hop {
   std::uint32_t from = 0, to = 0;  // in walking order
   std::uint32_t edge = 0;          // index into snapshot.edges()
   bool along = true;               // walked in the relation's own direction
+  bool left = false;               // the edge to the organisation a `moved` relation left
 };
 using ConnectionPath = std::vector<Hop>;
 std::vector<ConnectionPath> find_paths(const graph::Snapshot& snapshot, const PathQuery& query);
@@ -85,6 +86,9 @@ struct RankQuery {
   bool force_exact = false;
   double exact_work_limit = 2e10;
   std::uint64_t seed = 1;
+  // Move graph: organisations folded into their top parent (Snapshot::top); moves within one
+  // top organisation are left out.
+  bool roll_up = false;
 };
 struct RankRow {
   std::uint32_t node = 0;
@@ -101,6 +105,7 @@ struct RankResult {
   bool approximate = false;
   double epsilon = 0, delta = 0;
   std::uint64_t samples = 0;
+  std::uint64_t internal = 0;  // roll-up: moves left out, both ends in one top organisation
 };
 RankResult rank(const graph::Snapshot& snapshot, const RankQuery& query);
 // The same on the store's snapshot (load_snapshot).
@@ -118,6 +123,12 @@ struct FlowQuery {
   std::size_t top = 0;                    // 0: all (per period when counted per period)
   FlowCount count = FlowCount::people;
   std::optional<Period> per;              // a row per period of the move's date
+  // Organisations folded into their top parent (Snapshot::top): a move's ends, its countries and
+  // the organisations filtered on are the tops'; moves within one top organisation are left out.
+  bool roll_up = false;
+  // Each flow per 1,000 people employed at its origin on the window's first day (moves.window.
+  // first; with `per`, each period's first day): see headcount().
+  bool rate = false;
 };
 struct FlowRow {
   std::string period;    // with `per`: "2021", "2021-Q3", "2021-07"; "" for moves of unknown date
@@ -125,6 +136,11 @@ struct FlowRow {
   std::optional<std::uint32_t> from_node, to_node;  // by organisation
   std::uint64_t people = 0, moves = 0;
   std::uint64_t count(FlowCount c) const { return c == FlowCount::people ? people : moves; }
+  // With `rate`: the origin's headcount on the day the rate is taken (none when there is no such
+  // day: an undated period without a window start), and count * 1000 / headcount (none when the
+  // headcount is none or 0: no rate, rather than an infinite one).
+  std::optional<std::uint64_t> headcount;
+  std::optional<double> rate;
 };
 struct NetRow {
   std::string name;
@@ -137,8 +153,22 @@ struct FlowResult {
   // Moves whose date is coarser than the period asked for (dated only to 2021 under months):
   // counted whole in the coarser period, never spread over finer ones.
   std::uint64_t coarse = 0;
+  std::uint64_t internal = 0;  // roll-up: moves left out, both ends in one top organisation
 };
 FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query);
+
+// People employed on `day` at each organisation (by node; rolled up: at each top organisation)
+// or in each country (of the organisation, or of its top): distinct people with a worked_at or
+// founded relation there that definitely covers the day — its start known and its last possible
+// day on or before `day`, and its end known with its first possible day after `day`, or no end
+// and not former. A `moved` claim says when P joined, not that P stayed: it is no stint here.
+struct Headcount {
+  std::vector<std::uint64_t> by_node;                           // by organisation
+  std::vector<std::pair<std::string, std::uint64_t>> by_country;  // sorted by code
+  std::uint64_t of(std::uint32_t node) const { return node < by_node.size() ? by_node[node] : 0; }
+  std::uint64_t of(std::string_view country) const;
+};
+Headcount headcount(const graph::Snapshot& snapshot, std::int32_t day, FlowBy by, bool roll_up);
 
 // Flows with the organisations by any of their names ("" = any; they replace query.from/to).
 struct FlowSearch {

@@ -96,5 +96,34 @@ TEST(SynthCareers, WritesTheCareerCsv) {
   EXPECT_EQ(employment_records(c).size(), c.employments.size());
 }
 
+// Labs inside companies for roll-ups: each lab under the nearest company before it, read off
+// the organisations alone (the careers are what the seed made), written as one document.
+TEST(SynthCareers, PartOfLinksPutEachLabUnderTheNearestCompanyBeforeIt) {
+  const SynthCareers c = generate_careers(synth_options(Scale::S, 3));
+  const auto links = part_of_links(c);
+  ASSERT_FALSE(links.empty());
+  std::size_t labs = 0;
+  for (std::uint32_t o = 0; o < c.organisations; ++o) labs += c.organisation_kind[o] == OrgKind::lab;
+  EXPECT_LE(links.size(), labs);
+  EXPECT_GE(links.size() + 5, labs);  // only labs before the first company have no parent
+  for (const auto& [lab, company] : links) {
+    ASSERT_EQ(c.organisation_kind[lab], OrgKind::lab);
+    ASSERT_EQ(c.organisation_kind[company], OrgKind::company);
+    ASSERT_LT(company, lab);
+    for (std::uint32_t between = company + 1; between < lab; ++between)
+      ASSERT_NE(c.organisation_kind[between], OrgKind::company);
+  }
+  test_support::ScratchDir dir;
+  const std::string path = dir.file("part_of.json");
+  ASSERT_TRUE(write_part_of_json(c, path));
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t relations = 0;
+  for (std::size_t at = text.find("\"part_of\""); at != std::string::npos; at = text.find("\"part_of\"", at + 1))
+    ++relations;
+  EXPECT_EQ(relations, links.size());
+  EXPECT_NE(text.find(c.organisation_name(links.front().first)), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tg::bench

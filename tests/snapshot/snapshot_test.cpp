@@ -1,6 +1,7 @@
 // The snapshot: built from the store, cached beside it, never trusted when stale or damaged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -46,7 +47,9 @@ TEST_F(SnapshotTest, HoldsEveryEntityAndRelationOfTheStore) {
   auto snap = graph::Snapshot::build(store);
   const Stats stats = store.stats();
   EXPECT_EQ(snap.num_nodes(), stats.entities);
-  EXPECT_EQ(snap.edges().size(), static_cast<std::size_t>(stats.relations));
+  // One edge per relation, and one more for the organisation Alice Chen's `moved` left.
+  EXPECT_EQ(snap.edges().size(), static_cast<std::size_t>(stats.relations) + 1);
+  EXPECT_EQ(std::ranges::count_if(snap.edges(), [](const graph::SnapshotEdge& e) { return e.left != 0; }), 1);
   EXPECT_EQ(snap.affiliation().num_arcs(), 2 * snap.edges().size());  // undirected, no self loops here
   EXPECT_EQ(snap.moves().size(), 7u);  // tests/fixtures/small/README.md lists seven moves
   store.for_each_entity([&](const EntityRow& e) {
@@ -79,7 +82,21 @@ TEST_F(SnapshotTest, WritesAndReadsBackTheSameSnapshot) {
     EXPECT_EQ(back->edges()[i].relation, snap.edges()[i].relation);
     EXPECT_EQ(back->edges()[i].start_first, snap.edges()[i].start_first);
     EXPECT_EQ(back->edges()[i].end_last, snap.edges()[i].end_last);
+    EXPECT_EQ(back->edges()[i].start_last, snap.edges()[i].start_last);
+    EXPECT_EQ(back->edges()[i].end_first, snap.edges()[i].end_first);
+    EXPECT_EQ(back->edges()[i].left, snap.edges()[i].left);
   }
+  // The part_of tops: Redpine Frontier Lab folds into Redpine Technology, the rest into themselves.
+  ASSERT_TRUE(snap.has_parents());
+  ASSERT_TRUE(back->has_parents());
+  for (std::uint32_t v = 0; v < snap.num_nodes(); ++v) EXPECT_EQ(back->top(v), snap.top(v));
+  auto by_name = [&](std::string_view name) {
+    for (std::uint32_t v = 0; v < snap.num_nodes(); ++v)
+      if (snap.name(v) == name) return v;
+    return snap.num_nodes();
+  };
+  EXPECT_EQ(snap.top(by_name("Redpine Frontier Lab")), by_name("Redpine Technology"));
+  EXPECT_EQ(snap.top(by_name("Bluefin Labs")), by_name("Bluefin Labs"));
   ASSERT_EQ(back->moves().size(), snap.moves().size());
   EXPECT_TRUE(back->affiliation() == snap.affiliation());
 }
@@ -138,8 +155,8 @@ TEST_F(SnapshotTest, CacheOfAnotherFormatVersionIsRebuilt) {
   ASSERT_TRUE(bytes) << bytes.error().message;
   std::uint32_t version = 0;
   std::memcpy(&version, bytes->data() + 8, sizeof version);  // after the magic
-  EXPECT_EQ(version, 2u);
-  version = 1;
+  EXPECT_EQ(version, 3u);
+  version = 2;
   std::memcpy(bytes->data() + 8, &version, sizeof version);
   const std::uint64_t sum = binary::checksum(std::string_view(*bytes).substr(0, bytes->size() - 8));
   std::memcpy(bytes->data() + bytes->size() - 8, &sum, sizeof sum);

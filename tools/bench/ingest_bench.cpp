@@ -13,6 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "graph/snapshot.h"
+#include "graph/store.h"
+#include "queries/network.h"
 #include "tools/bench/synth.h"
 
 namespace tg::bench {
@@ -86,6 +89,47 @@ std::uint64_t write_csv(const fs::path& path, std::uint64_t rows, std::uint64_t 
   return careers.employments.size();
 }
 
+// Plain flows beside flows per year and rolled up, on the cached snapshot: each query in this
+// process (median of `reps`), then as a new process (one run each, loading included).
+int time_flows(const fs::path& db, int reps) {
+  auto store = Store::open(db.string(), OpenMode::existing_only);
+  if (!store) return 1;
+  auto snapshot = queries::load_snapshot(*store);
+  if (!snapshot) return 1;
+  struct Variant {
+    std::string name;
+    queries::FlowQuery query;
+    std::vector<std::string> args;
+  };
+  queries::FlowQuery per_year, rolled;
+  per_year.per = Period::year;
+  rolled.roll_up = true;
+  const std::vector<Variant> variants = {{"flows", {}, {}},
+                                         {"flows --per year", per_year, {"--per", "year"}},
+                                         {"flows --roll-up", rolled, {"--roll-up"}}};
+  double plain = 0;
+  fmt::print("\n| query (by org, cached snapshot of {} moves) | in process (median of {}) | ratio | new process |\n"
+             "|---|---|---|---|\n",
+             snapshot->moves().size(), reps);
+  for (const Variant& v : variants) {
+    std::vector<double> times;
+    std::size_t rows = 0;
+    for (int i = 0; i < reps; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      rows = queries::flows(*snapshot, v.query).flows.size();
+      times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    const double t = median(times);
+    if (v.args.empty()) plain = t;
+    std::vector<std::string> argv = {TG_TALENTGRAPH_BIN, "--db", db.string(), "flows"};
+    argv.insert(argv.end(), v.args.begin(), v.args.end());
+    const ChildRun process = run_child(argv);
+    fmt::print("| {} ({} rows) | {:.3f} s | {:.2f}× | {:.3f} s |\n", v.name, rows, t, t / plain, process.seconds);
+  }
+  fmt::print("(target: --per year and --roll-up each at most 1.5× plain flows)\n");
+  return 0;
+}
+
 }  // namespace
 
 int run_ingest_bench(const IngestBenchOptions& options) {
@@ -134,13 +178,16 @@ int run_cli_bench(const CliBenchOptions& options) {
   const std::string bin = TG_TALENTGRAPH_BIN;
   if (!fs::exists(db)) {
     auto careers = generate_careers(synth_options(*scale, options.seed));
+    const fs::path part_of = dir / fmt::format("part-of-{}.json", options.scale);
     if (auto r = write_careers_csv(careers, csv); !r) return 1;
-    fmt::print("scale {}: {} people, {} organisations, {} employments\n", options.scale, careers.people,
-               careers.organisations, careers.employments.size());
-    auto ing = run_child({bin, "--db", db.string(), "ingest", csv.string()});
+    if (auto r = write_part_of_json(careers, part_of); !r) return 1;
+    fmt::print("scale {}: {} people, {} organisations, {} employments, {} labs part_of a company\n", options.scale,
+               careers.people, careers.organisations, careers.employments.size(), part_of_links(careers).size());
+    auto ing = run_child({bin, "--db", db.string(), "ingest", csv.string(), part_of.string()});
     fmt::print("ingest: {:.1f} s, {:.0f} MiB peak\n", ing.seconds, ing.peak_rss_mib);
     if (ing.status != 0) return 1;
     fs::remove(csv);
+    fs::remove(part_of);
   }
   // Two people far apart in the generated world: the first and the last.
   SynthCareers probe = generate_careers(synth_options(*scale, options.seed));
@@ -164,6 +211,7 @@ int run_cli_bench(const CliBenchOptions& options) {
   }
   auto f = run_child({bin, "--db", db.string(), "flows", "--by", "country"});
   fmt::print("flows --by country, new process: {:.3f} s\n", f.seconds);
+  if (int status = time_flows(db, options.reps); status != 0) return status;
   if (options.workdir.empty()) fs::remove_all(dir);
   return 0;
 }

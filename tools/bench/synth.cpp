@@ -210,6 +210,47 @@ Result<void> write_careers_csv(const SynthCareers& careers, const std::filesyste
   return {};
 }
 
+std::vector<std::pair<std::uint32_t, std::uint32_t>> part_of_links(const SynthCareers& careers) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
+  std::optional<std::uint32_t> company;  // the nearest company so far
+  for (std::uint32_t o = 0; o < careers.organisations; ++o) {
+    if (careers.organisation_kind[o] == OrgKind::company) company = o;
+    if (careers.organisation_kind[o] == OrgKind::lab && company) links.emplace_back(o, *company);
+  }
+  return links;
+}
+
+Result<void> write_part_of_json(const SynthCareers& careers, const std::filesystem::path& path) {
+  // Names are letters and spaces (syllables and suffixes): nothing to escape.
+  fmt::memory_buffer out;
+  auto entity = [&](std::uint32_t o) {
+    fmt::format_to(std::back_inserter(out), R"({{"ref": "o{}", "kind": "{}", "name": "{}", "country": "{}"}})", o,
+                   to_string(careers.organisation_kind[o]), careers.organisation_name(o), careers.country(o));
+  };
+  const auto links = part_of_links(careers);
+  std::vector<std::uint32_t> named;
+  for (const auto& [child, parent] : links) named.insert(named.end(), {child, parent});
+  std::ranges::sort(named);
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  fmt::format_to(std::back_inserter(out),
+                 R"({{"source": {{"id": "synth-part-of", "title": "Synthetic labs inside companies", )"
+                 R"("publisher": "tg-bench", "published": "2026-01-01", "language": "en"}},)"
+                 "\n\"entities\": [\n");
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    entity(named[i]);
+    fmt::format_to(std::back_inserter(out), "{}\n", i + 1 < named.size() ? "," : "");
+  }
+  fmt::format_to(std::back_inserter(out), "],\n\"relations\": [\n");
+  for (std::size_t i = 0; i < links.size(); ++i)
+    fmt::format_to(std::back_inserter(out), R"({{"kind": "part_of", "from": "o{}", "to": "o{}", "status": "current"}}{})"
+                   "\n", links[i].first, links[i].second, i + 1 < links.size() ? "," : "");
+  fmt::format_to(std::back_inserter(out), "]}}\n");
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!file || std::fwrite(out.data(), 1, out.size(), file.get()) != out.size() || std::fflush(file.get()) != 0)
+    return fail(ErrorCode::io, fmt::format("{}: write failed", path.string()));
+  return {};
+}
+
 EdgeList move_graph(const SynthCareers& careers) {
   // Key each move (from, to) as from * O + to, sort, and count runs.
   std::vector<std::uint64_t> moves;

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graph/csr.h"
@@ -83,6 +84,13 @@ std::vector<EmploymentRecord> employment_records(const SynthCareers& careers);
 // Writes every employment as the career CSV the ingest reads, header
 // person,organization,role,start,end,source_url,person_id,organization_kind,organization_country
 Result<void> write_careers_csv(const SynthCareers& careers, const std::filesystem::path& path);
+
+// Labs inside companies: each lab (child) is part_of the nearest company of a lower index
+// (parent), when there is one. Read off the organisations alone, so the careers a seed makes are
+// what they were; the career CSV cannot say part_of, so these go in a document of their own.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> part_of_links(const SynthCareers& careers);
+// Writes part_of_links as one extraction document (data/schema/README.md), to ingest with the CSV.
+Result<void> write_part_of_json(const SynthCareers& careers, const std::filesystem::path& path);
 
 // An edge list over dense node ids; edges[i].id == i, weights by id.
 struct EdgeList {

@@ -109,4 +109,19 @@ void note_undated_left_out(const MoveWindow& window, Format format) {
     std::cerr << "(moves of unknown date are left out of a date window; --include-undated keeps them)\n";
 }
 
+void add_roll_up(CLI::App& cmd, bool& roll_up) {
+  cmd.add_flag("--roll-up", roll_up,
+               "Fold organisations into their top parent through current part_of links (a lab into its company); "
+               "moves within one top organisation are left out, and counted");
+}
+
+void note_internal_left_out(bool roll_up, std::uint64_t internal, Format format, Rows& rows) {
+  if (!roll_up) return;
+  if (format == Format::json) {
+    for (Row& row : rows) row.push_back({"internal_moves_left_out", internal});
+    return;
+  }
+  std::cerr << fmt::format("(rolled up: {} move(s) within one organisation left out)\n", internal);
+}
+
 }  // namespace tg::cli

@@ -87,4 +87,11 @@ std::string dates_text(const RelationRow& r);
 // The note after a date window's moves in a table.
 void note_undated_left_out(const MoveWindow& window, Format format);
 
+// --roll-up, with its help.
+void add_roll_up(CLI::App& cmd, bool& roll_up);
+// Rolled up, moves within one top organisation are left out. Tables and CSV say how many on
+// stderr; JSON says it in every row, as `internal_moves_left_out` (the rows of an array are all
+// there is), which `rows` gets here.
+void note_internal_left_out(bool roll_up, std::uint64_t internal, Format format, Rows& rows);
+
 }  // namespace tg::cli

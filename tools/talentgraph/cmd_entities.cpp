@@ -32,8 +32,22 @@ Row relation_row(const queries::CardRelation& c) {
              {"status", c.relation.status},
              {"evidence", c.evidence}};
   if (!c.left_name.empty()) row.push_back({"left", c.left_name});
-  row.push_back({"dates", dates_text(c.relation)});
-  row.push_back({"link", fmt::format("{} {} {}", c.outgoing ? "→" : "←", to_string(c.relation.kind), c.other_name)});
+  // The move's date is when a leaver left: the end of her time here, not a start.
+  row.push_back({"dates", c.leaver ? (c.relation.start.known() ? "– " + c.relation.start.str() : std::string())
+                                   : dates_text(c.relation)});
+  const bool moved_in = c.relation.kind == RelationKind::moved && !c.outgoing;
+  if (c.leaver) {
+    // A person who left this organisation: not a joiner.
+    row.push_back({"move", "left"});
+    row.push_back({"joined", c.to_name});
+    row.push_back({"link", fmt::format("← left by {} (for {})", c.other_name, c.to_name)});
+  } else if (moved_in) {
+    row.push_back({"move", "joined"});
+    row.push_back({"link", fmt::format("← moved {}{}", c.other_name,
+                                       c.left_name.empty() ? "" : fmt::format(" (from {})", c.left_name))});
+  } else {
+    row.push_back({"link", fmt::format("{} {} {}", c.outgoing ? "→" : "←", to_string(c.relation.kind), c.other_name)});
+  }
   return row;
 }
 

@@ -17,12 +17,13 @@ namespace {
 struct MovesArgs {
   std::string person, from, to;
   CountryOptions countries;
-  bool include_undated = false;
+  bool include_undated = false, roll_up = false;
   FormatOption format;
   DateOptions dates;
 
   Result<queries::MoveSearch> validate() const {
     queries::MoveSearch search;
+    search.roll_up = roll_up;
     auto window = dates.window();
     if (!window) return fail(window.error());
     search.window = {*window, include_undated};
@@ -37,7 +38,8 @@ struct MovesArgs {
 int run_moves(Env& env, const MovesArgs& args) {
   auto search = args.validate();
   if (!search) return report(search.error());
-  auto moves = queries::move_rows(*env.store, *search);
+  std::uint64_t internal = 0;
+  auto moves = queries::move_rows(*env.store, *search, &internal);
   if (!moves) return report(moves.error());
   Rows rows;
   for (const auto& m : *moves)
@@ -50,6 +52,7 @@ int run_moves(Env& env, const MovesArgs& args) {
                     {"basis", std::string(to_string(m.move.basis))},
                     {"evidence", m.evidence}});
   const Format format = args.format.format();
+  note_internal_left_out(args.roll_up, internal, format, rows);
   print_rows(std::cout, format, rows,
              {{"person", "person"}, {"from", "from"}, {"to", "to"}, {"from_country", "from cc"},
               {"to_country", "to cc"}, {"date", "date"}, {"basis", "basis"}, {"evidence", "evidence", 90}});
@@ -63,7 +66,7 @@ struct FlowsArgs {
   std::string by = "org", from, to, count = "people", per;
   CountryOptions countries;
   std::size_t top = 0;
-  bool net = false, include_undated = false;
+  bool net = false, include_undated = false, roll_up = false, rate = false;
   FormatOption format;
   DateOptions dates;
 
@@ -76,6 +79,12 @@ struct FlowsArgs {
     if (per == "quarter") search.query.per = Period::quarter;
     if (per == "month") search.query.per = Period::month;
     if (net && !per.empty()) return fail(ErrorCode::usage, "--net sums the whole window: it takes no --per");
+    if (rate && net) return fail(ErrorCode::usage, "--rate is a rate of flows: it takes no --net");
+    if (rate && dates.since.empty() && per.empty())
+      return fail(ErrorCode::usage,
+                  "--rate counts the origin's people at the window's start: give --since (or --per, for each period's start)");
+    search.query.roll_up = roll_up;
+    search.query.rate = rate;
     auto window = dates.window();
     if (!window) return fail(window.error());
     search.query.moves = {*window, include_undated};
@@ -96,6 +105,7 @@ int run_flows(Env& env, const FlowsArgs& args) {
   const std::string counted = args.count;  // "people" or "moves": the column and the key
   if (args.net) {
     for (const auto& n : result->net) rows.push_back({{"name", n.name}, {"in", n.in}, {"out", n.out}, {"net", n.net}});
+    note_internal_left_out(args.roll_up, result->internal, format, rows);
     print_rows(std::cout, format, rows,
                {{"name", args.by == "country" ? "country" : "organisation"}, {"in", "in"}, {"out", "out"}, {"net", "net"}},
                "");
@@ -103,12 +113,24 @@ int run_flows(Env& env, const FlowsArgs& args) {
     const queries::FlowCount count = search->query.count;
     for (const auto& f : result->flows) {
       Row row{{"from", f.from}, {"to", f.to}, {counted, static_cast<std::int64_t>(f.count(count))}};
-      if (search->query.per) row.push_back({"period", f.period.empty() ? Value() : Value(f.period)});
+      // The undated period: null, which a table prints "unknown" (by hand beside a rate, whose
+      // null prints empty).
+      const Value undated = args.rate && format == Format::table ? Value("unknown") : Value();
+      if (search->query.per) row.push_back({"period", f.period.empty() ? undated : Value(f.period)});
+      if (args.rate) {
+        row.push_back({"headcount", f.headcount ? Value(*f.headcount) : Value()});
+        row.push_back({"rate", f.rate ? Value(*f.rate) : Value()});
+      }
       rows.push_back(std::move(row));
     }
     std::vector<Column> columns = {{"from", "from"}, {"to", "to"}, {counted, counted}};
     if (search->query.per) columns.insert(columns.begin(), Column{"period", "period"});
-    print_rows(std::cout, format, rows, columns, search->query.per ? "unknown" : "");
+    if (args.rate) {
+      columns.push_back({"headcount", "origin headcount"});
+      columns.push_back({"rate", fmt::format("{} per 1000", counted)});
+    }
+    note_internal_left_out(args.roll_up, result->internal, format, rows);
+    print_rows(std::cout, format, rows, columns, search->query.per && !args.rate ? "unknown" : "");
     if (result->coarse)
       std::cerr << fmt::format("({} move(s) dated more coarsely than a {}: each counted whole in the period its date "
                                "gives, never spread)\n",
@@ -128,6 +150,7 @@ Run setup_moves(CLI::App& cmd) {
   cmd.add_option("--from-country", args->countries.from, "Only moves out of organisations of this country (ISO code)");
   cmd.add_option("--to-country", args->countries.to, "Only moves into organisations of this country (ISO code)");
   cmd.add_flag("--include-undated", args->include_undated, "Keep moves of unknown date in a date window");
+  add_roll_up(cmd, args->roll_up);
   args->format.setup(cmd);
   args->dates.setup(cmd);
   return [args](Env& env) { return run_moves(env, *args); };
@@ -148,6 +171,11 @@ Run setup_flows(CLI::App& cmd) {
   cmd.add_option("--from-country", args->countries.from, "Only moves out of organisations of this country");
   cmd.add_option("--to-country", args->countries.to, "Only moves into organisations of this country");
   cmd.add_flag("--include-undated", args->include_undated, "Keep moves of unknown date in a date window");
+  add_roll_up(cmd, args->roll_up);
+  cmd.add_flag("--rate", args->rate,
+               "Add the origin's headcount at the window's start (--since; with --per each period's start) and the "
+               "flow per 1,000 of them: people whose worked_at or founded relation there surely covers that day "
+               "(start known and on or before it; end known and after it, or no end and not former); empty when 0");
   args->format.setup(cmd);
   args->dates.setup(cmd);
   return [args](Env& env) { return run_flows(env, *args); };

@@ -41,17 +41,22 @@ Row hop_row(std::size_t path, std::size_t hop, const queries::PathHop& h) {
   EvidenceList evidence;
   if (h.evidence) evidence.push_back(*h.evidence);
   const bool along = h.hop.along;
-  return {{"path", path},
+  // The organisation a `moved` relation left: the person was there until the move's date.
+  const bool left = h.hop.left;
+  const std::string label = left ? "left" : std::string(to_string(h.kind));
+  Row row{{"path", path},
           {"hop", hop},
           {"from", h.from},
           {"relation", std::string(to_string(h.kind))},
           {"direction", along ? "forward" : "backward"},
           {"to", h.to},
-          {"start", date_value(h.relation.start)},
-          {"end", date_value(h.relation.end)},
+          {"start", date_value(left ? PartialDate() : h.relation.start)},
+          {"end", date_value(left ? h.relation.start : h.relation.end)},
           {"evidence", std::move(evidence)},
-          {"link", fmt::format("{} {} {}", along ? "—" : "←", to_string(h.kind), along ? "→" : "—")},
-          {"dates", dates_text(h.relation)}};
+          {"link", fmt::format("{} {} {}", along ? "—" : "←", label, along ? "→" : "—")},
+          {"dates", left ? (h.relation.start.known() ? "– " + h.relation.start.str() : std::string()) : dates_text(h.relation)}};
+  if (left) row.push_back({"left", true});
+  return row;
 }
 
 int run_path(Env& env, const PathArgs& args) {
@@ -64,14 +69,20 @@ int run_path(Env& env, const PathArgs& args) {
                                                    answer->to, args.max_hops, args.dates.as_of.empty() ? "" : " as of " + args.dates.as_of,
                                                    args.via.empty() ? "" : " via " + args.via)});
   Rows rows;
+  bool any_left = false;
   for (std::size_t p = 0; p < answer->paths.size(); ++p)
-    for (std::size_t i = 0; i < answer->paths[p].size(); ++i) rows.push_back(hop_row(p + 1, i + 1, answer->paths[p][i]));
+    for (std::size_t i = 0; i < answer->paths[p].size(); ++i) {
+      rows.push_back(hop_row(p + 1, i + 1, answer->paths[p][i]));
+      any_left = any_left || answer->paths[p][i].hop.left;
+    }
   std::vector<Column> columns = {{"hop", "hop"}, {"from", "from"}, {"link", "relation"}, {"to", "to"},
                                  {"dates", "dates"}, {"evidence", "evidence", 70}};
   if (answer->paths.size() > 1) columns.insert(columns.begin(), Column{"path", "path"});
   if (args.format.format() == Format::csv)
     columns = {{"path", "path"}, {"hop", "hop"}, {"from", "from"}, {"relation", "relation"}, {"direction", "direction"},
                {"to", "to"}, {"start", "start"}, {"end", "end"}, {"evidence", "evidence"}};
+  // CSV: a hop to an organisation left says so in a column of its own, when a path has one.
+  if (args.format.format() == Format::csv && any_left) columns.insert(columns.begin() + 4, Column{"left", "left"});
   print_rows(std::cout, args.format.format(), rows, columns, "");
   return 0;
 }
@@ -82,7 +93,7 @@ struct RankArgs {
   std::string metric = "pagerank", graph = "moves", kind;
   std::size_t top = 10;
   std::optional<double> epsilon, delta;
-  bool exact = false, include_undated = false;
+  bool exact = false, include_undated = false, roll_up = false;
   std::uint64_t seed = 1;
   FormatOption format;
   DateOptions dates;
@@ -115,6 +126,9 @@ struct RankArgs {
     query.as_of = *as_of;
     if (query.graph == queries::RankGraph::affiliation && (!dates.since.empty() || !dates.until.empty()))
       return fail(ErrorCode::usage, "the affiliation graph is taken as of a date: use --as-of, not --since/--until");
+    if (query.graph == queries::RankGraph::affiliation && roll_up)
+      return fail(ErrorCode::usage, "--roll-up folds organisations of the move graph: it takes no --graph affiliation");
+    query.roll_up = roll_up;
     return query;
   }
 };
@@ -150,6 +164,7 @@ int run_rank(Env& env, const RankArgs& args) {
     columns.push_back({"in", moves ? "inflow" : "in"});
     columns.push_back({"out", moves ? "outflow" : "out"});
   }
+  note_internal_left_out(args.roll_up, result->internal, args.format.format(), rows);
   print_rows(std::cout, args.format.format(), rows, columns, "");
   std::cerr << fmt::format("({} graph: {} nodes, {} edges{})\n", args.graph, result->nodes, result->edges,
                            result->approximate
@@ -189,6 +204,7 @@ Run setup_rank(CLI::App& cmd) {
   cmd.add_flag("--exact", args->exact, "Exact betweenness whatever the graph's size");
   cmd.add_option("--seed", args->seed, "Seed of the betweenness sampler")->capture_default_str();
   cmd.add_flag("--include-undated", args->include_undated, "Move graph: keep moves of unknown date in a window");
+  add_roll_up(cmd, args->roll_up);
   args->format.setup(cmd);
   args->dates.setup(cmd);
   return [args](Env& env) { return run_rank(env, *args); };

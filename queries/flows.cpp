@@ -1,0 +1,223 @@
+// Flows (queries/network.h): moves aggregated by organisation or country pair, in distinct
+// people or in moves, per period, rolled up to top organisations, and as rates per 1,000 people
+// employed at the origin.
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "queries/entities.h"
+#include "queries/network.h"
+
+namespace tg::queries {
+
+std::uint64_t Headcount::of(std::string_view country) const {
+  auto it = std::ranges::lower_bound(by_country, country, {}, [](const auto& p) { return std::string_view(p.first); });
+  return it != by_country.end() && it->first == country ? it->second : 0;
+}
+
+Headcount headcount(const graph::Snapshot& snapshot, std::int32_t day, FlowBy by, bool roll_up) {
+  // (place, person) pairs of every stint that definitely covers the day, sorted: a person with
+  // two stints at one place (or at two labs of one company, rolled up) is counted once.
+  const bool by_org = by == FlowBy::org;
+  std::vector<std::string> countries;
+  std::unordered_map<std::string, std::uint32_t> country_ids;
+  struct At {
+    std::uint32_t place, person;
+    auto operator<=>(const At&) const = default;
+  };
+  std::vector<At> at;
+  for (const graph::SnapshotEdge& e : snapshot.edges()) {
+    if ((e.kind != RelationKind::worked_at && e.kind != RelationKind::founded) || e.left) continue;
+    if (e.start_last == graph::kNoDay || e.start_last > day) continue;
+    const bool going_on = e.end_first == graph::kNoDay ? !e.former : e.end_first > day;
+    if (!going_on) continue;
+    const std::uint32_t org = roll_up ? snapshot.top(e.to) : e.to;
+    std::uint32_t place = org;
+    if (!by_org) {
+      auto [it, fresh] = country_ids.try_emplace(snapshot.country(org), static_cast<std::uint32_t>(countries.size()));
+      if (fresh) countries.push_back(it->first);
+      place = it->second;
+    }
+    at.push_back({place, e.from});
+  }
+  std::ranges::sort(at);
+  const auto [end, _] = std::ranges::unique(at);
+  at.erase(end, at.end());
+  Headcount h;
+  if (by_org) h.by_node.assign(snapshot.num_nodes(), 0);
+  std::vector<std::uint64_t> per_country(countries.size(), 0);
+  for (const At& a : at) ++(by_org ? h.by_node[a.place] : per_country[a.place]);
+  for (std::size_t c = 0; c < countries.size(); ++c) h.by_country.emplace_back(countries[c], per_country[c]);
+  std::ranges::sort(h.by_country);
+  return h;
+}
+
+FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
+  // Each admitted move as (period, from, to, person) keys, sorted once: a group's moves are its
+  // run, its people the distinct persons in it. Organisations are keyed by node (two companies
+  // of one name stay two), countries by their code.
+  struct Key {
+    std::uint32_t period, from, to, person;
+    auto operator<=>(const Key&) const = default;
+  };
+  // Periods with the day a rate is taken on: the window's start for moves of unknown date.
+  std::vector<std::string> periods{""};
+  std::vector<std::optional<std::int32_t>> period_start{query.moves.window.first};
+  std::unordered_map<std::string, std::uint32_t> period_ids{{"", 0}};
+  // A move's date bounds -> its period and whether the date is coarser than a period: most
+  // moves share their dates, so each label is made once.
+  std::unordered_map<std::uint64_t, std::pair<std::uint32_t, bool>> period_of_date;
+  std::vector<std::string> countries;
+  std::unordered_map<std::string, std::uint32_t> country_ids;
+  auto country_id = [&](const std::string& cc) {
+    auto [it, fresh] = country_ids.try_emplace(cc, static_cast<std::uint32_t>(countries.size()));
+    if (fresh) countries.push_back(cc);
+    return it->second;
+  };
+  const bool by_org = query.by == FlowBy::org;
+  auto fold = [&](std::uint32_t node) { return query.roll_up ? snapshot.top(node) : node; };
+  constexpr std::uint32_t kAny = std::numeric_limits<std::uint32_t>::max();
+  const std::uint32_t want_from = query.from ? fold(*query.from) : kAny, want_to = query.to ? fold(*query.to) : kAny;
+  FlowResult r;
+  std::vector<Key> keys;
+  for (const auto& m : snapshot.moves()) {
+    if (!query.moves.admits(m.date_first, m.date_last)) continue;
+    const std::uint32_t from = fold(m.from), to = fold(m.to);
+    if (want_from != kAny && from != want_from) continue;
+    if (want_to != kAny && to != want_to) continue;
+    const std::string fc = snapshot.country(from), tc = snapshot.country(to);
+    if (!query.from_country.empty() && fc != query.from_country) continue;
+    if (!query.to_country.empty() && tc != query.to_country) continue;
+    if (from == to) {  // within one organisation once rolled up: no move between organisations
+      ++r.internal;
+      continue;
+    }
+    std::uint32_t period = 0;
+    if (query.per && m.date_first != graph::kNoDay) {
+      const std::uint64_t date = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.date_first)) << 32) |
+                                 static_cast<std::uint32_t>(m.date_last);
+      auto known = period_of_date.find(date);
+      if (known == period_of_date.end()) {
+        bool coarse = false;
+        const std::string label = period_label(m.date_first, m.date_last, *query.per, &coarse);
+        auto [it, fresh] = period_ids.try_emplace(label, static_cast<std::uint32_t>(periods.size()));
+        if (fresh) {
+          periods.push_back(label);
+          period_start.push_back(period_first_day(m.date_first, m.date_last, *query.per));
+        }
+        known = period_of_date.emplace(date, std::pair{it->second, coarse}).first;
+      }
+      period = known->second.first;
+      if (known->second.second) ++r.coarse;
+    }
+    keys.push_back({period, by_org ? from : country_id(fc), by_org ? to : country_id(tc), m.person});
+  }
+  std::ranges::sort(keys);
+  auto label = [&](std::uint32_t v) { return by_org ? snapshot.name(v) : countries[v]; };
+  // Net gain: distinct people in and out of each organisation or country (per the whole window).
+  struct Side {
+    std::uint32_t node, person;
+    auto operator<=>(const Side&) const = default;
+  };
+  struct Group {
+    std::uint32_t period, from;
+  };
+  std::vector<Group> groups;  // by row of r.flows, until they are sorted: for the rates
+  std::vector<Side> ins, outs;
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i;
+    std::uint64_t people = 0;
+    for (; j < keys.size() && keys[j].period == keys[i].period && keys[j].from == keys[i].from && keys[j].to == keys[i].to; ++j)
+      if (j == i || keys[j].person != keys[j - 1].person) ++people;
+    FlowRow row{periods[keys[i].period], label(keys[i].from), label(keys[i].to), std::nullopt, std::nullopt, people, j - i,
+                std::nullopt, std::nullopt};
+    if (by_org) {
+      row.from_node = keys[i].from;
+      row.to_node = keys[i].to;
+    }
+    r.flows.push_back(std::move(row));
+    groups.push_back({keys[i].period, keys[i].from});
+    // Within one country: a flow, but no net change.
+    if (by_org || keys[i].from != keys[i].to)
+      for (std::size_t k = i; k < j; ++k) {
+        outs.push_back({keys[k].from, keys[k].person});
+        ins.push_back({keys[k].to, keys[k].person});
+      }
+    i = j;
+  }
+  if (query.rate) {
+    // One headcount per day a rate is taken on (the window's start, or each period's).
+    std::map<std::int32_t, Headcount> counted;
+    for (std::size_t i = 0; i < r.flows.size(); ++i) {
+      const auto day = period_start[groups[i].period];
+      if (!day) continue;
+      auto it = counted.find(*day);
+      if (it == counted.end()) it = counted.emplace(*day, headcount(snapshot, *day, query.by, query.roll_up)).first;
+      const std::uint64_t n = by_org ? it->second.of(groups[i].from) : it->second.of(countries[groups[i].from]);
+      FlowRow& row = r.flows[i];
+      row.headcount = n;
+      if (n) row.rate = static_cast<double>(row.count(query.count)) * 1000.0 / static_cast<double>(n);
+    }
+  }
+  const bool people = query.count == FlowCount::people;
+  std::map<std::string, NetRow> net;  // by label, as listed
+  auto tally = [&](std::vector<Side>& sides, std::int64_t NetRow::*field) {
+    std::ranges::sort(sides);
+    for (std::size_t k = 0; k < sides.size(); ++k) {
+      if (people && k > 0 && sides[k] == sides[k - 1]) continue;
+      const std::string name = label(sides[k].node);
+      NetRow& row = net[name + (by_org ? fmt::format("\x1f{}", sides[k].node) : std::string())];
+      row.name = name;
+      if (by_org) row.node = sides[k].node;
+      ++(row.*field);
+    }
+  };
+  tally(outs, &NetRow::out);
+  tally(ins, &NetRow::in);
+  const FlowCount count = query.count;
+  std::ranges::stable_sort(r.flows, [&](const FlowRow& a, const FlowRow& b) {
+    if (a.period != b.period) return a.period.empty() != b.period.empty() ? !a.period.empty() : a.period < b.period;
+    if (a.count(count) != b.count(count)) return a.count(count) > b.count(count);
+    if (a.from != b.from) return a.from < b.from;
+    return a.to < b.to;
+  });
+  for (auto& [k, row] : net) {
+    row.net = row.in - row.out;
+    r.net.push_back(row);
+  }
+  std::ranges::stable_sort(r.net, [](const NetRow& a, const NetRow& b) { return a.net > b.net; });
+  if (query.top) {
+    if (!query.per && r.flows.size() > query.top) r.flows.resize(query.top);
+    if (query.per) {  // the top rows of each period
+      std::vector<FlowRow> kept;
+      std::size_t in_period = 0;
+      for (std::size_t i = 0; i < r.flows.size(); ++i) {
+        in_period = i > 0 && r.flows[i].period == r.flows[i - 1].period ? in_period + 1 : 0;
+        if (in_period < query.top) kept.push_back(std::move(r.flows[i]));
+      }
+      r.flows = std::move(kept);
+    }
+    if (r.net.size() > query.top) r.net.resize(query.top);
+  }
+  return r;
+}
+
+Result<FlowResult> flows(Store& store, const FlowSearch& search) {
+  auto snapshot = load_snapshot(store);
+  if (!snapshot) return fail(snapshot.error());
+  FlowQuery query = search.query;
+  for (auto [name, slot] : {std::pair{&search.from, &query.from}, std::pair{&search.to, &query.to}}) {
+    if (name->empty()) continue;
+    auto id = find_entity(store, *name);
+    if (!id) return fail(id.error());
+    auto node = node_of(*snapshot, *id, *name);
+    if (!node) return fail(node.error());
+    *slot = *node;
+  }
+  return flows(*snapshot, query);
+}
+
+}  // namespace tg::queries
