@@ -141,7 +141,7 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     r.flows.push_back(std::move(row));
     groups.push_back({keys[i].period, keys[i].from});
     // Within one country: a flow, but no net change.
-    if (by_org || keys[i].from != keys[i].to)
+    if (query.net && (by_org || keys[i].from != keys[i].to))
       for (std::size_t k = i; k < j; ++k) {
         outs.push_back({keys[k].from, keys[k].person});
         ins.push_back({keys[k].to, keys[k].person});

@@ -129,6 +129,9 @@ struct FlowQuery {
   // Each flow per 1,000 people employed at its origin on the window's first day (moves.window.
   // first; with `per`, each period's first day): see headcount().
   bool rate = false;
+  // Also the net gain of each organisation or country (FlowResult::net); left empty otherwise,
+  // as tallying every move's two ends by name costs as much as the flows themselves.
+  bool net = false;
 };
 struct FlowRow {
   std::string period;    // with `per`: "2021", "2021-Q3", "2021-07"; "" for moves of unknown date
@@ -149,7 +152,7 @@ struct NetRow {
 };
 struct FlowResult {
   std::vector<FlowRow> flows;  // by count, descending (per period: periods in order, then count)
-  std::vector<NetRow> net;     // by net gain, descending
+  std::vector<NetRow> net;     // with FlowQuery::net: by net gain, descending
   // Moves whose date is coarser than the period asked for (dated only to 2021 under months):
   // counted whole in the coarser period, never spread over finer ones.
   std::uint64_t coarse = 0;

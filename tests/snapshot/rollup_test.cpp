@@ -77,6 +77,7 @@ TEST_F(RollUpTest, MovesRolledUpDropTheMoveInsideOneCompany) {
 TEST_F(RollUpTest, FlowsRolledUpCountPeopleOncePerTopPair) {
   queries::FlowQuery q;
   q.roll_up = true;
+  q.net = true;
   auto r = queries::flows(snap_, q);
   EXPECT_EQ(r.internal, 1u);
   const auto* mega_nova = row(r, "Mega Corp", "Nova AI");
@@ -97,6 +98,7 @@ TEST_F(RollUpTest, FlowsRolledUpCountPeopleOncePerTopPair) {
   // Not rolled up: no move is dropped, and the labs stay apart.
   auto plain = queries::flows(snap_, {});
   EXPECT_EQ(plain.internal, 0u);
+  EXPECT_TRUE(plain.net.empty());  // tallied only when asked for
   EXPECT_TRUE(row(plain, "Mega Brain", "Mega Vision"));
   // By country, rolled up: the move inside Mega Corp is no US -> US flow any more.
   q.by = queries::FlowBy::country;

@@ -85,6 +85,7 @@ struct FlowsArgs {
                   "--rate counts the origin's people at the window's start: give --since (or --per, for each period's start)");
     search.query.roll_up = roll_up;
     search.query.rate = rate;
+    search.query.net = net;
     auto window = dates.window();
     if (!window) return fail(window.error());
     search.query.moves = {*window, include_undated};
