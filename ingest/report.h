@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "graph/model.h"
+#include "graph/store.h"
 #include "ingest/inputs.h"
 
 namespace tg::ingest {
@@ -29,6 +30,15 @@ struct Ambiguity {
   std::vector<std::string> candidates;  // "Meta Platforms (company, #12)"
 };
 
+// An entity whose origins claim different countries: which one the rule chose, and why.
+struct CountryConflict {
+  std::string entity;   // "Alibaba Group (company, #3)"
+  std::string chosen;   // the effective country
+  std::string rule;     // "curation pin", "headquarters: Hangzhou", "most sources", "unresolved: …"
+  bool unresolved = false;
+  std::vector<CountryClaim> claims;
+};
+
 struct IngestReport {
   std::size_t files = 0, documents = 0, csv_rows = 0;
   std::size_t sources_added = 0;
@@ -41,6 +51,9 @@ struct IngestReport {
   std::size_t forgotten_removed = 0; // people removed by forget rules
   std::size_t forgotten_skipped = 0; // entities in the input left out because they were forgotten
   std::vector<Ambiguity> ambiguities;
+  Retracted retracted;  // by revisions: re-ingested sources and CSV files
+  std::size_t sources_revised = 0, csv_files_revised = 0;
+  std::vector<CountryConflict> conflicts;
 };
 
 }  // namespace tg::ingest
