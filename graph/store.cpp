@@ -161,8 +161,23 @@ CREATE TABLE csv_files (
   id   INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
 );
-ALTER TABLE claims ADD COLUMN csv_file INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE claims ADD COLUMN location_id INTEGER REFERENCES entities(id);
+-- claims gain csv_file in their key: two CSV files citing one URL at the same line are two claims.
+CREATE TABLE claims_v4 (
+  relation_id INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+  source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  record      TEXT NOT NULL DEFAULT '',
+  quote       TEXT NOT NULL DEFAULT '',
+  confidence  REAL NOT NULL DEFAULT 1.0 CHECK (confidence >= 0 AND confidence <= 1),
+  file        TEXT NOT NULL DEFAULT '',
+  csv_file    INTEGER NOT NULL DEFAULT 0,
+  location_id INTEGER REFERENCES entities(id),
+  PRIMARY KEY (relation_id, source_id, csv_file, record)
+) WITHOUT ROWID;
+INSERT INTO claims_v4(relation_id, source_id, record, quote, confidence, file)
+  SELECT relation_id, source_id, record, quote, confidence, file FROM claims;
+DROP TABLE claims;
+ALTER TABLE claims_v4 RENAME TO claims;
+CREATE INDEX claims_by_source ON claims(source_id);
 ALTER TABLE relations ADD COLUMN location_id INTEGER REFERENCES entities(id);
 CREATE INDEX relations_by_location ON relations(location_id) WHERE location_id IS NOT NULL;
 CREATE INDEX claims_by_csv_file ON claims(csv_file) WHERE csv_file <> 0;
@@ -679,22 +694,22 @@ void Store::insert_csv_file(std::int64_t id, std::string_view name) {
 void Store::retract(Origin o) {
   if (!impl_->revising) {
     impl_->exec(
-        "CREATE TEMP TABLE IF NOT EXISTS revised_claims (relation_id INTEGER, source_id INTEGER, record TEXT, "
-        "PRIMARY KEY (relation_id, source_id, record)) WITHOUT ROWID;"
+        "CREATE TEMP TABLE IF NOT EXISTS revised_claims (relation_id INTEGER, source_id INTEGER, csv_file INTEGER, "
+        "record TEXT, PRIMARY KEY (relation_id, source_id, csv_file, record)) WITHOUT ROWID;"
         "CREATE TEMP TABLE IF NOT EXISTS revised_entities (entity_id INTEGER PRIMARY KEY);"
         "CREATE TEMP TABLE IF NOT EXISTS revised_sources (source_id INTEGER PRIMARY KEY);");
     impl_->revising = true;
   }
   if (o.csv_file) {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, record FROM claims "
-                "WHERE csv_file = ?")
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record "
+                "FROM claims WHERE csv_file = ?")
         .bind(1, o.csv_file).run();
     impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources SELECT DISTINCT source_id FROM claims WHERE csv_file = ?")
         .bind(1, o.csv_file).run();
     impl_->stmt("DELETE FROM claims WHERE csv_file = ?").bind(1, o.csv_file).run();
   } else {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, record FROM claims "
-                "WHERE source_id = ? AND csv_file = 0")
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record "
+                "FROM claims WHERE source_id = ? AND csv_file = 0")
         .bind(1, raw(o.source)).run();
     impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources VALUES (?)").bind(1, raw(o.source)).run();
     impl_->stmt("DELETE FROM claims WHERE source_id = ? AND csv_file = 0").bind(1, raw(o.source)).run();
@@ -716,10 +731,12 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
   };
   r.claims = count(
       "SELECT count(*) FROM temp.revised_claims rc WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE "
-      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.record = rc.record)");
+      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file "
+      "AND c.record = rc.record)");
   r.restated = count(
       "SELECT count(*) FROM temp.revised_claims rc WHERE EXISTS (SELECT 1 FROM claims c WHERE "
-      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.record = rc.record)");
+      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file "
+      "AND c.record = rc.record)");
   // Relations that keep claims take the location of their best claim that names one.
   impl_->stmt(
           "UPDATE relations SET location_id = (SELECT location_id FROM claims c WHERE c.relation_id = relations.id "

@@ -377,7 +377,7 @@ class ForgetTest : public IngestTest {
   }
 
   const Strings kTables = {"meta",   "entities", "aliases",   "external_ids",  "sources",
-                           "relations", "claims", "forgotten", "curation_rules"};
+                           "relations", "claims", "forgotten", "curation_rules", "mentions", "csv_files"};
 
   std::string about_wu() {
     json doc = document("wu-joins-alibaba",
@@ -665,8 +665,9 @@ TEST(IngestLargeRuns, RebuildingIndexesGivesTheSameStoreAsUpdatingThem) {
   const std::string indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
   EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"), table_rows(paths[false], "(" + indexes + ")", "1"));
   EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"),
-            (Strings{"aliases_by_key|", "claims_by_source|", "external_ids_by_entity|", "relations_by_left|",
-                     "relations_by_to|", "relations_identity|"}));
+            (Strings{"aliases_by_key|", "claims_by_csv_file|", "claims_by_source|", "external_ids_by_entity|",
+                     "mentions_by_entity|", "relations_by_left|", "relations_by_location|", "relations_by_to|",
+                     "relations_identity|"}));
   EXPECT_EQ(table_rows(paths[true], "entities").size(), 1300u + 23u);
 }
 
