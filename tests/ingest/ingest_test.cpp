@@ -418,6 +418,24 @@ TEST_F(ForgetTest, RemovesThePersonWithEveryClaimAndTheirSource) {
   expect_only_digests();
 }
 
+// Schema v4 keeps who said what (mentions): the person's names and ids as each source and CSV
+// file gave them go with the person, from documents and CSV rows alike, and no byte of them is
+// left in the file.
+TEST_F(ForgetTest, LeavesNoMentionOfThePersonFromDocumentsOrCsvFiles) {
+  run_ok({about_wu(), about_alibaba(),
+          write("wu.csv", std::string(kCsvHeader) + "Wu Yuxin,Alibaba Group,Researcher,2023,,,orcid:0000-0001,,\n")});
+  const EntityId wu = only("Wu Yuxin");
+  ASSERT_FALSE(all_text({"mentions"}).empty());
+  auto removed = forget_person(store, wu);
+  ASSERT_TRUE(removed.has_value()) << removed.error().str();
+  for (const auto& row : all_text({"mentions"})) EXPECT_EQ(row.find("Yuxin"), std::string::npos) << row;
+  expect_no_name(all_text(kTables));
+  expect_no_name(all_text());
+  // Alibaba's mentions stay (another source names it); only the forgotten person's went.
+  EXPECT_FALSE(all_text({"mentions"}).empty());
+  EXPECT_EQ(store.foreign_key_violations(), 0u);
+}
+
 TEST_F(ForgetTest, KeepsThePersonOutOfLaterIngests) {
   ingest_then_forget();
   const IngestReport again = run_ok({about_wu()});
