@@ -145,6 +145,69 @@ UPDATE relations SET identity = tg_relation_identity(kind, to_id, start, "end", 
 DROP INDEX relations_identity;
 CREATE UNIQUE INDEX relations_identity ON relations(from_id, identity);
 )sql",
+    // v4: revisions, country claims and work locations.
+    // - csv_files: a career CSV is identified by its file name (a nightly rebuild re-ingests the
+    //   same names from wherever the folder is checked out); claims.csv_file says which file a
+    //   claim came from (0: a document's claim, retracted by its source instead).
+    // - mentions: who gives each alias (what 1: the name as given), external id (2: scheme
+    //   U+001F value) and country (3: the code) of an entity, by origin: a document's source
+    //   (csv_file 0) or a CSV file (source_id 0). An entity is mentioned by an origin when the
+    //   origin gives one of its names. Existing rows are attributed to every origin whose claims
+    //   touch the entity (which one gave which alias cannot be known any more).
+    // - claims.location_id: where a worked_at claim says the work was; relations.location_id is
+    //   that of the relation's best claim naming one (not part of the relation's identity).
+    R"sql(
+CREATE TABLE csv_files (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+-- claims gain csv_file in their key: two CSV files citing one URL at the same line are two claims.
+CREATE TABLE claims_v4 (
+  relation_id INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+  source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  record      TEXT NOT NULL DEFAULT '',
+  quote       TEXT NOT NULL DEFAULT '',
+  confidence  REAL NOT NULL DEFAULT 1.0 CHECK (confidence >= 0 AND confidence <= 1),
+  file        TEXT NOT NULL DEFAULT '',
+  csv_file    INTEGER NOT NULL DEFAULT 0,
+  location_id INTEGER REFERENCES entities(id),
+  PRIMARY KEY (relation_id, source_id, csv_file, record)
+) WITHOUT ROWID;
+INSERT INTO claims_v4(relation_id, source_id, record, quote, confidence, file)
+  SELECT relation_id, source_id, record, quote, confidence, file FROM claims;
+DROP TABLE claims;
+ALTER TABLE claims_v4 RENAME TO claims;
+CREATE INDEX claims_by_source ON claims(source_id);
+ALTER TABLE relations ADD COLUMN location_id INTEGER REFERENCES entities(id);
+CREATE INDEX relations_by_location ON relations(location_id) WHERE location_id IS NOT NULL;
+CREATE INDEX claims_by_csv_file ON claims(csv_file) WHERE csv_file <> 0;
+CREATE TABLE mentions (
+  source_id  INTEGER NOT NULL DEFAULT 0,
+  csv_file   INTEGER NOT NULL DEFAULT 0,
+  entity_id  INTEGER NOT NULL,
+  what       INTEGER NOT NULL,
+  value      TEXT NOT NULL,
+  confidence REAL NOT NULL DEFAULT 1.0,
+  PRIMARY KEY (source_id, csv_file, entity_id, what, value)
+) WITHOUT ROWID;
+CREATE INDEX mentions_by_entity ON mentions(entity_id, what);
+
+INSERT INTO csv_files(name) SELECT DISTINCT tg_file_name(file) FROM claims WHERE file LIKE '%.csv' ORDER BY 1;
+UPDATE claims SET csv_file = (SELECT id FROM csv_files WHERE name = tg_file_name(claims.file)) WHERE file LIKE '%.csv';
+CREATE TEMP TABLE v4_origins AS
+  SELECT DISTINCT CASE WHEN c.csv_file = 0 THEN c.source_id ELSE 0 END AS source_id, c.csv_file AS csv_file,
+         e.id AS entity_id
+  FROM claims c JOIN relations r ON r.id = c.relation_id JOIN entities e ON e.id IN (r.from_id, r.to_id, r.left_id);
+INSERT OR IGNORE INTO mentions(source_id, csv_file, entity_id, what, value)
+  SELECT o.source_id, o.csv_file, o.entity_id, 1, a.name FROM v4_origins o JOIN aliases a ON a.entity_id = o.entity_id;
+INSERT OR IGNORE INTO mentions(source_id, csv_file, entity_id, what, value)
+  SELECT o.source_id, o.csv_file, o.entity_id, 2, x.scheme || char(31) || x.value
+  FROM v4_origins o JOIN external_ids x ON x.entity_id = o.entity_id;
+INSERT OR IGNORE INTO mentions(source_id, csv_file, entity_id, what, value)
+  SELECT o.source_id, o.csv_file, o.entity_id, 3, e.country FROM v4_origins o JOIN entities e ON e.id = o.entity_id
+  WHERE e.country <> '';
+DROP TABLE temp.v4_origins;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == Store::kSchemaVersion);
@@ -181,6 +244,13 @@ void sql_relation_identity(sqlite3_context* ctx, int, sqlite3_value** v) {
   };
   sqlite3_result_int64(ctx, relation_identity(text(0), sqlite3_value_int64(v[1]), text(2), text(3), text(4),
                                               sqlite3_value_int64(v[5]) != 0, sqlite3_value_int64(v[6]), text(7)));
+}
+
+// tg_file_name(path): the last component of a path (for migrations).
+void sql_file_name(sqlite3_context* ctx, int, sqlite3_value** v) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v[0]));
+  const std::string name = std::filesystem::path(p ? p : "").filename().string();
+  sqlite3_result_text(ctx, name.c_str(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
 }
 
 PartialDate date_from_text(std::string_view text) {
@@ -301,6 +371,7 @@ struct Store::Impl {
   }
 
   std::unordered_map<std::string, std::unique_ptr<Stmt>> generated;  // keyed by their text
+  bool revising = false;  // retract() made this transaction's temp tables (finish_revisions drops them)
 
   Stmt& stmt_text(const std::string& sql) {
     auto& slot = generated[sql];
@@ -378,6 +449,8 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
     sqlite3_busy_timeout(impl->db, 10000);
     sqlite3_create_function(impl->db, "tg_relation_identity", 8, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             sql_relation_identity, nullptr, nullptr);
+    sqlite3_create_function(impl->db, "tg_file_name", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, sql_file_name,
+                            nullptr, nullptr);
     sqlite3_extended_result_codes(impl->db, 1);
     // A file that is not a database fails here, on its first read.
     impl->exec("PRAGMA foreign_keys = ON");
@@ -511,6 +584,7 @@ Store::NextIds Store::next_ids() {
   n.entity = next("SELECT coalesce(max(id), 0) FROM entities");
   n.source = next("SELECT coalesce(max(id), 0) FROM sources");
   n.relation = next("SELECT coalesce(max(id), 0) FROM relations");
+  n.csv_file = next("SELECT coalesce(max(id), 0) FROM csv_files");
   return n;
 }
 
@@ -555,8 +629,8 @@ void Store::insert_relations(std::span<const RelationInsert> rows) {
   const RelationInsert* base = rows.data();
   impl_->insert_batch(
       "INSERT INTO relations(id, kind, from_id, to_id, start, \"end\", role, former, left_id, left_key, status, "
-      "identity) VALUES ",
-      "(?,?,?,?,?,?,?,?,?,?,?,?)", 12, rows, [&](Stmt& s, int p, const RelationInsert& r) {
+      "identity, location_id) VALUES ",
+      "(?,?,?,?,?,?,?,?,?,?,?,?,?)", 13, rows, [&](Stmt& s, int p, const RelationInsert& r) {
         const auto& d = dates[static_cast<std::size_t>(&r - base)];
         const std::string_view kind = to_string(r.kind);
         const std::int64_t left_key = r.left ? raw(*r.left) : 0;
@@ -568,17 +642,252 @@ void Store::insert_relations(std::span<const RelationInsert> rows) {
           s.bind_null(p + 8);
         s.bind(p + 9, left_key).bind(p + 10, r.status);
         s.bind(p + 11, relation_identity(kind, raw(r.to), d[0], d[1], r.role, r.former, left_key, r.status));
+        if (r.location)
+          s.bind(p + 12, raw(*r.location));
+        else
+          s.bind_null(p + 12);
       });
 }
 
 std::size_t Store::insert_claims(std::span<const ClaimInsert> rows) {
   return impl_->insert_batch(
-      "INSERT INTO claims(relation_id, source_id, record, quote, confidence, file) VALUES ", "(?,?,?,?,?,?)", 6, rows,
+      "INSERT INTO claims(relation_id, source_id, record, quote, confidence, file, csv_file, location_id) VALUES ",
+      "(?,?,?,?,?,?,?,?)", 8, rows,
       [](Stmt& s, int p, const ClaimInsert& r) {
         s.bind(p, raw(r.relation)).bind(p + 1, raw(r.source)).bind(p + 2, r.record).bind(p + 3, r.quote);
-        s.bind(p + 4, r.confidence).bind(p + 5, r.file);
+        s.bind(p + 4, r.confidence).bind(p + 5, r.file).bind(p + 6, r.csv_file);
+        if (r.location)
+          s.bind(p + 7, raw(*r.location));
+        else
+          s.bind_null(p + 7);
       },
       " ON CONFLICT DO NOTHING");
+}
+
+void Store::insert_mentions(std::span<const MentionInsert> rows) {
+  impl_->insert_batch(
+      "INSERT INTO mentions(source_id, csv_file, entity_id, what, value, confidence) VALUES ", "(?,?,?,?,?,?)", 6, rows,
+      [](Stmt& s, int p, const MentionInsert& r) {
+        s.bind(p, raw(r.origin.source)).bind(p + 1, r.origin.csv_file).bind(p + 2, raw(r.entity));
+        s.bind(p + 3, static_cast<int>(r.what)).bind(p + 4, r.value).bind(p + 5, r.confidence);
+      },
+      " ON CONFLICT DO UPDATE SET confidence = max(confidence, excluded.confidence)");
+}
+
+void Store::update_source(const SourceInsert& r) {
+  impl_->stmt("UPDATE sources SET url = ?2, title = ?3, publisher = ?4, published = ?5, language = ?6, based_on = ?7, "
+              "content_hash = ?8 WHERE id = ?1")
+      .bind(1, raw(r.id)).bind(2, r.url).bind(3, r.title).bind(4, r.publisher).bind(5, r.published)
+      .bind(6, r.language).bind(7, r.based_on).bind(8, r.content_hash).run();
+}
+
+std::optional<std::int64_t> Store::find_csv_file(std::string_view name) {
+  auto& s = impl_->stmt("SELECT id FROM csv_files WHERE name = ?");
+  if (s.bind(1, name).step()) return s.integer(0);
+  return std::nullopt;
+}
+
+void Store::insert_csv_file(std::int64_t id, std::string_view name) {
+  impl_->stmt("INSERT INTO csv_files(id, name) VALUES (?, ?)").bind(1, id).bind(2, name).run();
+}
+
+void Store::retract(Origin o) {
+  if (!impl_->revising) {
+    impl_->exec(
+        "CREATE TEMP TABLE IF NOT EXISTS revised_claims (relation_id INTEGER, source_id INTEGER, csv_file INTEGER, "
+        "record TEXT, PRIMARY KEY (relation_id, source_id, csv_file, record)) WITHOUT ROWID;"
+        "CREATE TEMP TABLE IF NOT EXISTS revised_entities (entity_id INTEGER PRIMARY KEY);"
+        "CREATE TEMP TABLE IF NOT EXISTS revised_sources (source_id INTEGER PRIMARY KEY);");
+    impl_->revising = true;
+  }
+  if (o.csv_file) {
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record "
+                "FROM claims WHERE csv_file = ?")
+        .bind(1, o.csv_file).run();
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources SELECT DISTINCT source_id FROM claims WHERE csv_file = ?")
+        .bind(1, o.csv_file).run();
+    impl_->stmt("DELETE FROM claims WHERE csv_file = ?").bind(1, o.csv_file).run();
+  } else {
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record "
+                "FROM claims WHERE source_id = ? AND csv_file = 0")
+        .bind(1, raw(o.source)).run();
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources VALUES (?)").bind(1, raw(o.source)).run();
+    impl_->stmt("DELETE FROM claims WHERE source_id = ? AND csv_file = 0").bind(1, raw(o.source)).run();
+  }
+  impl_->stmt("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions "
+              "WHERE source_id = ? AND csv_file = ?")
+      .bind(1, raw(o.source)).bind(2, o.csv_file).run();
+  impl_->stmt("DELETE FROM mentions WHERE source_id = ? AND csv_file = ?").bind(1, raw(o.source)).bind(2, o.csv_file).run();
+}
+
+Retracted Store::finish_revisions(std::vector<EntityId>* left) {
+  Retracted r;
+  if (!impl_->revising) return r;
+  auto changes = [&] { return static_cast<std::size_t>(sqlite3_changes(impl_->db)); };
+  auto count = [&](const char* sql) {
+    auto& s = impl_->stmt(sql);
+    s.step();
+    return static_cast<std::size_t>(s.integer(0));
+  };
+  r.claims = count(
+      "SELECT count(*) FROM temp.revised_claims rc WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE "
+      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file "
+      "AND c.record = rc.record)");
+  r.restated = count(
+      "SELECT count(*) FROM temp.revised_claims rc WHERE EXISTS (SELECT 1 FROM claims c WHERE "
+      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file "
+      "AND c.record = rc.record)");
+  // Relations that keep claims take the location of their best claim that names one.
+  impl_->stmt(
+          "UPDATE relations SET location_id = (SELECT location_id FROM claims c WHERE c.relation_id = relations.id "
+          "AND c.location_id IS NOT NULL ORDER BY c.confidence DESC, c.location_id LIMIT 1) "
+          "WHERE id IN (SELECT relation_id FROM temp.revised_claims)")
+      .run();
+  // Relations left without any claim, and the entities at their ends.
+  impl_->exec(
+      "CREATE TEMP TABLE gone_relations AS SELECT DISTINCT relation_id AS id FROM temp.revised_claims rc "
+      "WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.relation_id = rc.relation_id);"
+      "INSERT OR IGNORE INTO temp.revised_entities SELECT from_id FROM relations WHERE id IN (SELECT id FROM gone_relations);"
+      "INSERT OR IGNORE INTO temp.revised_entities SELECT to_id FROM relations WHERE id IN (SELECT id FROM gone_relations);"
+      "INSERT OR IGNORE INTO temp.revised_entities SELECT left_id FROM relations "
+      "WHERE id IN (SELECT id FROM gone_relations) AND left_id IS NOT NULL;"
+      "INSERT OR IGNORE INTO temp.revised_entities SELECT location_id FROM relations "
+      "WHERE id IN (SELECT id FROM gone_relations) AND location_id IS NOT NULL;");
+  impl_->stmt("DELETE FROM relations WHERE id IN (SELECT id FROM temp.gone_relations)").run();
+  r.relations = changes();
+  // Entities no origin mentions any more and no relation touches.
+  std::vector<EntityId> gone;
+  {
+    auto& s = impl_->stmt(
+        "SELECT entity_id FROM temp.revised_entities re WHERE EXISTS (SELECT 1 FROM entities WHERE id = re.entity_id) "
+        "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = re.entity_id) "
+        "AND NOT EXISTS (SELECT 1 FROM relations WHERE from_id = re.entity_id) "
+        "AND NOT EXISTS (SELECT 1 FROM relations WHERE to_id = re.entity_id) "
+        "AND NOT EXISTS (SELECT 1 FROM relations WHERE left_id = re.entity_id) "
+        "AND NOT EXISTS (SELECT 1 FROM relations WHERE location_id = re.entity_id) ORDER BY entity_id");
+    while (s.step()) gone.push_back(EntityId{s.integer(0)});
+  }
+  for (EntityId id : gone) {
+    impl_->stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, raw(id)).run();
+    r.aliases += changes();
+    impl_->stmt("DELETE FROM external_ids WHERE entity_id = ?").bind(1, raw(id)).run();
+    r.ids += changes();
+    impl_->stmt("UPDATE claims SET location_id = NULL WHERE location_id = ?").bind(1, raw(id)).run();
+    impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(id)).run();
+    ++r.entities;
+  }
+  // Aliases and ids of the entities that stay, when no origin gives them any more (an entity
+  // keeps its own name; one that no origin mentions keeps everything).
+  impl_->stmt(
+          "DELETE FROM aliases WHERE entity_id IN (SELECT entity_id FROM temp.revised_entities) "
+          "AND name <> (SELECT name FROM entities e WHERE e.id = aliases.entity_id) "
+          "AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = aliases.entity_id) "
+          "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = aliases.entity_id AND m.what = 1 "
+          "AND m.value = aliases.name)")
+      .run();
+  r.aliases += changes();
+  impl_->stmt(
+          "DELETE FROM external_ids WHERE entity_id IN (SELECT entity_id FROM temp.revised_entities) "
+          "AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = external_ids.entity_id) "
+          "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = external_ids.entity_id AND m.what = 2 "
+          "AND m.value = external_ids.scheme || char(31) || external_ids.value)")
+      .run();
+  r.ids += changes();
+  // Sources of the revised origins that nothing cites any more.
+  impl_->stmt(
+          "DELETE FROM sources WHERE id IN (SELECT source_id FROM temp.revised_sources) "
+          "AND NOT EXISTS (SELECT 1 FROM claims WHERE source_id = sources.id) "
+          "AND NOT EXISTS (SELECT 1 FROM mentions WHERE source_id = sources.id)")
+      .run();
+  if (left) {
+    auto& s = impl_->stmt(
+        "SELECT entity_id FROM temp.revised_entities re WHERE EXISTS (SELECT 1 FROM entities WHERE id = re.entity_id) "
+        "ORDER BY entity_id");
+    while (s.step()) left->push_back(EntityId{s.integer(0)});
+  }
+  impl_->exec(
+      "DROP TABLE temp.gone_relations; DROP TABLE temp.revised_claims; DROP TABLE temp.revised_entities; "
+      "DROP TABLE temp.revised_sources;");
+  impl_->revising = false;
+  return r;
+}
+
+namespace {
+constexpr const char* kExplicitCountry =
+    "(SELECT value FROM mentions WHERE entity_id = entities.id AND what = 3 GROUP BY value "
+    "ORDER BY count(*) DESC, max(confidence) DESC, value LIMIT 1)";
+constexpr const char* kHeadquartersCountry =
+    "(SELECT p.country FROM relations r JOIN entities p ON p.id = r.to_id WHERE r.from_id = entities.id "
+    "AND r.kind = 'headquartered_in' AND p.country <> '' GROUP BY p.country ORDER BY count(*) DESC, p.country LIMIT 1)";
+}  // namespace
+
+std::vector<EntityId> Store::set_effective_countries(std::span<const EntityId> ids,
+                                                     const std::vector<std::pair<EntityId, std::string>>& pins) {
+  impl_->exec(
+      "CREATE TEMP TABLE IF NOT EXISTS country_dirty (id INTEGER PRIMARY KEY);"
+      "CREATE TEMP TABLE IF NOT EXISTS country_pins (id INTEGER PRIMARY KEY, country TEXT NOT NULL);"
+      "DELETE FROM temp.country_dirty; DELETE FROM temp.country_pins;");
+  for (EntityId id : ids) impl_->stmt("INSERT OR IGNORE INTO temp.country_dirty VALUES (?)").bind(1, raw(id)).run();
+  for (const auto& [id, country] : pins) {
+    impl_->stmt("INSERT OR REPLACE INTO temp.country_pins VALUES (?, ?)").bind(1, raw(id)).bind(2, country).run();
+    impl_->stmt("INSERT OR IGNORE INTO temp.country_dirty VALUES (?)").bind(1, raw(id)).run();
+  }
+  static const std::string places = fmt::format(
+      "UPDATE entities SET country = coalesce((SELECT country FROM temp.country_pins WHERE id = entities.id), {}, '') "
+      "WHERE id IN (SELECT id FROM temp.country_dirty) AND kind NOT IN ('company', 'lab', 'university', 'agency')",
+      kExplicitCountry);
+  static const std::string organisations = fmt::format(
+      "UPDATE entities SET country = coalesce((SELECT country FROM temp.country_pins WHERE id = entities.id), {}, {}, "
+      "'') WHERE id IN (SELECT id FROM temp.country_dirty) AND kind IN ('company', 'lab', 'university', 'agency')",
+      kHeadquartersCountry, kExplicitCountry);
+  impl_->stmt(places.c_str()).run();
+  impl_->stmt(organisations.c_str()).run();
+  // Disagreements: two countries claimed, or one claimed that the rule did not choose.
+  auto& s = impl_->stmt(
+      "SELECT d.id FROM temp.country_dirty d JOIN entities e ON e.id = d.id WHERE EXISTS (SELECT 1 FROM mentions m "
+      "WHERE m.entity_id = d.id AND m.what = 3 AND m.value <> e.country) ORDER BY d.id");
+  std::vector<EntityId> out;
+  while (s.step()) out.push_back(EntityId{s.integer(0)});
+  return out;
+}
+
+void Store::set_relation_locations(std::span<const RelationId> ids) {
+  for (RelationId id : ids)
+    impl_->stmt("UPDATE relations SET location_id = (SELECT location_id FROM claims WHERE relation_id = ?1 AND "
+                "location_id IS NOT NULL ORDER BY confidence DESC, location_id LIMIT 1) WHERE id = ?1")
+        .bind(1, raw(id)).run();
+}
+
+std::vector<EntityId> Store::headquartered_in(std::span<const EntityId> places) {
+  std::vector<EntityId> out;
+  for (EntityId p : places) {
+    auto& s = impl_->stmt("SELECT from_id FROM relations WHERE to_id = ? AND kind = 'headquartered_in'");
+    s.bind(1, raw(p));
+    while (s.step()) out.push_back(EntityId{s.integer(0)});
+  }
+  return out;
+}
+
+std::vector<CountryClaim> Store::country_claims(EntityId id) {
+  auto& s = impl_->stmt(
+      "SELECT CASE WHEN m.csv_file <> 0 THEN 'csv:' || f.name ELSE coalesce(src.ext_id, '') END, m.value, m.confidence, "
+      "(SELECT count(*) FROM mentions n WHERE n.entity_id = m.entity_id AND n.what = 3 AND n.value = m.value) AS support "
+      "FROM mentions m LEFT JOIN csv_files f ON f.id = m.csv_file LEFT JOIN sources src ON src.id = m.source_id "
+      "WHERE m.entity_id = ? AND m.what = 3 ORDER BY support DESC, m.value, 1");
+  s.bind(1, raw(id));
+  std::vector<CountryClaim> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.real(2)});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::headquarters_countries(EntityId id) {
+  auto& s = impl_->stmt(
+      "SELECT p.name, p.country FROM relations r JOIN entities p ON p.id = r.to_id WHERE r.from_id = ? "
+      "AND r.kind = 'headquartered_in' AND p.country <> '' ORDER BY p.id");
+  s.bind(1, raw(id));
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.step()) out.emplace_back(s.text(0), s.text(1));
+  return out;
 }
 
 std::optional<RelationId> Store::find_relation(const RelationInsert& row) {
@@ -602,6 +911,14 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
   impl_->stmt("UPDATE external_ids SET entity_id = ? WHERE entity_id = ?").bind(1, raw(keep)).bind(2, raw(drop)).run();
   impl_->stmt("UPDATE entities SET country = (SELECT country FROM entities WHERE id = ?) WHERE id = ? AND country = ''")
       .bind(1, raw(drop)).bind(2, raw(keep)).run();
+  // What the origins said of `drop` they now say of `keep` (a revision of one of them retracts it there).
+  impl_->stmt("INSERT INTO mentions(source_id, csv_file, entity_id, what, value, confidence) "
+              "SELECT source_id, csv_file, ?, what, value, confidence FROM mentions WHERE entity_id = ? "
+              "ON CONFLICT DO UPDATE SET confidence = max(confidence, excluded.confidence)")
+      .bind(1, raw(keep)).bind(2, raw(drop)).run();
+  impl_->stmt("DELETE FROM mentions WHERE entity_id = ?").bind(1, raw(drop)).run();
+  impl_->stmt("UPDATE relations SET location_id = ? WHERE location_id = ?").bind(1, raw(keep)).bind(2, raw(drop)).run();
+  impl_->stmt("UPDATE claims SET location_id = ? WHERE location_id = ?").bind(1, raw(keep)).bind(2, raw(drop)).run();
   // Re-point every relation; one that becomes identical to an existing one hands over its claims.
   std::vector<RelationRow> moved;
   for (const RelationRow& r : relations_touching(drop)) moved.push_back(r);
@@ -616,8 +933,9 @@ void Store::merge_entities(EntityId keep, EntityId drop) {
     bind_identity(find, r);
     if (find.bind(11, raw(old_id)).step()) {
       const std::int64_t target = find.integer(0);
-      impl_->stmt("INSERT INTO claims(relation_id, source_id, quote, confidence, file, record) "
-                  "SELECT ?, source_id, quote, confidence, file, record FROM claims WHERE relation_id = ? "
+      impl_->stmt("INSERT INTO claims(relation_id, source_id, quote, confidence, file, record, csv_file, location_id) "
+                  "SELECT ?, source_id, quote, confidence, file, record, csv_file, location_id FROM claims "
+                  "WHERE relation_id = ? "
                   "ON CONFLICT DO NOTHING")
           .bind(1, target).bind(2, raw(old_id)).run();
       impl_->stmt("DELETE FROM claims WHERE relation_id = ?").bind(1, raw(old_id)).run();
@@ -650,9 +968,14 @@ void Store::delete_entity(EntityId id) {
   impl_->stmt(delete_relations.c_str()).bind(1, raw(id)).run();
   impl_->stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, raw(id)).run();
   impl_->stmt("DELETE FROM external_ids WHERE entity_id = ?").bind(1, raw(id)).run();
+  impl_->stmt("DELETE FROM mentions WHERE entity_id = ?").bind(1, raw(id)).run();  // names and ids as given
+  impl_->stmt("UPDATE relations SET location_id = NULL WHERE location_id = ?").bind(1, raw(id)).run();
+  impl_->stmt("UPDATE claims SET location_id = NULL WHERE location_id = ?").bind(1, raw(id)).run();
   impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(id)).run();
   impl_->stmt("INSERT INTO alias_search(alias_search) VALUES ('optimize')").run();
-  // Sources left without any claim were only about this entity: they go too.
+  // Sources left without any claim were only about this entity: they go too, with what they
+  // said of others.
+  impl_->stmt("DELETE FROM mentions WHERE source_id <> 0 AND source_id NOT IN (SELECT source_id FROM claims)").run();
   impl_->stmt("DELETE FROM sources WHERE NOT EXISTS (SELECT 1 FROM claims WHERE claims.source_id = sources.id)").run();
 }
 
@@ -749,6 +1072,7 @@ RelationRow read_relation(const Stmt& s) {
   r.former = s.integer(7) != 0;
   if (!s.is_null(8)) r.left = EntityId{s.integer(8)};
   r.status = s.text(9);
+  if (!s.is_null(10)) r.location = EntityId{s.integer(10)};
   return r;
 }
 }  // namespace
@@ -792,10 +1116,10 @@ std::optional<SourceRow> Store::source(SourceId id) {
 
 std::vector<RelationRow> Store::relations_touching(EntityId id) {
   auto& s = impl_->stmt(
-      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations "
-      "WHERE from_id = ?1 UNION SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status "
-      "FROM relations WHERE to_id = ?1 UNION SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, "
-      "status FROM relations WHERE left_id = ?1 ORDER BY id");
+      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations "
+      "WHERE from_id = ?1 UNION SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, "
+      "location_id FROM relations WHERE to_id = ?1 UNION SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, "
+      "status, location_id FROM relations WHERE left_id = ?1 ORDER BY id");
   s.bind(1, raw(id));
   std::vector<RelationRow> out;
   while (s.step()) out.push_back(read_relation(s));
@@ -804,7 +1128,7 @@ std::vector<RelationRow> Store::relations_touching(EntityId id) {
 
 std::optional<RelationRow> Store::relation(RelationId id) {
   auto& s = impl_->stmt(
-      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations WHERE id = ?");
+      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations WHERE id = ?");
   if (s.bind(1, raw(id)).step()) return read_relation(s);
   return std::nullopt;
 }
@@ -812,7 +1136,7 @@ std::optional<RelationRow> Store::relation(RelationId id) {
 void Store::for_each_relation(const std::vector<RelationKind>& kinds,
                               const std::function<void(const RelationRow&)>& fn) {
   auto& s = impl_->stmt(
-      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations ORDER BY id");
+      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations ORDER BY id");
   std::array<bool, kRelationKindCount> wanted{};
   for (RelationKind k : kinds) wanted[static_cast<std::size_t>(k)] = true;
   while (s.step()) {
@@ -824,10 +1148,10 @@ void Store::for_each_relation(const std::vector<RelationKind>& kinds,
 void Store::for_each_career(std::optional<EntityId> person,
                             const std::function<void(EntityId, const std::vector<RelationRow>&)>& fn) {
   auto& s = person ? impl_->stmt(
-                         "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations "
+                         "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations "
                          "WHERE from_id = ? AND kind IN ('worked_at', 'founded', 'moved') ORDER BY id")
                    : impl_->stmt(
-                         "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status FROM relations "
+                         "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations "
                          "WHERE kind IN ('worked_at', 'founded', 'moved') ORDER BY from_id, id");
   if (person) s.bind(1, raw(*person));
   std::vector<RelationRow> group;

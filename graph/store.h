@@ -68,6 +68,7 @@ struct RelationRow {
   bool former = false;
   std::optional<EntityId> left;  // `moved`: the organisation left
   std::string status;
+  std::optional<EntityId> location;  // `worked_at`: the place of work, from the best claim naming one
 };
 
 // A claim as read back, with its source's citation.
@@ -77,6 +78,31 @@ struct Evidence {
   std::string quote;
   double confidence = 1.0;
   std::string file, record;
+};
+
+// Where claims and mentions come from, which is what a revision retracts: a document's source
+// (csv_file 0) or a career CSV file (source 0; csv_files.id, see Store::csv_file).
+struct Origin {
+  SourceId source{};
+  std::int64_t csv_file = 0;
+  bool operator==(const Origin&) const = default;
+};
+
+// What a source or CSV file says an entity is called, is identified by or where it is.
+enum class MentionKind { alias = 1, external_id = 2, country = 3 };
+
+// One origin's country for an entity, as read back ("show"), with the origin named.
+struct CountryClaim {
+  std::string origin;  // the source's ext_id, or "csv:NAME"
+  std::string country;
+  double confidence = 1.0;
+};
+
+// What the revisions of a run took away (claims the new versions did not state again, and
+// what was left without any claim or mention).
+struct Retracted {
+  std::size_t claims = 0, relations = 0, entities = 0, aliases = 0, ids = 0;
+  std::size_t restated = 0;  // retracted claims that the new version states again
 };
 
 struct Stats {
@@ -99,7 +125,7 @@ enum class OpenMode { create_if_missing, existing_only, initial_load };
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating and migrating as needed). A missing file with existing_only is
   // ErrorCode::missing_db; a database from a newer talentgraph is refused.
@@ -166,7 +192,7 @@ class Store {
   // ---- bulk writes, for large ingests: the caller assigns ids from next_ids() and has made
   // sure (in memory and with find_*) that entities, sources and relations are new ----
   struct NextIds {
-    std::int64_t entity = 1, source = 1, relation = 1;
+    std::int64_t entity = 1, source = 1, relation = 1, csv_file = 1;
   };
   NextIds next_ids();
   // Rows of the bulk writes are views: their text must stay alive until the call returns.
@@ -196,11 +222,21 @@ class Store {
     std::string_view role, status;
     bool former = false;
     std::optional<EntityId> left;
+    std::optional<EntityId> location;  // the first claim's; see set_relation_locations
   };
   struct ClaimInsert {
     RelationId relation{};
     SourceId source{};
     std::string_view quote, file, record;
+    double confidence = 1.0;
+    std::int64_t csv_file = 0;
+    std::optional<EntityId> location;
+  };
+  struct MentionInsert {
+    Origin origin;
+    EntityId entity{};
+    MentionKind what = MentionKind::alias;
+    std::string_view value;
     double confidence = 1.0;
   };
   void insert_entities(std::span<const EntityInsert> rows);
@@ -209,6 +245,32 @@ class Store {
   void insert_sources(std::span<const SourceInsert> rows);
   void insert_relations(std::span<const RelationInsert> rows);
   std::size_t insert_claims(std::span<const ClaimInsert> rows);  // existing ones are skipped; returns how many were new
+  void insert_mentions(std::span<const MentionInsert> rows);      // existing ones are skipped
+  void update_source(const SourceInsert& row);                    // a revised source's citation
+  // CSV files by name (a file name, no folder); the caller assigns new ids from next_ids().
+  void insert_csv_file(std::int64_t id, std::string_view name);
+  std::optional<std::int64_t> find_csv_file(std::string_view name);
+
+  // ---- revisions (inside a Transaction) ----
+  // Retracts every claim and mention of `origin`, remembering what they touched; the new
+  // version is then written as usual, and finish_revisions() removes what was left without
+  // any: relations without a claim, aliases and ids no origin gives, entities no origin
+  // mentions and no relation touches. Ids of what stays do not change.
+  void retract(Origin origin);
+  // `left`: the entities the revisions touched that are still there (their countries may change).
+  Retracted finish_revisions(std::vector<EntityId>* left = nullptr);
+
+  // Sets the effective country of `ids` by the documented rule: `pins` (curation) first, then
+  // the country of a place the organisation is headquartered_in, then the country most origins
+  // give (ties: highest confidence, then code). Places and other non-organisations first, so
+  // that headquarters read their new countries. Returns those of `ids` (and pinned) for which
+  // some origin claims another country than the one chosen.
+  std::vector<EntityId> set_effective_countries(std::span<const EntityId> ids, const std::vector<std::pair<EntityId, std::string>>& pins);
+  // Each relation's location becomes that of its best claim naming one (highest confidence,
+  // then lowest place id), or none.
+  void set_relation_locations(std::span<const RelationId> ids);
+  // The organisations headquartered in `places` (their country follows the place's).
+  std::vector<EntityId> headquartered_in(std::span<const EntityId> places);
   std::optional<RelationId> find_relation(const RelationInsert& row);
   // Secondary indexes whose keys arrive in random order (relations by target, aliases by key):
   // kept up row by row they cost a bulk load more than building them once from sorted keys.
@@ -247,6 +309,10 @@ class Store {
                        const std::function<void(EntityId, const std::vector<RelationRow>&)>& fn);
   void for_each_entity(const std::function<void(const EntityRow&)>& fn);
   std::vector<Evidence> evidence(RelationId id);  // claims with their sources, best first
+  // Every origin's country for `id`, most supported country first, then by origin.
+  std::vector<CountryClaim> country_claims(EntityId id);
+  // The countries of the places `id` is headquartered_in, by place id.
+  std::vector<std::pair<std::string, std::string>> headquarters_countries(EntityId id);  // (place name, country)
   Stats stats();
   // Names containing `key_fragment` (a normalised alias key), best matches first.
   std::vector<SearchHit> search_keys(std::string_view key_fragment, int limit);

@@ -21,11 +21,11 @@ std::size_t char_column(std::string_view text, std::size_t line_start, std::size
 
 enum Column : std::size_t {
   kPerson, kOrganization, kRole, kStart, kEnd, kSourceUrl,
-  kPersonId, kOrganizationKind, kOrganizationCountry, kStartPrecision, kEndPrecision, kColumnCount
+  kPersonId, kOrganizationKind, kOrganizationCountry, kStartPrecision, kEndPrecision, kLocation, kColumnCount
 };
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
     "person", "organization", "role", "start", "end", "source_url",
-    "person_id", "organization_kind", "organization_country", "start_precision", "end_precision"};
+    "person_id", "organization_kind", "organization_country", "start_precision", "end_precision", "location"};
 constexpr std::size_t kRequiredColumns = 6;
 
 }  // namespace
@@ -150,7 +150,8 @@ void read_careers(std::string_view text, const std::string& file, Errors& errors
           add_error(rec.line, rec.columns[i], "", fmt::format("unknown column \"{}\" (expected {})", name,
                                                               "person, organization, role, start, end, source_url "
                                                               "and optionally person_id, organization_kind, "
-                                                              "organization_country, start_precision, end_precision"));
+                                                              "organization_country, start_precision, end_precision, "
+                                                              "location"));
           continue;
         }
         auto& slot = index[static_cast<std::size_t>(it - kColumnNames.begin())];
@@ -182,6 +183,9 @@ void read_careers(std::string_view text, const std::string& file, Errors& errors
     row.source_url = field(kSourceUrl);
     row.person_id = field(kPersonId);
     row.organization_country = field(kOrganizationCountry);
+    row.location = field(kLocation);
+    if (!row.location.empty() && alias_key(row.location, KeyStyle::plain).empty())
+      bad(kLocation, fmt::format("must name a place (found \"{}\")", row.location));
     if (alias_key(row.person, KeyStyle::plain).empty()) bad(kPerson, "must name a person");
     if (alias_key(row.organization, KeyStyle::organisation).empty()) bad(kOrganization, "must name an organisation");
     if (auto kind = field(kOrganizationKind); !kind.empty()) {

@@ -1,5 +1,6 @@
 // CSV career histories: `person,organization,role,start,end,source_url` plus optional
-// `person_id,organization_kind,organization_country,start_precision,end_precision`.
+// `person_id,organization_kind,organization_country,start_precision,end_precision,location`
+// (`location`: the place of work, a place's name).
 // RFC 4180 (quoted fields, doubled quotes, CRLF), UTF-8 with or without a BOM. Each row is one
 // `worked_at` claim whose source is its URL, or the file when the URL is empty.
 #pragma once
@@ -30,7 +31,7 @@ Result<void> read_csv(std::string_view text, const std::string& file,
 // One validated career row.
 struct CareerRow {
   std::size_t line = 0;
-  std::string_view person, organization, role, source_url, person_id, organization_country;
+  std::string_view person, organization, role, source_url, person_id, organization_country, location;
   NodeKind organization_kind = NodeKind::company;
   PartialDate start, end;
 };

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/files.h"
+#include "graph/model.h"
 #include "ingest/json_errors.h"
 
 namespace tg::ingest {
@@ -58,6 +59,7 @@ std::optional<Curation> read_curation_file(const std::string& path, Errors& erro
         auto group = names(value[i], fmt::format("{}[{}]", key, i), 2);
         if (key == "same_as") {
           c.same_as.push_back(std::move(group));
+          c.same_as_at.emplace_back(path, fmt::format("{}[{}]", key, i));
         } else if (group.size() != 2) {
           if (group.size() > 2) bad(fmt::format("{}[{}]", key, i), "expected exactly two names");
         } else {
@@ -66,8 +68,26 @@ std::optional<Curation> read_curation_file(const std::string& path, Errors& erro
       }
     } else if (key == "forget") {
       c.forget = names(value, "forget", 0);
+    } else if (key == "country") {
+      if (!value.is_array()) {
+        bad(key, "expected an array of [name, country code] pairs");
+        continue;
+      }
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string where = fmt::format("country[{}]", i);
+        const json& pin = value[i];
+        if (!pin.is_array() || pin.size() != 2 || !pin[0].is_string() || !pin[1].is_string() ||
+            pin[0].get<std::string>().empty()) {
+          bad(where, "expected [name, country code]");
+        } else if (!valid_country_code(pin[1].get<std::string>())) {
+          bad(where, fmt::format("expected an ISO 3166-1 alpha-2 code such as \"US\" (found \"{}\")",
+                                 pin[1].get<std::string>()));
+        } else {
+          c.country.emplace_back(pin[0].get<std::string>(), pin[1].get<std::string>());
+        }
+      }
     } else if (key != "$schema" && key != "comment") {
-      bad(key, "unknown field (expected same_as, not_same_as or forget)");
+      bad(key, "unknown field (expected same_as, not_same_as, forget or country)");
     }
   }
   if (failed) return std::nullopt;

@@ -1,6 +1,7 @@
 #include "ingest/curation_rules.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -72,6 +73,7 @@ std::string forgotten_id_digest(const ExternalId& id) {
 void store_rules(Store& store, const Curation& curation) {
   for (const auto& g : curation.same_as) store.add_curation_rule("same_as", join_names(g));
   for (const auto& [a, b] : curation.not_same_as) store.add_curation_rule("not_same_as", join_names({a, b}));
+  for (const auto& [name, code] : curation.country) store.add_curation_rule("country", join_names({name, code}));
 }
 
 CurationIndex load_rules(Store& store) {
@@ -80,6 +82,7 @@ CurationIndex load_rules(Store& store) {
     auto list = split_names(names);
     if (rule == "same_as") index.add_same_as(list);
     if (rule == "not_same_as" && list.size() == 2) index.add_not_same_as(list[0], list[1]);
+    if (rule == "country" && list.size() == 2) index.pins.emplace_back(list[0], list[1]);
   }
   return index;
 }
@@ -112,7 +115,52 @@ void forget_entity(Store& store, EntityId id, std::unordered_set<std::string>& d
   store.delete_entity(id);
 }
 
-std::size_t apply_same_as(Store& store, const CurationIndex& index) {
+namespace {
+std::vector<EntityRow> entities_named(Store& store, const CurationIndex::Keys& keys) {
+  std::vector<EntityRow> found;
+  for (const auto& k : keys)
+    for (EntityId id : store.entities_with_alias_key(k))
+      if (auto e = store.entity(id); e && std::ranges::none_of(found, [&](const EntityRow& f) { return f.id == id; }))
+        found.push_back(*e);
+  std::ranges::sort(found, {}, [](const EntityRow& e) { return raw(e.id); });
+  return found;
+}
+}  // namespace
+
+void check_same_as_kinds(Store& store, const Curation& curation, Errors& errors) {
+  for (std::size_t g = 0; g < curation.same_as.size(); ++g) {
+    CurationIndex::Keys keys;
+    for (const auto& n : curation.same_as[g]) keys.merge(CurationIndex::keys_of(n));
+    const auto found = entities_named(store, keys);
+    // One error per rule: the first pair of kinds that cannot be one entity.
+    auto pair = [&]() -> std::optional<std::pair<const EntityRow*, const EntityRow*>> {
+      for (std::size_t i = 0; i < found.size(); ++i)
+        for (std::size_t j = i + 1; j < found.size(); ++j)
+          if (!kinds_compatible(found[i].kind, found[j].kind)) return std::pair{&found[i], &found[j]};
+      return std::nullopt;
+    }();
+    if (!pair) continue;
+    const auto& [a, b] = *pair;
+    const auto& [file, record] = curation.same_as_at[g];
+    errors.add({ErrorCode::bad_data,
+                fmt::format("same_as joins entities of different kinds: {} ({}, #{}) and {} ({}, #{})", a->name,
+                            to_string(a->kind), raw(a->id), b->name, to_string(b->kind), raw(b->id)),
+                Location{.file = file, .record = record}});
+  }
+}
+
+std::vector<std::pair<EntityId, std::string>> resolve_pins(Store& store, const CurationIndex& index) {
+  std::vector<std::pair<EntityId, std::string>> out;
+  for (const auto& [name, code] : index.pins)
+    for (const auto& e : entities_named(store, CurationIndex::keys_of(name))) {
+      if (e.kind == NodeKind::person) continue;
+      std::erase_if(out, [&](const auto& p) { return p.first == e.id; });
+      out.emplace_back(e.id, code);
+    }
+  return out;
+}
+
+std::size_t apply_same_as(Store& store, const CurationIndex& index, std::vector<EntityId>* merged) {
   std::size_t merges = 0;
   for (const auto& keys : index.group_keys) {
     std::vector<EntityRow> found;
@@ -126,6 +174,7 @@ std::size_t apply_same_as(Store& store, const CurationIndex& index) {
       for (std::size_t j = i + 1; j < found.size(); ++j) {
         if (found[j].id == found[i].id || !kinds_compatible(found[i].kind, found[j].kind)) continue;
         store.merge_entities(found[i].id, found[j].id);
+        if (merged) merged->push_back(found[i].id);
         found[j].id = found[i].id;
         ++merges;
       }

@@ -22,6 +22,7 @@ struct CurationIndex {
   std::unordered_map<std::string, std::size_t> group_of_key;
   std::vector<std::vector<std::string>> group_keys;
   std::vector<std::pair<Keys, Keys>> apart;
+  std::vector<std::pair<std::string, std::string>> pins;  // country pins: name, code
 
   static Keys keys_of(const std::string& name);
   void add_same_as(const std::vector<std::string>& names);
@@ -44,7 +45,16 @@ std::size_t apply_forget(Store& store, const std::string& name, std::unordered_s
 // so that later ingests leave them out.
 void forget_entity(Store& store, EntityId id, std::unordered_set<std::string>& digests);
 
-// Merges the entities that a same_as group names, within compatible kinds; returns how many.
-std::size_t apply_same_as(Store& store, const CurationIndex& index);
+// Merges the entities that a same_as group names, within compatible kinds; returns how many
+// and adds to `merged` the entities kept.
+std::size_t apply_same_as(Store& store, const CurationIndex& index, std::vector<EntityId>* merged = nullptr);
+
+// The same_as groups of this run's curation that name entities of incompatible kinds (a person
+// and a company): one error each, naming both entities and the rule.
+void check_same_as_kinds(Store& store, const Curation& curation, Errors& errors);
+
+// The entities that country pins name (organisations, places, anything but people), with the
+// pinned code; a later pin of one entity wins.
+std::vector<std::pair<EntityId, std::string>> resolve_pins(Store& store, const CurationIndex& index);
 
 }  // namespace tg::ingest

@@ -28,6 +28,7 @@ struct RelationSpec {
   RelationKind kind = RelationKind::worked_at;
   std::size_t from = 0, to = 0;      // indices into Document::entities
   std::optional<std::size_t> left;   // `moved`
+  std::optional<std::size_t> location;  // `worked_at`: a place of the document
   PartialDate start, end;
   std::string role;
   bool former = false;

@@ -17,6 +17,9 @@ namespace {
 
 using nlohmann::json;
 
+// The documented limit of a quote (data/schema): one sentence or less, in characters.
+constexpr std::size_t kMaxQuoteLength = 300;
+
 std::string type_name(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";
@@ -265,7 +268,8 @@ void parse_relations(const json& list, Checker& c, Document& doc,
       c.error(path, fmt::format("expected an object (found {})", type_name(r)));
       continue;
     }
-    c.only_keys(r, path, {"kind", "from", "to", "start", "end", "role", "former", "left", "status", "quote", "confidence"});
+    c.only_keys(r, path,
+                {"kind", "from", "to", "start", "end", "role", "former", "left", "status", "quote", "confidence", "location"});
     RelationSpec spec;
     spec.record = path;
     bool complete = true;
@@ -301,6 +305,9 @@ void parse_relations(const json& list, Checker& c, Document& doc,
     spec.role = c.string(r, path, "role", false).value_or("");
     spec.former = c.boolean(r, path, "former").value_or(false);
     spec.quote = c.string(r, path, "quote", false).value_or("");
+    if (const std::size_t length = code_points(spec.quote).size(); length > kMaxQuoteLength)
+      c.error(path + ".quote", fmt::format("longer than {} characters (found {}): quote one sentence or less",
+                                           kMaxQuoteLength, length));
     if (auto it = r.find("confidence"); it != r.end()) {
       if (!it->is_number()) {
         c.error(path + ".confidence", fmt::format("expected a number from 0 to 1 (found {})", type_name(*it)));
@@ -314,6 +321,7 @@ void parse_relations(const json& list, Checker& c, Document& doc,
       spec.left = resolve_ref("left", false);
     }
     if (auto status = c.string(r, path, "status", false)) spec.status = *status;
+    if (r.contains("location")) spec.location = resolve_ref("location", false);
     if (!complete) continue;
 
     // Checks that need the kinds on both ends.
@@ -327,6 +335,14 @@ void parse_relations(const json& list, Checker& c, Document& doc,
         c.error(path + ".left", "only moved has a left organisation");
       else if (spec.left && !is_organisation(doc.entities[*spec.left].kind))
         c.error(path + ".left", fmt::format("must be an organisation (found {})", to_string(doc.entities[*spec.left].kind)));
+    }
+    if (r.contains("location")) {
+      if (spec.kind != RelationKind::worked_at)
+        c.error(path + ".location", "only worked_at has a location");
+      else if (spec.location && doc.entities[*spec.location].kind != NodeKind::place)
+        c.error(path + ".location",
+                fmt::format("must be a place (found {} \"{}\")", to_string(doc.entities[*spec.location].kind),
+                            doc.entities[*spec.location].ref));
     }
     if (!spec.status.empty()) {
       auto allowed = relation_statuses(spec.kind);

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "graph/snapshot.h"
+#include "ingest/countries.h"
 #include "ingest/curation_rules.h"
 #include "ingest/name_order.h"
 #include "ingest/records.h"
@@ -68,6 +70,8 @@ bool IngestRun::apply(std::span<const Input> inputs) {
       for (auto& g : c.same_as) curation.same_as.push_back(std::move(g));
       for (auto& p : c.not_same_as) curation.not_same_as.push_back(std::move(p));
       for (auto& n : c.forget) curation.forget.push_back(std::move(n));
+      for (auto& p : c.country) curation.country.push_back(std::move(p));
+      for (auto& w : c.same_as_at) curation.same_as_at.push_back(std::move(w));
     }});
   });
   bool failed = std::ranges::any_of(early, [](const Errors& e) { return !e.empty(); });
@@ -114,7 +118,21 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   for (const Errors& e : early) errors_.append(e);
   if (!errors_.empty()) return false;
 
-  // 5. CSV rows, in input order, streamed: validated and written row by row.
+  // 5. CSV rows, in input order, streamed: validated and written row by row. A CSV file is
+  // identified by its name (a re-ingest retracts what the file of that name wrote): two of one
+  // name in one run could not be told apart later.
+  std::map<std::string, std::string> csv_names;
+  for (const auto& [path, id] : inputs) {
+    if (format(id).stage != Stage::rows) continue;
+    const std::string name = std::filesystem::path(path).filename().string();
+    if (auto [it, added] = csv_names.emplace(name, path); !added)
+      errors_.add({ErrorCode::bad_data,
+                   fmt::format("another CSV file of this run has the same name ({}): a CSV file is identified by "
+                               "its name, so that ingesting it again replaces its rows; rename one",
+                               it->second),
+                   Location{.file = path}});
+  }
+  if (!errors_.empty()) return false;
   each(Stage::rows, [&](std::size_t, const std::string& path, const Format& f) {
     CareerRows rows(writer, resolver, path);
     f.read(path, errors_, Records{.row = [&](const CareerRow& r) {
@@ -126,10 +144,28 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   writer.finish();
   if (bulk) store_.create_bulk_indexes();
 
-  // 6. One person in two name orders, now that both careers are written; then same_as groups
-  // merge what resolution kept apart.
-  merge_name_order_swaps(store_, resolver.name_order_suspects(), report_);
-  report_.curation_merges += apply_same_as(store_, index);
+  // 6. Revisions: what the re-ingested sources and files no longer say goes. Claims stated
+  // again were retracted and written back: they count as known, not new.
+  std::vector<EntityId> touched = writer.country_entities();
+  const Retracted retracted = store_.finish_revisions(&touched);
+  report_.retracted.claims += retracted.claims;
+  report_.retracted.relations += retracted.relations;
+  report_.retracted.entities += retracted.entities;
+  report_.retracted.aliases += retracted.aliases;
+  report_.retracted.ids += retracted.ids;
+  report_.claims_added -= std::min(report_.claims_added, retracted.restated);
+  report_.claims_existing += retracted.restated;
+  store_.set_relation_locations(writer.located_relations());
+
+  // 7. One person in two name orders, now that both careers are written; then same_as groups
+  // merge what resolution kept apart (never a person with a company).
+  merge_name_order_swaps(store_, resolver.name_order_suspects(), report_, &touched);
+  check_same_as_kinds(store_, curation, errors_);
+  if (!errors_.empty()) return false;
+  report_.curation_merges += apply_same_as(store_, index, &touched);
+
+  // 8. Countries by the rule, not by arrival order, for everything whose claims changed.
+  settle_countries(store_, index, std::move(touched), report_);
   return true;
 }
 

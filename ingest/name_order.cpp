@@ -48,7 +48,8 @@ std::string describe(const EntityRow& e) { return fmt::format("{} (person, #{})"
 
 }  // namespace
 
-std::size_t merge_name_order_swaps(Store& store, std::span<const NameOrderSuspect> suspects, IngestReport& report) {
+std::size_t merge_name_order_swaps(Store& store, std::span<const NameOrderSuspect> suspects, IngestReport& report,
+                                   std::vector<EntityId>* kept) {
   // Each created person with the existing people it may be, in the order they were met.
   std::map<std::int64_t, std::vector<const NameOrderSuspect*>> by_created;
   for (const NameOrderSuspect& s : suspects) by_created[raw(s.created)].push_back(&s);
@@ -88,6 +89,7 @@ std::size_t merge_name_order_swaps(Store& store, std::span<const NameOrderSuspec
     const Fit& fit = fits.front();
     report.name_order_merges.push_back({where, c->name, describe(fit.person), fit.shared});
     store.merge_entities(fit.person.id, created);
+    if (kept) kept->push_back(fit.person.id);
     gone.insert(created_raw);
     ++merged;
   }

@@ -14,7 +14,8 @@ namespace tg::ingest {
 
 // Merges each created person into the one existing person whose name has the same words and who
 // shares an organisation with it; a created person fitting several is reported as ambiguous and
-// left alone. Returns how many were merged.
-std::size_t merge_name_order_swaps(Store& store, std::span<const NameOrderSuspect> suspects, IngestReport& report);
+// left alone. Returns how many were merged; the people kept are added to `merged` when given.
+std::size_t merge_name_order_swaps(Store& store, std::span<const NameOrderSuspect> suspects, IngestReport& report,
+                                   std::vector<EntityId>* merged = nullptr);
 
 }  // namespace tg::ingest

@@ -28,7 +28,7 @@ class CareerRows {
   RunWriter& writer_;
   Resolver& resolver_;
   std::string_view path_, file_name_, file_source_;  // kept in the run's text
-  EntitySpec person_, org_;
+  EntitySpec person_, org_, place_;
   Store::RelationInsert row_;
   Store::ClaimInsert claim_;
   std::optional<EntityId> last_person_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "graph/model.h"
+#include "graph/store.h"
 #include "ingest/inputs.h"
 
 namespace tg::ingest {
@@ -38,6 +39,15 @@ struct NameOrderMerge {
   std::vector<std::string> shared; // the organisations they share
 };
 
+// An entity whose origins claim different countries: which one the rule chose, and why.
+struct CountryConflict {
+  std::string entity;   // "Alibaba Group (company, #3)"
+  std::string chosen;   // the effective country
+  std::string rule;     // "curation pin", "headquarters: Hangzhou", "most sources", "unresolved: …"
+  bool unresolved = false;
+  std::vector<CountryClaim> claims;
+};
+
 struct IngestReport {
   std::size_t files = 0, documents = 0, csv_rows = 0;
   std::size_t sources_added = 0;
@@ -51,6 +61,9 @@ struct IngestReport {
   std::size_t forgotten_skipped = 0; // entities in the input left out because they were forgotten
   std::vector<Ambiguity> ambiguities;
   std::vector<NameOrderMerge> name_order_merges;
+  Retracted retracted;  // by revisions: re-ingested sources and CSV files
+  std::size_t sources_revised = 0, csv_files_revised = 0;
+  std::vector<CountryConflict> conflicts;
 };
 
 }  // namespace tg::ingest

@@ -169,8 +169,68 @@ void RunWriter::relation(const Store::RelationInsert& row, const Store::ClaimIns
   }
   batch_.claims.push_back(claim);
   batch_.claims.back().relation = id;
+  if (claim.location) located_relations_.push_back(id);
+  if (row.kind == RelationKind::headquartered_in) {
+    const std::uint64_t hc = country_seen_.hash(raw(row.from));
+    if (!country_seen_.find(raw(row.from), hc)) {
+      country_seen_.insert(raw(row.from), hc, true);
+      country_entities_.push_back(row.from);
+    }
+  }
   ++claims_seen_;
   if (batch_.claims.size() >= kBatchRows) flush();
+}
+
+bool RunWriter::revise_source(const Store::SourceInsert& row) {
+  const std::uint64_t h = sources_.hash(row.ext_id);
+  if (sources_.find(row.ext_id, h)) return true;
+  auto found = reader_ ? reader_->find_source(row.ext_id) : std::nullopt;
+  if (!found) return false;
+  sources_.insert(row.ext_id, h, *found);
+  batch_.retractions.push_back(Origin{*found, 0});
+  ++report_.sources_revised;
+  batch_.source_updates.push_back(row);
+  batch_.source_updates.back().id = *found;
+  return false;
+}
+
+std::int64_t RunWriter::csv_file(std::string_view name) {
+  const std::uint64_t h = csv_files_.hash(name);
+  if (const std::int64_t* id = csv_files_.find(name, h)) return *id;
+  const std::string_view kept = text_.keep(name);
+  std::int64_t id;
+  if (auto found = reader_ ? reader_->find_csv_file(name) : std::nullopt) {
+    id = *found;
+    batch_.retractions.push_back(Origin{SourceId{0}, id});
+    ++report_.csv_files_revised;
+  } else {
+    id = next_.csv_file++;
+    batch_.csv_files.emplace_back(id, kept);
+  }
+  csv_files_.insert(kept, h, id);
+  return id;
+}
+
+void RunWriter::mention(Origin origin, EntityId id, MentionKind what, std::string_view value, double confidence) {
+  Fingerprint f;
+  f.add(raw(origin.source));
+  f.add(origin.csv_file);
+  f.add(raw(id));
+  f.add(static_cast<std::int64_t>(what));
+  f.add(value);
+  const std::uint64_t h = mentions_.hash(f);
+  if (what == MentionKind::country) {
+    const std::uint64_t hc = country_seen_.hash(raw(id));
+    if (!country_seen_.find(raw(id), hc)) {
+      country_seen_.insert(raw(id), hc, true);
+      country_entities_.push_back(id);
+    }
+  }
+  // The same mention again (another record of the origin) adds nothing: the store keeps the
+  // highest confidence, and a document gives one per entity.
+  if (mentions_.find(f, h)) return;
+  mentions_.insert(f, h, true);
+  batch_.mentions.push_back({origin, id, what, what == MentionKind::country ? intern(value) : text_.keep(value), confidence});
 }
 
 void RunWriter::flush() {
@@ -208,6 +268,9 @@ std::string_view RunWriter::joined_id(const ExternalId& ext) {
 
 RunWriter::Counts RunWriter::write_batch(const Batch& b) {
   Counts c;
+  for (const Origin& o : b.retractions) writer_.retract(o);
+  for (const auto& row : b.source_updates) writer_.update_source(row);
+  for (const auto& [id, name] : b.csv_files) writer_.insert_csv_file(id, name);
   writer_.insert_entities(b.entities);
   c.aliases = writer_.insert_aliases(b.aliases);
   writer_.sync_search_index();  // here, beside the parsing, rather than all at commit
@@ -216,6 +279,7 @@ RunWriter::Counts RunWriter::write_batch(const Batch& b) {
   writer_.insert_sources(b.sources);
   writer_.insert_relations(b.relations);
   c.claims = writer_.insert_claims(b.claims);
+  writer_.insert_mentions(b.mentions);
   return c;
 }
 

@@ -95,6 +95,22 @@ class RunWriter {
   // kept by the caller.
   void relation(const Store::RelationInsert& row, const Store::ClaimInsert& claim);
 
+  // Revisions. A document whose source the store holds already replaces that source's claims
+  // and mentions: revise_source() queues their retraction ahead of everything the document
+  // writes (and the source's new citation). A CSV file is identified by its name: csv_file()
+  // gives its id, retracting what an earlier ingest of a file of that name wrote. Both return
+  // whether the origin was met before in this run (then nothing is retracted again).
+  bool revise_source(const Store::SourceInsert& row);
+  std::int64_t csv_file(std::string_view name);
+  // What `origin` says of an entity: a name as given, "scheme U+001F value" or a country.
+  // Each distinct mention is written once (`value` is copied then).
+  void mention(Origin origin, EntityId id, MentionKind what, std::string_view value, double confidence = 1.0);
+
+  // What the end of the run recomputes: entities given a country (or a headquarters) in this
+  // run, relations given a location.
+  const std::vector<EntityId>& country_entities() const { return country_entities_; }
+  const std::vector<RelationId>& located_relations() const { return located_relations_; }
+
   // Hands the buffered rows to the writer (after the previous batch is written).
   void flush();
   // Everything written: the writer connection is this thread's again.
@@ -111,6 +127,10 @@ class RunWriter {
     std::vector<Store::SourceInsert> sources;
     std::vector<Store::RelationInsert> relations;
     std::vector<Store::ClaimInsert> claims;
+    std::vector<Origin> retractions;  // first: before anything of the batch
+    std::vector<Store::SourceInsert> source_updates;
+    std::vector<std::pair<std::int64_t, std::string_view>> csv_files;
+    std::vector<Store::MentionInsert> mentions;
   };
   struct Counts {
     std::size_t aliases = 0, claims = 0;
@@ -163,6 +183,11 @@ class RunWriter {
   FlatMap<std::string_view, SourceId, TextHash> sources_;        // ext_id -> source
   FlatMap<std::string_view, std::string_view, TextHash> interned_;
   FlatMap<Fingerprint, RelationId, FingerprintHash> relations_;
+  FlatMap<std::string_view, std::int64_t, TextHash> csv_files_;  // name -> id
+  FlatMap<Fingerprint, bool, FingerprintHash> mentions_;
+  FlatMap<std::int64_t, bool, IntHash> country_seen_;
+  std::vector<EntityId> country_entities_;
+  std::vector<RelationId> located_relations_;
 };
 
 }  // namespace tg::ingest

@@ -124,6 +124,7 @@ Result<EntityCard> entity_card(Store& store, EntityId id) {
   card.entity = std::move(*entity);
   card.aliases = store.aliases(id);
   card.ids = store.external_ids(id);
+  card.country_claims = store.country_claims(id);
   for (RelationRow& r : store.relations_touching(id)) {
     CardRelation c;
     c.outgoing = r.from == id;
@@ -139,6 +140,8 @@ Result<EntityCard> entity_card(Store& store, EntityId id) {
     }
     if (r.left)
       if (auto left = store.entity(*r.left)) c.left_name = left->name;
+    if (r.location)
+      if (auto place = store.entity(*r.location)) c.location_name = place->name;
     c.evidence = store.evidence(r.id);
     for (const auto& e : c.evidence)
       if (std::ranges::find(card.sources, e.source) == card.sources.end()) card.sources.push_back(e.source);

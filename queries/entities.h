@@ -36,6 +36,7 @@ struct CardRelation {
   // `moved`, on the card of the organisation left: the person (`other`) left it for `to_name`.
   bool leaver = false;
   std::string to_name;
+  std::string location_name;     // `worked_at` with a place of work
   std::vector<Evidence> evidence;
 };
 
@@ -45,6 +46,14 @@ struct EntityCard {
   std::vector<ExternalId> ids;
   std::vector<CardRelation> relations;  // timeline: dated first by start, then undated
   std::vector<std::string> sources;     // distinct source ids behind the relations
+  // Every origin's country claim (most supported first); `country` is the one the rule chose.
+  std::vector<CountryClaim> country_claims;
+  // Whether origins claim more than one country, or one the rule did not choose.
+  bool country_contested() const {
+    for (const auto& c : country_claims)
+      if (c.country != entity.country) return true;
+    return false;
+  }
 };
 
 // ErrorCode::not_found when the entity is gone (forgotten meanwhile).

@@ -74,7 +74,7 @@ SIGNATURES = {
 STATUSES = {"issued": {"proposed", "in_force", "revoked"}, "part_of": {"current", "spin_off_planned", "spun_off"}}
 DATE_RE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 ALLOWED_KEYWORDS = {"$schema", "type", "enum", "pattern", "required", "properties", "items", "minimum", "maximum",
-                    "minLength", "description", "$defs", "$ref", "format", "additionalProperties"}
+                    "minLength", "maxLength", "description", "$defs", "$ref", "format", "additionalProperties"}
 
 
 def date_interval(text):
@@ -128,6 +128,13 @@ def invariant_errors(doc):
                 errors.append(f"{where}: 'left' is only for moved")
             elif r["left"] in kinds and kinds[r["left"]] not in ORG:
                 errors.append(f"{where}: left is a {kinds[r['left']]}, not an organisation")
+        if "location" in r:
+            if kind != "worked_at":
+                errors.append(f"{where}: 'location' is only for worked_at")
+            elif r["location"] not in kinds:
+                errors.append(f"{where}: location '{r['location']}' is not a defined ref")
+            elif kinds[r["location"]] != "place":
+                errors.append(f"{where}: location is a {kinds[r['location']]}, not a place")
         if "status" in r and r["status"] not in STATUSES.get(kind, set()):
             errors.append(f"{where}: status '{r['status']}' not allowed for {kind}")
         for field in ("start", "end"):

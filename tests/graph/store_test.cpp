@@ -167,6 +167,44 @@ TEST(StoreOpen, MigratesASchemaV1Store) {
   EXPECT_TRUE(s.search_keys("松科技", 10).empty());
 }
 
+// v4 attributes what a v3 store holds to the origins whose claims touch it: CSV claims to their
+// file (by name), every alias, id and country of an entity to each origin that has a claim about
+// it; so that revising an origin of a migrated store retracts what it said, and no more.
+TEST(StoreOpen, MigratesToV4AttributingRowsToOrigins) {
+  ScratchDir dir;
+  const std::string path = dir.file("v1.db");
+  const auto dump = read_file(std::string(TG_FIXTURES) + "/schema-v1/small.sql");
+  ASSERT_TRUE(dump.has_value()) << dump.error().message;
+  raw_exec(path, *dump + "PRAGMA user_version = 1;");
+  Store s = must_open(path);
+  EXPECT_EQ(raw_query(path, "SELECT name FROM csv_files"), std::vector<std::string>{"careers.csv"});
+  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM claims WHERE csv_file <> 0"), std::vector<std::string>{"7"});
+  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM claims WHERE csv_file = 0 AND file LIKE '%.csv'"),
+            std::vector<std::string>{"0"});
+  // Redpine Technology (#4, CN): named by the world document (source 1), which is given every
+  // alias (which origin gave which cannot be known any more).
+  EXPECT_EQ(raw_query(path, "SELECT value FROM mentions WHERE entity_id = 4 AND source_id = 1 AND what = 1 ORDER BY value"),
+            (std::vector<std::string>{"Redpine Tech", "Redpine Technology", "Redpine Technology Co., Ltd.", "红松科技"}));
+  EXPECT_EQ(raw_query(path, "SELECT value FROM mentions WHERE entity_id = 4 AND source_id = 1 AND what = 3"),
+            std::vector<std::string>{"CN"});
+  // Every entity some claim touches is mentioned, by the origin of that claim.
+  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM claims c JOIN relations r ON r.id = c.relation_id WHERE NOT EXISTS "
+                            "(SELECT 1 FROM mentions m WHERE m.entity_id = r.from_id AND m.source_id = "
+                            "(CASE WHEN c.csv_file = 0 THEN c.source_id ELSE 0 END) AND m.csv_file = c.csv_file)"),
+            std::vector<std::string>{"0"});
+  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM relations WHERE location_id IS NOT NULL"), std::vector<std::string>{"0"});
+  // Retracting the CSV file takes its 7 claims, and no claim of the document.
+  const std::int64_t before = s.stats().claims;
+  Store::Transaction tx(s);
+  s.retract(Origin{SourceId{0}, *s.find_csv_file("careers.csv")});
+  const Retracted r = s.finish_revisions();
+  tx.commit();
+  EXPECT_EQ(r.claims, 7u);
+  EXPECT_EQ(s.stats().claims, before - 7);
+  EXPECT_EQ(s.foreign_key_violations(), 0u);
+  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM mentions WHERE csv_file <> 0"), std::vector<std::string>{"0"});
+}
+
 // The indexes a bulk load drops come back exactly as the schema defines them.
 TEST(StoreOpen, BulkIndexesAreRecreatedAsDefined) {
   ScratchDir dir;
@@ -406,7 +444,7 @@ TEST_F(StoreWrites, SourcesAliasesAndClaimsAreDeduplicated) {
 
   const RelationId r = build.relation(relation(RelationKind::worked_at, p, a, "2020")).first;
   const Store::ClaimInsert c{.relation = r, .source = s1, .quote = "Jane joined Acme in 2020.", .file = "a.json",
-                             .record = "relations[0]", .confidence = 0.5};
+                             .record = "relations[0]", .confidence = 0.5, .csv_file = 0, .location = std::nullopt};
   EXPECT_TRUE(build.claim(c));
   EXPECT_FALSE(build.claim(c));  // the same claim again: skipped by insert_claims
   Store::ClaimInsert other_record = c;

@@ -267,7 +267,7 @@ TEST(CareersErrors, Header) {
   EXPECT_EQ(careers("person,organization,role,start,end,source_url,persn_id\nWu,Acme,R,,,,x\n").errors,
             Strings{"careers.csv:1:47: unknown column \"persn_id\" (expected person, organization, role, start, end, "
                     "source_url and optionally person_id, organization_kind, organization_country, start_precision, "
-                    "end_precision)"});
+                    "end_precision, location)"});
   EXPECT_EQ(careers("person,organization,role,start,end\nWu,Acme,R,,\n").errors,
             Strings{"careers.csv:1:1: missing column \"source_url\""});
   EXPECT_EQ(careers("organization,role\n").errors,
@@ -278,7 +278,7 @@ TEST(CareersErrors, Header) {
   EXPECT_EQ(careers("Person,organization,role,start,end,source_url\n").errors,
             (Strings{"careers.csv:1:1: unknown column \"Person\" (expected person, organization, role, start, end, "
                      "source_url and optionally person_id, organization_kind, organization_country, start_precision, "
-                     "end_precision)",
+                     "end_precision, location)",
                      "careers.csv:1:1: missing column \"person\""}));
   // No rows are read under a bad header.
   EXPECT_TRUE(careers("person,organization,role,start,end\nWu,Acme,R,,\n").rows.empty());

@@ -97,7 +97,7 @@ TEST(CurationErrors, EveryMessage) {
   EXPECT_EQ(read(dir, R"({"forget": ["Wu Yuxin", 5, ""]})").errors,
             (Strings{p + "forget[1]: expected a non-empty name", p + "forget[2]: expected a non-empty name"}));
   EXPECT_EQ(read(dir, R"({"sameas": []})").errors,
-            Strings{p + "sameas: unknown field (expected same_as, not_same_as or forget)"});
+            Strings{p + "sameas: unknown field (expected same_as, not_same_as, forget or country)"});
 }
 
 TEST(CurationErrors, AllErrorsOfTheFile) {
@@ -105,7 +105,7 @@ TEST(CurationErrors, AllErrorsOfTheFile) {
   const std::string p = dir.file("curation.json") + ": ";
   EXPECT_EQ(read(dir, R"({"forget": [""], "same_as": [["x"]], "zzz": 1})").errors,
             (Strings{p + "forget[0]: expected a non-empty name", p + "same_as[0]: expected an array of at least 2 names",
-                     p + "zzz: unknown field (expected same_as, not_same_as or forget)"}));
+                     p + "zzz: unknown field (expected same_as, not_same_as, forget or country)"}));
 }
 
 }  // namespace

@@ -251,6 +251,35 @@ TEST(ExtractionErrors, Confidence) {
 
 // ---- fields ----
 
+// The documented limit (data/schema): 300 characters, counted as code points, not bytes.
+TEST(ExtractionErrors, QuoteLongerThan300Characters) {
+  json doc = base();
+  std::string hangul;
+  for (int i = 0; i < 300; ++i) hangul += "가";  // 900 bytes, 300 characters: fine
+  doc["relations"][0]["quote"] = hangul;
+  EXPECT_EQ(errors_of(doc), Strings{});
+  doc["relations"][0]["quote"] = hangul + "다";
+  EXPECT_EQ(error_of(doc),
+            "seed.json: relations[0].quote: longer than 300 characters (found 301): quote one sentence or less");
+}
+
+TEST(Extraction, WorkLocationIsAPlaceRef) {
+  json doc = base();
+  doc["relations"][3]["location"] = "sunnyvale";
+  auto parsed = parse_text(doc.dump());
+  ASSERT_TRUE(parsed.doc);
+  ASSERT_TRUE(parsed.doc->relations[3].location);
+  EXPECT_EQ(parsed.doc->entities[*parsed.doc->relations[3].location].ref, "sunnyvale");
+  EXPECT_FALSE(parsed.doc->relations[0].location);
+  doc["relations"][3]["location"] = "alibaba";
+  EXPECT_EQ(error_of(doc), "seed.json: relations[3].location: must be a place (found company \"alibaba\")");
+  doc["relations"][3]["location"] = "atlantis";
+  EXPECT_EQ(error_of(doc), "seed.json: relations[3].location: unknown ref \"atlantis\"");
+  doc["relations"][3].erase("location");
+  doc["relations"][0]["location"] = "sunnyvale";
+  EXPECT_EQ(error_of(doc), "seed.json: relations[0].location: only worked_at has a location");
+}
+
 TEST(ExtractionErrors, UnknownFields) {
   json doc = base();
   doc["relations"][1]["sorce"] = "x";

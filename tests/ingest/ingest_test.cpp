@@ -377,7 +377,7 @@ class ForgetTest : public IngestTest {
   }
 
   const Strings kTables = {"meta",   "entities", "aliases",   "external_ids",  "sources",
-                           "relations", "claims", "forgotten", "curation_rules"};
+                           "relations", "claims", "forgotten", "curation_rules", "mentions", "csv_files"};
 
   std::string about_wu() {
     json doc = document("wu-joins-alibaba",
@@ -416,6 +416,24 @@ TEST_F(ForgetTest, RemovesThePersonWithEveryClaimAndTheirSource) {
   EXPECT_TRUE(store.curation_rules().empty());  // forget rules are never stored as names
   expect_no_name(all_text(kTables));
   expect_only_digests();
+}
+
+// Schema v4 keeps who said what (mentions): the person's names and ids as each source and CSV
+// file gave them go with the person, from documents and CSV rows alike, and no byte of them is
+// left in the file.
+TEST_F(ForgetTest, LeavesNoMentionOfThePersonFromDocumentsOrCsvFiles) {
+  run_ok({about_wu(), about_alibaba(),
+          write("wu.csv", std::string(kCsvHeader) + "Wu Yuxin,Alibaba Group,Researcher,2023,,,orcid:0000-0001,,\n")});
+  const EntityId wu = only("Wu Yuxin");
+  ASSERT_FALSE(all_text({"mentions"}).empty());
+  auto removed = forget_person(store, wu);
+  ASSERT_TRUE(removed.has_value()) << removed.error().str();
+  for (const auto& row : all_text({"mentions"})) EXPECT_EQ(row.find("Yuxin"), std::string::npos) << row;
+  expect_no_name(all_text(kTables));
+  expect_no_name(all_text());
+  // Alibaba's mentions stay (another source names it); only the forgotten person's went.
+  EXPECT_FALSE(all_text({"mentions"}).empty());
+  EXPECT_EQ(store.foreign_key_violations(), 0u);
 }
 
 TEST_F(ForgetTest, KeepsThePersonOutOfLaterIngests) {
@@ -665,8 +683,9 @@ TEST(IngestLargeRuns, RebuildingIndexesGivesTheSameStoreAsUpdatingThem) {
   const std::string indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
   EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"), table_rows(paths[false], "(" + indexes + ")", "1"));
   EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"),
-            (Strings{"aliases_by_key|", "claims_by_source|", "external_ids_by_entity|", "relations_by_left|",
-                     "relations_by_to|", "relations_identity|"}));
+            (Strings{"aliases_by_key|", "claims_by_csv_file|", "claims_by_source|", "external_ids_by_entity|",
+                     "mentions_by_entity|", "relations_by_left|", "relations_by_location|", "relations_by_to|",
+                     "relations_identity|"}));
   EXPECT_EQ(table_rows(paths[true], "entities").size(), 1300u + 23u);
 }
 

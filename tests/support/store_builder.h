@@ -23,7 +23,7 @@ inline Store must_open(const std::string& path) {
 // A relation read back, as the bulk writes take it.
 inline Store::RelationInsert relation_insert(const RelationRow& r) {
   return {.id = r.id, .kind = r.kind, .from = r.from, .to = r.to, .start = r.start, .end = r.end,
-          .role = r.role, .status = r.status, .former = r.former, .left = r.left};
+          .role = r.role, .status = r.status, .former = r.former, .left = r.left, .location = r.location};
 }
 
 class StoreBuilder {

@@ -32,6 +32,7 @@ Row relation_row(const queries::CardRelation& c) {
              {"status", c.relation.status},
              {"evidence", c.evidence}};
   if (!c.left_name.empty()) row.push_back({"left", c.left_name});
+  if (!c.location_name.empty()) row.push_back({"location", c.location_name});
   // The move's date is when a leaver left: the end of her time here, not a start.
   row.push_back({"dates", c.leaver ? (c.relation.start.known() ? "– " + c.relation.start.str() : std::string())
                                    : dates_text(c.relation)});
@@ -46,9 +47,23 @@ Row relation_row(const queries::CardRelation& c) {
     row.push_back({"link", fmt::format("← moved {}{}", c.other_name,
                                        c.left_name.empty() ? "" : fmt::format(" (from {})", c.left_name))});
   } else {
-    row.push_back({"link", fmt::format("{} {} {}", c.outgoing ? "→" : "←", to_string(c.relation.kind), c.other_name)});
+    row.push_back({"link", fmt::format("{} {} {}{}", c.outgoing ? "→" : "←", to_string(c.relation.kind), c.other_name,
+                                       c.location_name.empty() ? "" : fmt::format(" (in {})", c.location_name))});
   }
   return row;
+}
+
+// Out of line: built inside run_show, GCC 12 warns of a variant it thinks uninitialised.
+[[gnu::noinline]] Value country_claims_json(const queries::EntityCard& card) {
+  List claims;
+  for (const auto& c : card.country_claims) {
+    Object claim;
+    claim.push_back({"origin", c.origin});
+    claim.push_back({"country", c.country});
+    claim.push_back({"confidence", c.confidence});
+    claims.emplace_back(std::move(claim));
+  }
+  return claims;
 }
 
 void print_card_head(const queries::EntityCard& card) {
@@ -62,6 +77,11 @@ void print_card_head(const queries::EntityCard& card) {
     std::string line;
     for (const auto& x : card.ids) line += (line.empty() ? "" : ", ") + x.scheme + ":" + x.value;
     std::cout << "ids: " << line << '\n';
+  }
+  if (card.country_contested()) {
+    std::string line;
+    for (const auto& c : card.country_claims) line += fmt::format("{}{} ({})", line.empty() ? "" : ", ", c.country, c.origin);
+    std::cout << fmt::format("country claims: {} (shown: {})\n", line, card.entity.country.empty() ? "none" : card.entity.country);
   }
   std::cout << '\n';
 }
@@ -79,7 +99,7 @@ int run_show(Env& env, const ShowArgs& args) {
     for (const auto& x : card->ids) ids.push_back({x.scheme, x.value});
     List sources(card->sources.begin(), card->sources.end());
     List relation_list(relations.begin(), relations.end());
-    print_json(std::cout, Object{{"id", raw(card->entity.id)},
+    Object card_json{{"id", raw(card->entity.id)},
                                  {"name", card->entity.name},
                                  {"kind", std::string(to_string(card->entity.kind))},
                                  {"country", card->entity.country},
@@ -87,7 +107,10 @@ int run_show(Env& env, const ShowArgs& args) {
                                  {"aliases", std::move(aliases)},
                                  {"ids", std::move(ids)},
                                  {"relations", std::move(relation_list)},
-                                 {"sources", std::move(sources)}});
+                                 {"sources", std::move(sources)}};
+    // Competing country claims, when origins disagree (the key is absent otherwise).
+    if (card->country_contested()) card_json.push_back({"country_claims", country_claims_json(*card)});
+    print_json(std::cout, card_json);
     return 0;
   }
   const std::vector<Column> columns = {{"dates", "dates"}, {"link", "relation"}, {"role", "role"},

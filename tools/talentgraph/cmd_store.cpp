@@ -20,6 +20,7 @@ namespace {
 struct IngestArgs {
   std::vector<std::string> paths, curation;
   std::string format;
+  std::string report = "table";  // the report: table (stderr) or json (stdout)
 
   ingest::IngestOptions validate() const {
     ingest::IngestOptions options;
@@ -44,6 +45,23 @@ void print_report(const ingest::IngestReport& r) {
     std::cerr << fmt::format("  name order: {}: \"{}\" merged into {}, who shares {} (keep them apart with "
                              "not_same_as in a curation file)\n",
                              m.where, m.merged, m.into, fmt::join(m.shared, ", "));
+  if (r.sources_revised || r.csv_files_revised)
+    std::cerr << fmt::format(
+        "  revised: {} source(s), {} CSV file(s); retracted {} claim(s), {} relation(s), {} entit{}, {} alias(es), "
+        "{} external id(s)\n",
+        r.sources_revised, r.csv_files_revised, r.retracted.claims, r.retracted.relations, r.retracted.entities,
+        r.retracted.entities == 1 ? "y" : "ies", r.retracted.aliases, r.retracted.ids);
+  if (!r.conflicts.empty()) {
+    std::cerr << fmt::format("  countries: {} entit{} with competing claims (the rule: a curation pin, then "
+                             "headquarters, then most sources):\n",
+                             r.conflicts.size(), r.conflicts.size() == 1 ? "y" : "ies");
+    for (const auto& c : r.conflicts) {
+      std::string claims;
+      for (const auto& claim : c.claims) claims += fmt::format("{}{} ({})", claims.empty() ? "" : ", ", claim.country, claim.origin);
+      std::cerr << fmt::format("    {}: {} by {}; claims: {}\n", c.entity, c.chosen.empty() ? "none" : c.chosen, c.rule,
+                               claims);
+    }
+  }
   if (!r.ambiguities.empty()) {
     std::cerr << fmt::format("  ambiguous: {} name(s) fit several entities; nothing was merged for them "
                              "(decide with same_as / not_same_as in a curation file):\n",
@@ -56,6 +74,42 @@ void print_report(const ingest::IngestReport& r) {
   }
 }
 
+Value report_json(const ingest::IngestReport& r) {
+  List conflicts, ambiguities, name_order;
+  for (const auto& m : r.name_order_merges)
+    name_order.push_back(Object{{"where", m.where}, {"merged", m.merged}, {"into", m.into},
+                                {"shared", List(m.shared.begin(), m.shared.end())}});
+  for (const auto& c : r.conflicts) {
+    List claims;
+    for (const auto& claim : c.claims)
+      claims.push_back(Object{{"origin", claim.origin}, {"country", claim.country}, {"confidence", claim.confidence}});
+    conflicts.push_back(Object{{"entity", c.entity}, {"chosen", c.chosen}, {"rule", c.rule},
+                               {"unresolved", c.unresolved}, {"claims", std::move(claims)}});
+  }
+  for (const auto& a : r.ambiguities) {
+    List candidates(a.candidates.begin(), a.candidates.end());
+    ambiguities.push_back(Object{{"where", a.where}, {"name", a.name}, {"kind", std::string(to_string(a.kind))},
+                                 {"candidates", std::move(candidates)}});
+  }
+  auto n = [](std::size_t v) { return static_cast<std::int64_t>(v); };
+  return Object{
+      {"files", n(r.files)}, {"documents", n(r.documents)}, {"csv_rows", n(r.csv_rows)},
+      {"entities", Object{{"new", n(r.entities_created)}, {"merged", n(r.entities_matched)}}},
+      {"aliases_added", n(r.aliases_added)},
+      {"relations", Object{{"new", n(r.relations_added)}, {"known", n(r.relations_existing)}}},
+      {"claims", Object{{"new", n(r.claims_added)}, {"known", n(r.claims_existing)}}},
+      {"sources_added", n(r.sources_added)},
+      {"curation_merges", n(r.curation_merges)},
+      {"forgotten", Object{{"removed", n(r.forgotten_removed)}, {"left_out", n(r.forgotten_skipped)}}},
+      {"revised", Object{{"sources", n(r.sources_revised)}, {"csv_files", n(r.csv_files_revised)}}},
+      {"retracted", Object{{"claims", n(r.retracted.claims)}, {"relations", n(r.retracted.relations)},
+                           {"entities", n(r.retracted.entities)}, {"aliases", n(r.retracted.aliases)},
+                           {"external_ids", n(r.retracted.ids)}}},
+      {"country_conflicts", std::move(conflicts)},
+      {"name_order_merges", std::move(name_order)},
+      {"ambiguities", std::move(ambiguities)}};
+}
+
 // Without a store the database does not exist yet: it is built aside, then put in place.
 int run_ingest(Env& env, const IngestArgs& args) {
   const ingest::IngestOptions options = args.validate();
@@ -66,6 +120,10 @@ int run_ingest(Env& env, const IngestArgs& args) {
     std::cerr << (env.store ? "talentgraph: ingest failed; the database is unchanged\n"
                             : "talentgraph: ingest failed; no database was created\n");
     return static_cast<int>(result.error().code);
+  }
+  if (args.report == "json") {
+    print_json(std::cout, report_json(*result));
+    return 0;
   }
   print_report(*result);
   return 0;
@@ -130,7 +188,10 @@ Run setup_ingest(CLI::App& cmd) {
   cmd.add_option("paths", args->paths, "Files or folders: *.json, *.jsonl, *.csv, curation.json")->required();
   cmd.add_option("--format", args->format, "Input format, overriding the file extension")
       ->check(CLI::IsMember({"json", "jsonl", "csv", "curation"}));
-  cmd.add_option("--curation", args->curation, "Curation file(s): same_as, not_same_as, forget");
+  cmd.add_option("--curation", args->curation, "Curation file(s): same_as, not_same_as, forget, country");
+  cmd.add_option("--report", args->report, "The report: table (on stderr) or json (on stdout)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
   return [args](Env& env) { return run_ingest(env, *args); };
 }
 
