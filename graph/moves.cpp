@@ -16,6 +16,7 @@ struct Stint {
   bool joined = false;  // the destination of a `moved` claim: P joined then; whether P is still there is not said
   bool left = false;    // the origin of a `moved` claim: P left it
   std::vector<RelationId> relations;
+  std::optional<EntityId> location;  // where the work was done, when a source says
   // Ongoing as far as the sources say: an employment or founding neither former, left nor ended.
   bool current() const { return !former && !joined && !left && !end.known(); }
   bool undated() const { return !start.known() && !end.known(); }
@@ -119,6 +120,8 @@ std::vector<Move> merge(std::vector<Move> raw) {
       continue;
     }
     add_relations(into->relations, m.relations);
+    if (!into->from_location) into->from_location = m.from_location;
+    if (!into->to_location) into->to_location = m.to_location;
     if (m.date.known() && m.date.precision() > into->date.precision()) into->date = m.date;
     if (strength(m.basis) > strength(into->basis)) into->basis = m.basis;
   }
@@ -207,7 +210,8 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
   std::vector<Stint> stints;
   for (const RelationRow& r : career)
     if (r.kind == RelationKind::worked_at || r.kind == RelationKind::founded)
-      stints.push_back({r.to, r.start, r.end, r.kind == RelationKind::worked_at && r.former, false, false, {r.id}});
+      stints.push_back({r.to, r.start, r.end, r.kind == RelationKind::worked_at && r.former, false, false, {r.id},
+                        r.kind == RelationKind::worked_at ? r.location : std::nullopt});
 
   // A `moved` claim: P joined B (a stint of its own) after leaving A, which precedes it. A is
   // P's stint there that did not begin after the move, else a former stint the claim implies.
@@ -216,7 +220,7 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
   for (const RelationRow& r : career) {
     if (r.kind != RelationKind::moved) continue;
     const std::size_t b = stints.size();
-    stints.push_back({r.to, r.start, {}, false, true, false, {r.id}});
+    stints.push_back({r.to, r.start, {}, false, true, false, {r.id}, std::nullopt});
     if (!r.left || *r.left == r.to) continue;
     bool found = false;
     for (std::size_t a = 0; a < employments; ++a) {
@@ -228,7 +232,7 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
     }
     if (!found) {
       explicit_pairs.emplace_back(stints.size(), b);
-      stints.push_back({*r.left, {}, {}, true, false, true, {r.id}});
+      stints.push_back({*r.left, {}, {}, true, false, true, {r.id}, std::nullopt});
     }
   }
 
@@ -260,6 +264,7 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
     if (!into) continue;
     rep[f] = *into;
     add_relations(stints[*into].relations, stints[f].relations);
+    if (!stints[*into].location) stints[*into].location = stints[f].location;
     stints[*into].former = true;  // the sources say P has left it
     if (stints[f].left) stints[*into].left = true;
   }
@@ -303,7 +308,8 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
     for (std::size_t v = 0; v < n; ++v) {
       if (!active[v] || stints[u].org == stints[v].org || !order.covers(u, v)) continue;
       const Reason why = order.reason(u, v);
-      Move m{person, stints[u].org, stints[v].org, stints[v].start, basis_of(why), {}};
+      Move m{person, stints[u].org, stints[v].org, stints[v].start, basis_of(why), {}, stints[u].location,
+             stints[v].location};
       // An explicit claim is its own evidence of the origin; a derived move rests on both stints.
       if (why != Reason::explicit_claim) m.relations = stints[u].relations;
       add_relations(m.relations, stints[v].relations);

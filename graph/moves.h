@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,8 @@ struct Move {
   PartialDate date;  // arrival at `to`; unknown when the sources do not say
   MoveBasis basis = MoveBasis::dated;
   std::vector<RelationId> relations;  // the relations the move was derived from
+  // Where the work was done at either end (a `worked_at` location: a place), when a source says.
+  std::optional<EntityId> from_location, to_location;
 };
 
 // Organisations inside organisations (`part_of`): a lab in a company, a subsidiary. The move

@@ -23,8 +23,9 @@ namespace {
 
 constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '\x01', '\0'};
 // 2: the checksum is binary::checksum (graph/binary.h). 3: both bounds of each edge date, the
-// `left` edges of moved relations, and the part_of tops. A cache of another version is rebuilt.
-constexpr std::uint32_t kFormatVersion = 3;
+// `left` edges of moved relations, and the part_of tops. 4: the places of work of each move.
+// A cache of another version is rebuilt.
+constexpr std::uint32_t kFormatVersion = 4;
 
 std::int32_t first_or_none(const PartialDate& d) { return d.known() ? d.first_day() : kNoDay; }
 std::int32_t last_or_none(const PartialDate& d) { return d.known() ? d.last_day() : kNoDay; }
@@ -112,8 +113,10 @@ Snapshot Snapshot::build(Store& store) {
     if (!any) s.top_.clear();
   }
   store.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
+    auto place = [&](const std::optional<EntityId>& p) { return p ? node(*p) : kNoNode; };
     for (const Move& m : moves_of_career(person, career, &orgs))
-      s.moves_.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis});
+      s.moves_.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis,
+                          place(m.from_location), place(m.to_location)});
   });
   return s;
 }
@@ -134,7 +137,7 @@ Result<void> Snapshot::write(const std::string& path) const {
     }
   // The file's size, reserved at once: at the largest scale the buffer is hundreds of megabytes.
   const std::size_t size = sizeof kMagic + 4 + 6 * 8 + entity_ids_.size() * (8 + 1 + 2) + offsets.size() * 8 +
-                           blob.size() + edges_.size() * (8 + 4 + 4 + 1 + 1 + 4 * 4 + 1) + moves_.size() * (3 * 4 + 2 * 4 + 1) +
+                           blob.size() + edges_.size() * (8 + 4 + 4 + 1 + 1 + 4 * 4 + 1) + moves_.size() * (3 * 4 + 2 * 4 + 1 + 2 * 4) +
                            folded.size() * 8 +
                            /* the graph */ 8 + 24 + (std::size_t{affiliation_.num_nodes()} + 1) * 8 +
                            affiliation_.num_arcs() * 8 + 8 + /* the checksum */ 8;
@@ -182,6 +185,8 @@ Result<void> Snapshot::write(const std::string& path) const {
     column(moves_, [](const SnapshotMove& m) { return m.date_first; });
     column(moves_, [](const SnapshotMove& m) { return m.date_last; });
     column(moves_, [](const SnapshotMove& m) { return static_cast<std::uint8_t>(m.basis); });
+    column(moves_, [](const SnapshotMove& m) { return m.from_place; });
+    column(moves_, [](const SnapshotMove& m) { return m.to_place; });
   }
   if (!folded.empty()) {
     w.put_array(folded);
@@ -262,16 +267,20 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
     }
   }
   {
-    std::vector<std::uint32_t> person, from, to;
+    std::vector<std::uint32_t> person, from, to, from_place, to_place;
     std::vector<std::int32_t> first, last;
     std::vector<std::uint8_t> basis;
     if (!(r.get_array(nm, person) && r.get_array(nm, from) && r.get_array(nm, to) && r.get_array(nm, first) &&
-          r.get_array(nm, last) && r.get_array(nm, basis)))
+          r.get_array(nm, last) && r.get_array(nm, basis) && r.get_array(nm, from_place) && r.get_array(nm, to_place)))
       return corrupt("truncated moves");
     s.moves_.resize(static_cast<std::size_t>(nm));
+    auto place_ok = [&](std::uint32_t p) { return p == kNoNode || p < n; };
     for (std::size_t i = 0; i < nm; ++i) {
-      if (person[i] >= n || from[i] >= n || to[i] >= n || basis[i] >= kMoveBasisCount) return corrupt("move");
-      s.moves_[i] = {person[i], from[i], to[i], first[i], last[i], static_cast<MoveBasis>(basis[i])};
+      if (person[i] >= n || from[i] >= n || to[i] >= n || basis[i] >= kMoveBasisCount || !place_ok(from_place[i]) ||
+          !place_ok(to_place[i]))
+        return corrupt("move");
+      s.moves_[i] = {person[i], from[i], to[i], first[i], last[i], static_cast<MoveBasis>(basis[i]), from_place[i],
+                     to_place[i]};
     }
   }
   if (nt) {

@@ -36,10 +36,13 @@ struct SnapshotEdge {
 
 // A derived move (graph/moves.h): node indices and the arrival date as day bounds (kNoDay when
 // unknown).
+inline constexpr std::uint32_t kNoNode = std::numeric_limits<std::uint32_t>::max();
 struct SnapshotMove {
   std::uint32_t person = 0, from = 0, to = 0;
   std::int32_t date_first = kNoDay, date_last = kNoDay;
   MoveBasis basis = MoveBasis::dated;
+  // The places of work at either end (Move::from_location, to_location); kNoNode when unsaid.
+  std::uint32_t from_place = kNoNode, to_place = kNoNode;
 };
 
 // The snapshot cache file beside a database: DB.tgsnap.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -55,6 +56,57 @@ Headcount headcount(const graph::Snapshot& snapshot, std::int32_t day, FlowBy by
   return h;
 }
 
+namespace {
+
+// The country a move's end is in, by the employer or by the place of work (CountryOf).
+class SideCountries {
+ public:
+  SideCountries(const graph::Snapshot& snapshot, CountryOf of) : snapshot_(snapshot), by_place_(of == CountryOf::location) {
+    if (!by_place_) return;
+    for (std::uint32_t e = 0; e < snapshot.edges().size(); ++e)
+      if (snapshot.edges()[e].kind == RelationKind::office_in) offices_[snapshot.edges()[e].from].push_back(e);
+  }
+
+  // `org` as the move names it, `folded` the organisation counted (its top when rolled up),
+  // `place` the stint's place of work (kNoNode: unsaid).
+  std::string of(std::uint32_t org, std::uint32_t folded, std::uint32_t place, std::int32_t first,
+                 std::int32_t last) const {
+    if (by_place_) {
+      if (place != graph::kNoNode)
+        if (std::string c = snapshot_.country(place); !c.empty()) return c;
+      for (std::uint32_t o : {org, folded})
+        if (auto office = only_office(o, first, last))
+          if (std::string c = snapshot_.country(*office); !c.empty()) return c;
+    }
+    return snapshot_.country(folded);
+  }
+
+ private:
+  // The place of `org`'s one office open at the move's date (every office when the date is
+  // unknown); none when it has none or several.
+  std::optional<std::uint32_t> only_office(std::uint32_t org, std::int32_t first, std::int32_t last) const {
+    auto it = offices_.find(org);
+    if (it == offices_.end()) return std::nullopt;
+    std::optional<std::uint32_t> found;
+    for (std::uint32_t e : it->second) {
+      const graph::SnapshotEdge& office = snapshot_.edges()[e];
+      if (first != graph::kNoDay) {
+        if (office.start_first != graph::kNoDay && office.start_first > last) continue;  // opened later
+        if (office.end_last != graph::kNoDay && office.end_last < first) continue;       // closed before
+      }
+      if (found && *found != office.to) return std::nullopt;
+      found = office.to;
+    }
+    return found;
+  }
+
+  const graph::Snapshot& snapshot_;
+  bool by_place_;
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> offices_;  // org -> office_in edges
+};
+
+}  // namespace
+
 FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   // Each admitted move as (period, from, to, person) keys, sorted once: a group's moves are its
   // run, its people the distinct persons in it. Organisations are keyed by node (two companies
@@ -81,6 +133,7 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   auto fold = [&](std::uint32_t node) { return query.roll_up ? snapshot.top(node) : node; };
   constexpr std::uint32_t kAny = std::numeric_limits<std::uint32_t>::max();
   const std::uint32_t want_from = query.from ? fold(*query.from) : kAny, want_to = query.to ? fold(*query.to) : kAny;
+  const SideCountries side(snapshot, query.country_of);
   FlowResult r;
   std::vector<Key> keys;
   for (const auto& m : snapshot.moves()) {
@@ -88,7 +141,8 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     const std::uint32_t from = fold(m.from), to = fold(m.to);
     if (want_from != kAny && from != want_from) continue;
     if (want_to != kAny && to != want_to) continue;
-    const std::string fc = snapshot.country(from), tc = snapshot.country(to);
+    const std::string fc = side.of(m.from, from, m.from_place, m.date_first, m.date_last);
+    const std::string tc = side.of(m.to, to, m.to_place, m.date_first, m.date_last);
     if (!query.from_country.empty() && fc != query.from_country) continue;
     if (!query.to_country.empty() && tc != query.to_country) continue;
     if (from == to) {  // within one organisation once rolled up: no move between organisations

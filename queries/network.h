@@ -115,6 +115,10 @@ Result<RankResult> rank(Store& store, const RankQuery& query);
 enum class FlowBy { org, country };
 // What a flow counts: distinct people (one person who made A -> B twice counts once), or moves.
 enum class FlowCount { people, moves };
+// Which country a move's end is in: the employer's (the organisation's country: its
+// headquarters' by the country rule) or the place of work's (the stint's location, else the
+// organisation's office when exactly one was open at the move's date, else the employer's).
+enum class CountryOf { employer, location };
 struct FlowQuery {
   FlowBy by = FlowBy::org;
   MoveWindow moves;
@@ -132,6 +136,7 @@ struct FlowQuery {
   // Also the net gain of each organisation or country (FlowResult::net); left empty otherwise,
   // as tallying every move's two ends by name costs as much as the flows themselves.
   bool net = false;
+  CountryOf country_of = CountryOf::employer;  // for `by` country and the country filters
 };
 struct FlowRow {
   std::string period;    // with `per`: "2021", "2021-Q3", "2021-07"; "" for moves of unknown date

@@ -99,7 +99,8 @@ Result<std::vector<RelationKind>> relation_kinds(const std::string& list) {
 
 std::string dates_text(const RelationRow& r) {
   if (r.start.known() && r.end.known()) return r.start.str() + " – " + r.end.str();
-  if (r.start.known()) return r.start.str() + " –";
+  // A former stint of known start ended at an unknown time: not an open "2022 –".
+  if (r.start.known()) return r.start.str() + (r.former ? " – (former)" : " –");
   if (r.end.known()) return "– " + r.end.str();
   return r.former ? "former" : "";
 }

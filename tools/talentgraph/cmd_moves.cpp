@@ -63,7 +63,7 @@ int run_moves(Env& env, const MovesArgs& args) {
 // ---- flows ----
 
 struct FlowsArgs {
-  std::string by = "org", from, to, count = "people", per;
+  std::string by = "org", from, to, count = "people", per, country_of = "employer";
   CountryOptions countries;
   std::size_t top = 0;
   bool net = false, include_undated = false, roll_up = false, rate = false;
@@ -83,6 +83,14 @@ struct FlowsArgs {
     if (rate && dates.since.empty() && per.empty())
       return fail(ErrorCode::usage,
                   "--rate counts the origin's people at the window's start: give --since (or --per, for each period's start)");
+    if (country_of == "location") {
+      if (by != "country" && countries.from.empty() && countries.to.empty())
+        return fail(ErrorCode::usage,
+                    "--country-of says which country a move's ends are in: give --by country, --from-country or --to-country");
+      if (rate)
+        return fail(ErrorCode::usage, "--rate counts the origin's people by employer: it takes no --country-of location");
+      search.query.country_of = queries::CountryOf::location;
+    }
     search.query.roll_up = roll_up;
     search.query.rate = rate;
     search.query.net = net;
@@ -171,6 +179,12 @@ Run setup_flows(CLI::App& cmd) {
   cmd.add_option("--to", args->to, "Only moves into this organisation");
   cmd.add_option("--from-country", args->countries.from, "Only moves out of organisations of this country");
   cmd.add_option("--to-country", args->countries.to, "Only moves into organisations of this country");
+  cmd.add_option("--country-of", args->country_of,
+                 "Which country a move's ends are in: employer (the organisation's, i.e. its headquarters') or "
+                 "location (where the work was: the stint's location, else the organisation's one office open then, "
+                 "else the employer's); for --by country and the country filters")
+      ->check(CLI::IsMember({"employer", "location"}))
+      ->capture_default_str();
   cmd.add_flag("--include-undated", args->include_undated, "Keep moves of unknown date in a date window");
   add_roll_up(cmd, args->roll_up);
   cmd.add_flag("--rate", args->rate,
