@@ -176,24 +176,23 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     std::uint32_t node, person;
     auto operator<=>(const Side&) const = default;
   };
+  // One group per (period, from, to): counted, ordered and cut to --top on integers, and only
+  // the rows kept are made (names copied once): at a few hundred thousand rows the strings are
+  // what costs.
   struct Group {
-    std::uint32_t period, from;
+    std::uint32_t period, from, to;
+    std::uint64_t people, moves;
+    std::optional<std::uint64_t> headcount;
+    std::uint32_t period_rank = 0, from_rank = 0, to_rank = 0;
   };
-  std::vector<Group> groups;  // by row of r.flows, until they are sorted: for the rates
+  std::vector<Group> groups;
   std::vector<Side> ins, outs;
   for (std::size_t i = 0; i < keys.size();) {
     std::size_t j = i;
     std::uint64_t people = 0;
     for (; j < keys.size() && keys[j].period == keys[i].period && keys[j].from == keys[i].from && keys[j].to == keys[i].to; ++j)
       if (j == i || keys[j].person != keys[j - 1].person) ++people;
-    FlowRow row{periods[keys[i].period], label(keys[i].from), label(keys[i].to), std::nullopt, std::nullopt, people, j - i,
-                std::nullopt, std::nullopt};
-    if (by_org) {
-      row.from_node = keys[i].from;
-      row.to_node = keys[i].to;
-    }
-    r.flows.push_back(std::move(row));
-    groups.push_back({keys[i].period, keys[i].from});
+    groups.push_back({keys[i].period, keys[i].from, keys[i].to, people, j - i, std::nullopt, 0, 0, 0});
     // Within one country: a flow, but no net change.
     if (query.net && (by_org || keys[i].from != keys[i].to))
       for (std::size_t k = i; k < j; ++k) {
@@ -205,16 +204,68 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   if (query.rate) {
     // One headcount per day a rate is taken on (the window's start, or each period's).
     std::map<std::int32_t, Headcount> counted;
-    for (std::size_t i = 0; i < r.flows.size(); ++i) {
-      const auto day = period_start[groups[i].period];
+    for (Group& g : groups) {
+      const auto day = period_start[g.period];
       if (!day) continue;
       auto it = counted.find(*day);
       if (it == counted.end()) it = counted.emplace(*day, headcount(snapshot, *day, query.by, query.roll_up)).first;
-      const std::uint64_t n = by_org ? it->second.of(groups[i].from) : it->second.of(countries[groups[i].from]);
-      FlowRow& row = r.flows[i];
-      row.headcount = n;
-      if (n) row.rate = static_cast<double>(row.count(query.count)) * 1000.0 / static_cast<double>(n);
+      g.headcount = by_org ? it->second.of(g.from) : it->second.of(countries[g.from]);
     }
+  }
+  // The order: periods by label (the undated one last), count descending, then names (and node,
+  // for two organisations of one name), each as a rank computed once.
+  std::vector<std::uint32_t> period_rank(periods.size());
+  {
+    std::vector<std::uint32_t> order(periods.size());
+    for (std::uint32_t p = 0; p < order.size(); ++p) order[p] = p;
+    std::ranges::sort(order, [&](std::uint32_t x, std::uint32_t y) {
+      if (periods[x].empty() != periods[y].empty()) return !periods[x].empty();
+      return periods[x] < periods[y];
+    });
+    for (std::uint32_t k = 0; k < order.size(); ++k) period_rank[order[k]] = k;
+  }
+  {
+    std::vector<std::uint32_t> named;
+    for (const Group& g : groups) named.insert(named.end(), {g.from, g.to});
+    std::ranges::sort(named);
+    named.erase(std::unique(named.begin(), named.end()), named.end());
+    auto name = [&](std::uint32_t v) -> const std::string& { return by_org ? snapshot.name(v) : countries[v]; };
+    std::ranges::sort(named, [&](std::uint32_t x, std::uint32_t y) {
+      const int c = name(x).compare(name(y));
+      return c != 0 ? c < 0 : x < y;
+    });
+    std::vector<std::uint32_t> name_rank(by_org ? snapshot.num_nodes() : countries.size());
+    for (std::uint32_t k = 0; k < named.size(); ++k) name_rank[named[k]] = k;
+    for (Group& g : groups) {
+      g.period_rank = period_rank[g.period];
+      g.from_rank = name_rank[g.from];
+      g.to_rank = name_rank[g.to];
+    }
+  }
+  const FlowCount count = query.count;
+  auto counted_of = [&](const Group& g) { return count == FlowCount::people ? g.people : g.moves; };
+  std::ranges::sort(groups, [&](const Group& x, const Group& y) {
+    if (x.period_rank != y.period_rank) return x.period_rank < y.period_rank;
+    if (counted_of(x) != counted_of(y)) return counted_of(x) > counted_of(y);
+    if (x.from_rank != y.from_rank) return x.from_rank < y.from_rank;
+    return x.to_rank < y.to_rank;
+  });
+  r.flows.reserve(query.top && !query.per ? std::min<std::size_t>(query.top, groups.size()) : groups.size());
+  std::size_t in_period = 0;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const Group& g = groups[i];
+    // --top: the first rows of the whole list, or of each period.
+    in_period = i > 0 && groups[i - 1].period == g.period ? in_period + 1 : 0;
+    if (query.top && in_period >= query.top) continue;
+    FlowRow row{periods[g.period], label(g.from), label(g.to), std::nullopt, std::nullopt, g.people, g.moves,
+                g.headcount, std::nullopt};
+    if (by_org) {
+      row.from_node = g.from;
+      row.to_node = g.to;
+    }
+    if (g.headcount && *g.headcount)
+      row.rate = static_cast<double>(row.count(count)) * 1000.0 / static_cast<double>(*g.headcount);
+    r.flows.push_back(std::move(row));
   }
   const bool people = query.count == FlowCount::people;
   std::map<std::string, NetRow> net;  // by label, as listed
@@ -231,31 +282,12 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   };
   tally(outs, &NetRow::out);
   tally(ins, &NetRow::in);
-  const FlowCount count = query.count;
-  std::ranges::stable_sort(r.flows, [&](const FlowRow& a, const FlowRow& b) {
-    if (a.period != b.period) return a.period.empty() != b.period.empty() ? !a.period.empty() : a.period < b.period;
-    if (a.count(count) != b.count(count)) return a.count(count) > b.count(count);
-    if (a.from != b.from) return a.from < b.from;
-    return a.to < b.to;
-  });
   for (auto& [k, row] : net) {
     row.net = row.in - row.out;
     r.net.push_back(row);
   }
   std::ranges::stable_sort(r.net, [](const NetRow& a, const NetRow& b) { return a.net > b.net; });
-  if (query.top) {
-    if (!query.per && r.flows.size() > query.top) r.flows.resize(query.top);
-    if (query.per) {  // the top rows of each period
-      std::vector<FlowRow> kept;
-      std::size_t in_period = 0;
-      for (std::size_t i = 0; i < r.flows.size(); ++i) {
-        in_period = i > 0 && r.flows[i].period == r.flows[i - 1].period ? in_period + 1 : 0;
-        if (in_period < query.top) kept.push_back(std::move(r.flows[i]));
-      }
-      r.flows = std::move(kept);
-    }
-    if (r.net.size() > query.top) r.net.resize(query.top);
-  }
+  if (query.top && r.net.size() > query.top) r.net.resize(query.top);
   return r;
 }
 
