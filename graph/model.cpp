@@ -74,6 +74,16 @@ std::optional<RelationKind> parse_relation_kind(std::string_view text) {
 }
 
 bool is_organisation(NodeKind kind) { return (bit(kind) & kOrg) != 0; }
+bool ties_person_to_organisation(RelationKind kind) {
+  switch (kind) {
+    case RelationKind::worked_at:
+    case RelationKind::founded:
+    case RelationKind::leads:
+    case RelationKind::studied_at:
+    case RelationKind::moved: return true;
+    default: return false;
+  }
+}
 bool kinds_compatible(NodeKind a, NodeKind b) { return a == b || (is_organisation(a) && is_organisation(b)); }
 
 bool relation_allows(RelationKind kind, NodeKind from, NodeKind to) {

@@ -29,6 +29,9 @@ std::optional<RelationKind> parse_relation_kind(std::string_view text);
 
 // Organisations are companies, labs, universities and government agencies.
 bool is_organisation(NodeKind kind);
+// Relations that tie a person to an organisation as part of a career: employment, founding,
+// leading, study, and a move (to its `to`, and to its `left`).
+bool ties_person_to_organisation(RelationKind kind);
 // Kinds that may be one node: all organisations form one group, every other kind its own.
 bool kinds_compatible(NodeKind a, NodeKind b);
 // Whether `kind` may link a `from` node to a `to` node; when not, `expected` names what it takes.

@@ -16,18 +16,9 @@ namespace {
 std::set<std::int64_t> organisations_of(Store& store, EntityId person) {
   std::set<std::int64_t> orgs;
   for (const RelationRow& r : store.relations_touching(person)) {
-    if (r.from != person) continue;
-    switch (r.kind) {
-      case RelationKind::worked_at:
-      case RelationKind::founded:
-      case RelationKind::leads:
-      case RelationKind::studied_at:
-      case RelationKind::moved:
-        orgs.insert(raw(r.to));
-        if (r.left) orgs.insert(raw(*r.left));
-        break;
-      default: break;
-    }
+    if (r.from != person || !ties_person_to_organisation(r.kind)) continue;
+    orgs.insert(raw(r.to));
+    if (r.left) orgs.insert(raw(*r.left));
   }
   return orgs;
 }

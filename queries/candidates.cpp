@@ -57,24 +57,16 @@ std::vector<Candidate> find_candidates(Store& store, const CandidateQuery& query
   std::unordered_map<std::int64_t, std::set<std::int64_t>> orgs_of_person, people_of_org, parents;
   std::set<Pair> part_of;
   store.for_each_relation({}, [&](const RelationRow& r) {
-    switch (r.kind) {
-      case RelationKind::worked_at:
-      case RelationKind::founded:
-      case RelationKind::leads:
-      case RelationKind::studied_at:
-      case RelationKind::moved:
-        orgs_of_person[raw(r.from)].insert(raw(r.to));
-        people_of_org[raw(r.to)].insert(raw(r.from));
-        if (r.left) {
-          orgs_of_person[raw(r.from)].insert(raw(*r.left));
-          people_of_org[raw(*r.left)].insert(raw(r.from));
-        }
-        break;
-      case RelationKind::part_of:
-        parents[raw(r.from)].insert(raw(r.to));
-        part_of.insert(ordered(r.from, r.to));
-        break;
-      default: break;
+    if (ties_person_to_organisation(r.kind)) {
+      orgs_of_person[raw(r.from)].insert(raw(r.to));
+      people_of_org[raw(r.to)].insert(raw(r.from));
+      if (r.left) {
+        orgs_of_person[raw(r.from)].insert(raw(*r.left));
+        people_of_org[raw(*r.left)].insert(raw(r.from));
+      }
+    } else if (r.kind == RelationKind::part_of) {
+      parents[raw(r.from)].insert(raw(r.to));
+      part_of.insert(ordered(r.from, r.to));
     }
   });
 

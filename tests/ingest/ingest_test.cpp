@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "graph/snapshot.h"
+#include "tests/support/documents.h"
 #include "tests/support/scratch.h"
 #include "tests/support/store_builder.h"
 
@@ -23,29 +24,14 @@ namespace tg::ingest {
 namespace {
 
 using nlohmann::json;
+using test_support::document;
+using test_support::entity;
 using test_support::must_open;
+using test_support::rel;
+using test_support::source;
 using test_support::ScratchDir;
 using Strings = std::vector<std::string>;
 
-json source(const std::string& id, const std::string& title = "A title") {
-  return {{"id", id}, {"title", title}, {"publisher", "Example News"}, {"published", "2024-11-19"}, {"language", "en"}};
-}
-
-json document(const std::string& source_id, json entities, json relations) {
-  return {{"source", source(source_id)}, {"entities", std::move(entities)}, {"relations", std::move(relations)}};
-}
-
-json entity(const std::string& ref, const std::string& kind, const std::string& name, json extra = json::object()) {
-  json e = {{"ref", ref}, {"kind", kind}, {"name", name}};
-  e.update(extra);
-  return e;
-}
-
-json rel(const std::string& kind, const std::string& from, const std::string& to, json extra = json::object()) {
-  json r = {{"kind", kind}, {"from", from}, {"to", to}};
-  r.update(extra);
-  return r;
-}
 
 constexpr std::string_view kCsvHeader =
     "person,organization,role,start,end,source_url,person_id,organization_kind,organization_country\n";
