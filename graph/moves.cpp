@@ -15,6 +15,7 @@ struct Stint {
   bool former = false;  // the source says only "formerly at"
   bool joined = false;  // the destination of a `moved` claim: P joined then; whether P is still there is not said
   bool left = false;    // the origin of a `moved` claim: P left it
+  bool open_origin = false;  // the destination of a `moved` claim that names no origin
   std::vector<RelationId> relations;
   std::optional<EntityId> location;  // where the work was done, when a source says
   // Ongoing as far as the sources say: an employment or founding neither former, left nor ended.
@@ -210,8 +211,8 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
   std::vector<Stint> stints;
   for (const RelationRow& r : career)
     if (r.kind == RelationKind::worked_at || r.kind == RelationKind::founded)
-      stints.push_back({r.to, r.start, r.end, r.kind == RelationKind::worked_at && r.former, false, false, {r.id},
-                        r.kind == RelationKind::worked_at ? r.location : std::nullopt});
+      stints.push_back({r.to, r.start, r.end, r.kind == RelationKind::worked_at && r.former, false, false, false,
+                        {r.id}, r.kind == RelationKind::worked_at ? r.location : std::nullopt});
 
   // A `moved` claim: P joined B (a stint of its own) after leaving A, which precedes it. A is
   // P's stint there that did not begin after the move, else a former stint the claim implies.
@@ -220,7 +221,7 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
   for (const RelationRow& r : career) {
     if (r.kind != RelationKind::moved) continue;
     const std::size_t b = stints.size();
-    stints.push_back({r.to, r.start, {}, false, true, false, {r.id}, std::nullopt});
+    stints.push_back({r.to, r.start, {}, false, true, false, !r.left || *r.left == r.to, {r.id}, std::nullopt});
     if (!r.left || *r.left == r.to) continue;
     bool found = false;
     for (std::size_t a = 0; a < employments; ++a) {
@@ -232,7 +233,7 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
     }
     if (!found) {
       explicit_pairs.emplace_back(stints.size(), b);
-      stints.push_back({*r.left, {}, {}, true, false, true, {r.id}, std::nullopt});
+      stints.push_back({*r.left, {}, {}, true, false, true, false, {r.id}, std::nullopt});
     }
   }
 
@@ -248,7 +249,27 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
     const auto day = [&](std::size_t s) { return stints[s].start.known() ? stints[s].start.first_day() : stints[s].end.first_day(); };
     return day(x) > day(y);
   };
+  // Two employments at one organisation from one start (told with any precision), whose ends do
+  // not disagree, are one stint told twice ("joined Kestrel in April 2021" beside a CV's
+  // "Kestrel 2021-04 – 2022-02"): the known end and the finer dates are kept.
+  for (std::size_t s = 0; s < employments; ++s) {
+    for (std::size_t d = 0; d < s; ++d) {
+      if (rep[d] != d || stints[d].org != stints[s].org) continue;
+      Stint &a = stints[d], &b = stints[s];
+      if (!a.start.known() || !b.start.known() || !same_date(a.start, b.start)) continue;
+      if (a.end.known() && b.end.known() && !same_date(a.end, b.end)) continue;
+      rep[s] = d;
+      add_relations(a.relations, b.relations);
+      if (b.start.precision() > a.start.precision()) a.start = b.start;
+      if (b.end.known() && (!a.end.known() || b.end.precision() > a.end.precision())) a.end = b.end;
+      a.former = a.former || b.former;
+      a.left = a.left || b.left;
+      if (!a.location) a.location = b.location;
+      break;
+    }
+  }
   for (std::size_t f = 0; f < n; ++f) {
+    if (rep[f] != f) continue;
     if (!stints[f].former || !stints[f].undated()) continue;
     std::optional<std::size_t> into;
     for (bool same_org : {true, false}) {
@@ -298,9 +319,19 @@ std::vector<Move> moves_of_career(EntityId person, const std::vector<RelationRow
         order.add(u, v, Reason::dated);
     }
   }
+  // Former before current; likewise a stint known to have ended before one still going on whose
+  // start is unknown ("until 2023" in a CV, "now at DeepSeek" in the news), and a former stint
+  // of unknown date before the destination of a `moved` claim that names no origin ("X, formerly
+  // of Y, joined Z").
   for (std::size_t u = 0; u < n; ++u)
-    for (std::size_t v = 0; v < n; ++v)
-      if (active[u] && active[v] && stints[u].former && stints[v].current()) order.add(u, v, Reason::former);
+    for (std::size_t v = 0; v < n; ++v) {
+      if (!active[u] || !active[v] || u == v) continue;
+      const Stint &a = stints[u], &b = stints[v];
+      const bool ended = a.former || (a.end.known() && !a.joined);
+      if ((a.former && b.current()) || (ended && b.current() && !b.start.known()) ||
+          (a.former && a.undated() && b.open_origin))
+        order.add(u, v, Reason::former);
+    }
 
   std::vector<Move> raw;
   for (std::size_t u = 0; u < n; ++u) {

@@ -113,8 +113,10 @@ TEST(MovesRule1, EqualOrOverlappingStartsAreNotOrdered) {
 
 TEST(MovesRule1, UndatedEmploymentsAreNotOrdered) {
   EXPECT_EQ(moves({job(1, A), job(2, B, "2020")}), Ms{});
-  // ... but a known end orders a stint before a later start, whatever its own start.
-  EXPECT_EQ(moves({job(1, A), job(2, B, "2020"), job(3, C, "", "2019")}), (Ms{{C, B, "2020", kDated, {2, 3}}}));
+  // ... but a known end orders a stint before a later start, whatever its own start, and before
+  // a stint still going on whose start is unknown (as a former stint would be).
+  EXPECT_EQ(moves({job(1, A), job(2, B, "2020"), job(3, C, "", "2019")}),
+            (Ms{{C, B, "2020", kDated, {2, 3}}, {C, A, "", kFormer, {1, 3}}}));
 }
 
 TEST(MovesRule1, ASideRoleStrictlyContainedGivesNoMoveAndNoFallback) {
@@ -219,7 +221,9 @@ TEST(MovesRule3, AFormerWithNothingCurrentGivesNothing) {
 TEST(Moves, DatedMovesFirstByDateThenUndated) {
   const auto m = moves({former(1, D), job(2, B, "2019-06", "2023-10"), job(3, C, "2023-11", "2024-01"),
                         job(4, A, "2016", "2019"), founded(5, A)});
-  EXPECT_EQ(m, (Ms{{A, B, "2019-06", kDated, {2, 4}}, {B, C, "2023-11", kDated, {2, 3}}, {D, A, "", kFormer, {1, 5}}}));
+  // The founding of A (current, undated) follows both the former D and C, which ended.
+  EXPECT_EQ(m, (Ms{{A, B, "2019-06", kDated, {2, 4}}, {B, C, "2023-11", kDated, {2, 3}}, {D, A, "", kFormer, {1, 5}},
+                   {C, A, "", kFormer, {3, 5}}}));
 }
 
 // ---- the partial order of stints ----
@@ -296,6 +300,32 @@ TEST(MoveRule, AGenuineReturnStaysThreeMoves) {
   EXPECT_EQ(moves({job(1, A, "2010", "2012"), job(2, B, "2012-06", "2014"), job(3, A, "2015", "2016"),
                    job(4, B, "2017")}),
             (Ms{{A, B, "2012-06", kDated, {1, 2}}, {B, A, "2015", kDated, {2, 3}}, {A, B, "2017", kDated, {3, 4}}}));
+}
+
+TEST(MoveRule, OneStintToldTwiceFromOneStartIsOneStint) {
+  // A CV: A 2021-04 - 2022-02, then B from 2022-03; a news report: "joined A in April 2021", no
+  // end. Still one move A -> B (the open-ended claim is no second stint containing B).
+  EXPECT_EQ(moves({job(1, A, "2021-04", "2022-02"), job(2, B, "2022-03"), job(3, A, "2021-04")}),
+            (Ms{{A, B, "2022-03", kDated, {1, 2, 3}}}));
+  // Told with another precision ("in 2021"): the same stint, the finer start kept.
+  EXPECT_EQ(moves({job(1, A, "2021-04", "2022-02"), job(2, B, "2022-03"), job(3, A, "2021")}),
+            (Ms{{A, B, "2022-03", kDated, {1, 2, 3}}}));
+}
+
+TEST(MoveRule, AStintThatEndedPrecedesACurrentOneOfUnknownStart) {
+  // A CV: Brain 2016 - 2020-08, Orchid 2020-09 - 2023-01; news: "now at DeepSeek" (undated).
+  // Orchid -> DeepSeek; Brain -> DeepSeek is no cover pair (Orchid lies between).
+  EXPECT_EQ(moves({job(1, A, "2016", "2020-08"), job(2, B, "2020-09", "2023-01"), job(3, C)}),
+            (Ms{{A, B, "2020-09", kDated, {1, 2}}, {B, C, "", kFormer, {2, 3}}}));
+  // A current stint of known start is placed by its dates only.
+  EXPECT_EQ(moves({job(1, A, "2016", "2020"), job(2, B, "2015")}), Ms{});
+}
+
+TEST(MoveRule, AFormerStintBeforeAMoveThatNamesNoOrigin) {
+  // "Zhou, formerly of Google Brain, joined DeepSeek in October 2024."
+  EXPECT_EQ(moves({former(1, A), moved(2, B, std::nullopt, "2024-10")}), (Ms{{A, B, "2024-10", kFormer, {1, 2}}}));
+  // A move that names its origin is not given another one.
+  EXPECT_EQ(moves({former(1, A), moved(2, B, C, "2024-10")}), (Ms{{C, B, "2024-10", kExplicit, {2}}}));
 }
 
 TEST(MoveRule, UnorderedFormerStintsAreEachAnOrigin) {
