@@ -63,8 +63,13 @@ class SideCountries {
  public:
   SideCountries(const graph::Snapshot& snapshot, CountryOf of) : snapshot_(snapshot), by_place_(of == CountryOf::location) {
     if (!by_place_) return;
-    for (std::uint32_t e = 0; e < snapshot.edges().size(); ++e)
-      if (snapshot.edges()[e].kind == RelationKind::office_in) offices_[snapshot.edges()[e].from].push_back(e);
+    // The headquarters is a site too: a company in Hangzhou with one office in Mountain View does
+    // not have its people in Mountain View unless a source says so.
+    for (std::uint32_t e = 0; e < snapshot.edges().size(); ++e) {
+      const RelationKind kind = snapshot.edges()[e].kind;
+      if (kind == RelationKind::office_in || kind == RelationKind::headquartered_in)
+        offices_[snapshot.edges()[e].from].push_back(e);
+    }
   }
 
   // `org` as the move names it, `folded` the organisation counted (its top when rolled up),
@@ -82,8 +87,8 @@ class SideCountries {
   }
 
  private:
-  // The place of `org`'s one office open at the move's date (every office when the date is
-  // unknown); none when it has none or several.
+  // The place of `org`'s one site (office or headquarters) open at the move's date (every site
+  // when the date is unknown); none when it has none or several.
   std::optional<std::uint32_t> only_office(std::uint32_t org, std::int32_t first, std::int32_t last) const {
     auto it = offices_.find(org);
     if (it == offices_.end()) return std::nullopt;

@@ -117,7 +117,8 @@ enum class FlowBy { org, country };
 enum class FlowCount { people, moves };
 // Which country a move's end is in: the employer's (the organisation's country: its
 // headquarters' by the country rule) or the place of work's (the stint's location, else the
-// organisation's office when exactly one was open at the move's date, else the employer's).
+// organisation's site when it had exactly one at the move's date — an office or its
+// headquarters — else the employer's).
 enum class CountryOf { employer, location };
 struct FlowQuery {
   FlowBy by = FlowBy::org;

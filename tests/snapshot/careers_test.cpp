@@ -107,32 +107,37 @@ TEST_F(CareersTest, FlowsByTheEmployersCountryAndByThePlaceOfWork) {
   EXPECT_EQ(by_pair(queries::flows(s, q)), (std::map<std::string, std::uint64_t>{{"US>KR", 2}}));
 }
 
-TEST_F(CareersTest, OnlyTheOfficesOpenAtTheMoveCount) {
-  // Vantage AI's offices opened in 2024 (Palo Verde, US) and 2025 (Lisbon, PT). Two more people
-  // join it without a stated location: in 2017 no office was open (the headquarters' country,
-  // CN), in mid-2024 only Palo Verde was.
+TEST_F(CareersTest, OnlyTheSitesOpenAtTheMoveCountAndTheHeadquartersIsOne) {
+  // Zeta Labs (US, no headquarters place) opened its one office, in Seoul, in 2023: a move there
+  // in 2022 lands nowhere known (the employer's US), one in 2024 in Seoul. Vantage AI has its
+  // headquarters in Qiantang (CN) and, in mid-2024, one office open (Palo Verde, US): two sites,
+  // so a 2024 joiner without a stated location is counted at the employer's CN.
   const std::string doc = R"({"source": {"id": "offices", "title": "Offices", "publisher": "Test", "published": "2025-01-01", "language": "en"},
-    "entities": [{"ref": "v", "kind": "company", "name": "Vantage AI"}, {"ref": "l", "kind": "company", "name": "Lumen Trust"},
-                 {"ref": "a", "kind": "person", "name": "Early Joiner"}, {"ref": "b", "kind": "person", "name": "Late Joiner"}],
-    "relations": [{"kind": "worked_at", "from": "a", "to": "l", "start": "2015", "end": "2017-01"},
-                  {"kind": "worked_at", "from": "a", "to": "v", "start": "2017-06"},
+    "entities": [{"ref": "z", "kind": "company", "name": "Zeta Labs"}, {"ref": "v", "kind": "company", "name": "Vantage AI"},
+                 {"ref": "l", "kind": "company", "name": "Lumen Trust"},
+                 {"ref": "a", "kind": "person", "name": "Early Joiner"}, {"ref": "b", "kind": "person", "name": "Late Joiner"},
+                 {"ref": "c", "kind": "person", "name": "Vantage Joiner"}],
+    "relations": [{"kind": "worked_at", "from": "a", "to": "l", "start": "2015", "end": "2022-01"},
+                  {"kind": "worked_at", "from": "a", "to": "z", "start": "2022-06"},
                   {"kind": "worked_at", "from": "b", "to": "l", "start": "2015", "end": "2024-02"},
-                  {"kind": "worked_at", "from": "b", "to": "v", "start": "2024-06"}]})";
+                  {"kind": "worked_at", "from": "b", "to": "z", "start": "2024-06"},
+                  {"kind": "worked_at", "from": "c", "to": "l", "start": "2015", "end": "2024-02"},
+                  {"kind": "worked_at", "from": "c", "to": "v", "start": "2024-06"}]})";
   auto r = ingest::ingest(store_, {dir_.write("offices.json", doc)}, {});
   ASSERT_TRUE(r) << r.error().str();
   const auto s = graph::Snapshot::build(store_);
   queries::FlowQuery q;
   q.by = queries::FlowBy::country;
   q.country_of = queries::CountryOf::location;
-  q.from_country = "GB";  // the two joiners came from Lumen Trust
+  q.from_country = "GB";  // the joiners came from Lumen Trust
   auto in_year = [&](const char* year) {
     q.moves.window = {PartialDate::parse(year)->first_day(), PartialDate::parse(year)->last_day()};
     return by_pair(queries::flows(s, q));
   };
-  EXPECT_EQ(in_year("2017"), (std::map<std::string, std::uint64_t>{{"GB>CN", 1}}));
-  EXPECT_EQ(in_year("2024"), (std::map<std::string, std::uint64_t>{{"GB>US", 1}}));
-  q.country_of = queries::CountryOf::employer;  // by the employer, both went to CN
-  EXPECT_EQ(in_year("2024"), (std::map<std::string, std::uint64_t>{{"GB>CN", 1}}));
+  EXPECT_EQ(in_year("2022"), (std::map<std::string, std::uint64_t>{{"GB>US", 1}}));
+  EXPECT_EQ(in_year("2024"), (std::map<std::string, std::uint64_t>{{"GB>CN", 1}, {"GB>KR", 1}}));
+  q.country_of = queries::CountryOf::employer;  // by the employer: US and CN
+  EXPECT_EQ(in_year("2024"), (std::map<std::string, std::uint64_t>{{"GB>CN", 1}, {"GB>US", 1}}));
 }
 
 TEST_F(CareersTest, RolledUpTheLabFoldsIntoItsCompany) {
