@@ -95,9 +95,32 @@ std::vector<Candidate> find_candidates(Store& store, const CandidateQuery& query
     });
   };
 
+  // People kept apart by their ids: different values of one scheme.
+  std::unordered_map<std::int64_t, std::vector<ExternalId>> ids;
+  for (const Named& e : entities)
+    if (e.kind == NodeKind::person)
+      if (auto list = store.external_ids(e.id); !list.empty()) ids[raw(e.id)] = std::move(list);
+  auto ids_conflict = [&](const Named& x, const Named& y) {
+    auto ix = ids.find(raw(x.id)), iy = ids.find(raw(y.id));
+    if (ix == ids.end() || iy == ids.end()) return false;
+    for (const ExternalId& a : ix->second)
+      for (const ExternalId& b : iy->second)
+        if (a.scheme == b.scheme && a.value != b.value) return true;
+    return false;
+  };
+  // How many entities answer to each alias key, by key style: a name that is not unique cannot
+  // be written as a same_as rule for one pair.
+  std::unordered_map<std::string, std::size_t> holders;
+  for (const Named& e : entities) {
+    std::set<std::string> keys;
+    for (const std::string& n : e.names) keys.insert(alias_key(n, key_style(e.kind)));
+    for (const auto& k : keys) ++holders[k];
+  }
+  auto unique_name = [&](const Named& e, const std::string& name) { return holders[alias_key(name, key_style(e.kind))] <= 1; };
+
   std::map<Pair, Candidate> found;
   auto note = [&](const Named& x, const Named& y, const std::string& xm, const std::string& ym, const char* reason) {
-    if (x.id == y.id || kept_apart(x, y)) return;
+    if (x.id == y.id || kept_apart(x, y) || ids_conflict(x, y)) return;
     const bool swap = raw(y.id) < raw(x.id);
     const Named& a = swap ? y : x;
     const Named& b = swap ? x : y;
@@ -106,6 +129,7 @@ std::vector<Candidate> find_candidates(Store& store, const CandidateQuery& query
     if (fresh) {
       c.a = {a.id, a.name, a.kind, swap ? ym : xm};
       c.b = {b.id, b.name, b.kind, swap ? xm : ym};
+      c.names_unique = unique_name(a, c.a.matched) && unique_name(b, c.b.matched);
     }
     if (std::ranges::find(c.reasons, reason) == c.reasons.end()) c.reasons.push_back(reason);
   };
@@ -223,9 +247,17 @@ std::vector<Candidate> find_candidates(Store& store, const CandidateQuery& query
   return out;
 }
 
-std::string candidates_as_curation(const std::vector<Candidate>& candidates) {
+std::string candidates_as_curation(const std::vector<Candidate>& candidates, std::size_t* left_out) {
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-  for (const Candidate& c : candidates) groups.push_back({c.a.name, c.b.name});
+  std::size_t skipped = 0;
+  for (const Candidate& c : candidates) {
+    if (!c.names_unique) {
+      ++skipped;
+      continue;
+    }
+    groups.push_back({c.a.matched, c.b.matched});
+  }
+  if (left_out) *left_out = skipped;
   nlohmann::ordered_json out = {{"same_as", groups}, {"not_same_as", nlohmann::ordered_json::array()},
                                 {"forget", nlohmann::ordered_json::array()}};
   return out.dump(2) + "\n";

@@ -31,6 +31,9 @@ struct Candidate {
   CandidateSide a, b;                 // a.id < b.id
   std::vector<std::string> reasons;   // "name order", "same name", "one edit", "name contained"
   std::vector<SharedLink> shared;
+  // Whether each side's matched name is that entity's alone (by alias key): a same_as rule by
+  // name would merge every entity of that name, so only such pairs can be written as one.
+  bool names_unique = true;
 };
 
 struct CandidateQuery {
@@ -39,10 +42,12 @@ struct CandidateQuery {
 };
 
 // Every candidate pair, ordered by the first entity's id then the second's. Pairs a curation
-// rule keeps apart (not_same_as) and organisations of which one is part of the other are left out.
+// rule keeps apart (not_same_as), people with different ids of one scheme (kept apart on purpose)
+// and organisations of which one is part of the other are left out.
 std::vector<Candidate> find_candidates(Store& store, const CandidateQuery& query = {});
 
-// The pairs as a curation file's same_as rules (JSON text), to review and keep.
-std::string candidates_as_curation(const std::vector<Candidate>& candidates);
+// The pairs as a curation file's same_as rules (JSON text), to review and keep. Pairs whose names
+// are not unique are left out (a rule by name would merge namesakes too); `left_out` counts them.
+std::string candidates_as_curation(const std::vector<Candidate>& candidates, std::size_t* left_out = nullptr);
 
 }  // namespace tg::queries

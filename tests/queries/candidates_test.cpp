@@ -86,5 +86,41 @@ TEST(Candidates, AcceptedRulesMergeThePairsAndNotSameAsKeepsOneApart) {
   EXPECT_EQ(find_candidates(apart).size(), 1u);
 }
 
+TEST(Candidates, NamesakesKeptApartByIdsAreNoPairAndAmbiguousNamesAreNoRule) {
+  // Two people named Chen Wei, kept apart by their CSV person_ids, and a Wei Chen, all three at
+  // one lab: the two Chen Weis are no candidate pair (their ids say they are two); each is a
+  // candidate with Wei Chen, but a same_as rule by the name "Chen Wei" would merge both of them
+  // into Wei Chen, so --accept writes no rule for those pairs and says so.
+  ScratchDir dir;
+  Store store = must_open(dir.file("tg.db"));
+  {
+    Store::Transaction tx(store);
+    test_support::StoreBuilder b(store);
+    auto person = [&](std::string_view name) { return b.entity(NodeKind::person, name, alias_key(name, KeyStyle::plain)); };
+    const EntityId c1 = person("Chen Wei"), c2 = person("Chen Wei"), w = person("Wei Chen");
+    b.external_id(c1, "person_id", "hr-10");
+    b.external_id(c2, "person_id", "hr-11");
+    const EntityId lab = b.entity(NodeKind::lab, "Helix Lab", "helixlab");
+    for (EntityId p : {c1, c2, w}) {
+      RelationRow r;
+      r.kind = RelationKind::worked_at;
+      r.from = p;
+      r.to = lab;
+      b.relation(r);
+    }
+    tx.commit();
+  }
+  const auto found = find_candidates(store);
+  ASSERT_EQ(found.size(), 2u);
+  for (const Candidate& c : found) {
+    EXPECT_EQ(c.b.name, "Wei Chen");
+    EXPECT_FALSE(c.names_unique);
+  }
+  std::size_t left_out = 0;
+  const std::string rules = candidates_as_curation(found, &left_out);
+  EXPECT_EQ(left_out, 2u);
+  EXPECT_EQ(rules.find("Chen Wei"), std::string::npos) << rules;
+}
+
 }  // namespace
 }  // namespace tg::queries

@@ -172,10 +172,15 @@ int run_candidates(Env& env, const CandidatesArgs& args) {
   const auto found = queries::find_candidates(*env.store, *query);
   if (args.accept) {
     // Curation to review and keep: nothing is merged until it is ingested.
-    std::cout << queries::candidates_as_curation(found);
+    std::size_t left_out = 0;
+    std::cout << queries::candidates_as_curation(found, &left_out);
     std::cerr << fmt::format("({} pair(s) as same_as rules: review them, keep the right ones in a curation file, "
                              "then ingest it with --curation)\n",
-                             found.size());
+                             found.size() - left_out);
+    if (left_out)
+      std::cerr << fmt::format("({} pair(s) left out: a name of theirs fits several entities, and a rule by name "
+                               "would merge them all; merge those by hand)\n",
+                               left_out);
     return 0;
   }
   Rows rows;
