@@ -142,7 +142,10 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   FlowResult r;
   std::vector<Key> keys;
   for (const auto& m : snapshot.moves()) {
-    if (!query.moves.admits(m.date_first, m.date_last)) continue;
+    if (!query.moves.admits(m.date_first, m.date_last)) {
+      if (m.date_first == graph::kNoDay) ++r.undated;
+      continue;
+    }
     const std::uint32_t from = fold(m.from), to = fold(m.to);
     if (want_from != kAny && from != want_from) continue;
     if (want_to != kAny && to != want_to) continue;

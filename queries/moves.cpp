@@ -16,14 +16,16 @@ const std::string& CountryCache::country(EntityId id) {
   return it->second;
 }
 
-std::vector<Move> find_moves(Store& store, const MoveFilter& filter, std::uint64_t* internal) {
+std::vector<Move> find_moves(Store& store, const MoveFilter& filter, LeftOut* left_out) {
   std::vector<Move> out;
   CountryCache countries(store);
   const OrgTree orgs = read_org_tree(store);
   auto fold = [&](EntityId org) { return filter.roll_up ? orgs.top(org) : org; };
   const std::optional<EntityId> from = filter.from ? std::optional(fold(*filter.from)) : std::nullopt;
   const std::optional<EntityId> to = filter.to ? std::optional(fold(*filter.to)) : std::nullopt;
-  if (internal) *internal = 0;
+  LeftOut ignored;
+  LeftOut& out_of = left_out ? *left_out : ignored;
+  out_of = {};
   store.for_each_career(filter.person, [&](EntityId person, const std::vector<RelationRow>& career) {
     for (Move& m : moves_of_career(person, career, &orgs)) {
       m.from = fold(m.from);
@@ -32,9 +34,12 @@ std::vector<Move> find_moves(Store& store, const MoveFilter& filter, std::uint64
       if (to && m.to != *to) continue;
       if (!filter.from_country.empty() && countries.country(m.from) != filter.from_country) continue;
       if (!filter.to_country.empty() && countries.country(m.to) != filter.to_country) continue;
-      if (!filter.window.admits(m.date)) continue;
+      if (!filter.window.admits(m.date)) {
+        if (!m.date.known()) ++out_of.undated;
+        continue;
+      }
       if (m.from == m.to) {  // within one organisation once rolled up
-        if (internal) ++*internal;
+        ++out_of.internal;
         continue;
       }
       out.push_back(std::move(m));
@@ -43,7 +48,7 @@ std::vector<Move> find_moves(Store& store, const MoveFilter& filter, std::uint64
   return out;
 }
 
-std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, std::uint64_t* internal) {
+std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, LeftOut* left_out) {
   std::map<std::int64_t, EntityRow> entities;
   auto entity = [&](EntityId id) -> const EntityRow& {
     auto it = entities.find(raw(id));
@@ -51,7 +56,7 @@ std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, std::uint
     return it->second;
   };
   std::vector<MoveRow> rows;
-  for (Move& m : find_moves(store, filter, internal)) {
+  for (Move& m : find_moves(store, filter, left_out)) {
     MoveRow row;
     // The arrival's evidence first, then what places the person at the origin.
     for (auto it = m.relations.rbegin(); it != m.relations.rend(); ++it)
@@ -70,7 +75,7 @@ std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, std::uint
   return rows;
 }
 
-Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, std::uint64_t* internal) {
+Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, LeftOut* left_out) {
   MoveFilter filter;
   filter.roll_up = search.roll_up;
   filter.from_country = search.from_country;
@@ -83,7 +88,7 @@ Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, s
     if (!id) return fail(id.error());
     *slot = *id;
   }
-  return move_rows(store, filter, internal);
+  return move_rows(store, filter, left_out);
 }
 
 }  // namespace tg::queries

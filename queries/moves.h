@@ -36,7 +36,12 @@ class CountryCache {
 // Every move in the store that passes the filter, ordered by person then date. Rolled up, a
 // move whose ends fold into one organisation is no move between organisations: it is left out
 // and counted in `internal` (when given).
-std::vector<Move> find_moves(Store& store, const MoveFilter& filter, std::uint64_t* internal = nullptr);
+// What a selection left out, for the notes beside the answer: moves within one organisation once
+// rolled up, and moves of unknown date that a date window dropped (and would otherwise keep).
+struct LeftOut {
+  std::uint64_t internal = 0, undated = 0;
+};
+std::vector<Move> find_moves(Store& store, const MoveFilter& filter, LeftOut* left_out = nullptr);
 
 // A move as it is shown: the move, its ends' names and countries ("" when unknown, or when the
 // entity is gone), and its evidence: the arrival's first, then what places the person at the
@@ -49,7 +54,7 @@ struct MoveRow {
 };
 
 // find_moves' moves as rows.
-std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, std::uint64_t* internal = nullptr);
+std::vector<MoveRow> move_rows(Store& store, const MoveFilter& filter, LeftOut* left_out = nullptr);
 
 // A filter as users give it: people and organisations by any of their names ("" = any).
 struct MoveSearch {
@@ -61,6 +66,6 @@ struct MoveSearch {
 
 // The rows of the moves `search` selects; find_entity's errors for a name that fits no entity
 // or several (tried in the order person, from, to).
-Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, std::uint64_t* internal = nullptr);
+Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, LeftOut* left_out = nullptr);
 
 }  // namespace tg::queries

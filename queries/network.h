@@ -163,6 +163,7 @@ struct FlowResult {
   // counted whole in the coarser period, never spread over finer ones.
   std::uint64_t coarse = 0;
   std::uint64_t internal = 0;  // roll-up: moves left out, both ends in one top organisation
+  std::uint64_t undated = 0;   // moves of unknown date a date window left out
 };
 FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query);
 

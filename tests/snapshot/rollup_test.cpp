@@ -53,15 +53,16 @@ TEST_F(RollUpTest, SnapshotKnowsTheCurrentPartOfTree) {
 }
 
 TEST_F(RollUpTest, MovesRolledUpDropTheMoveInsideOneCompany) {
-  std::uint64_t internal = 99;
-  const auto plain = queries::find_moves(store_, {}, &internal);
+  queries::LeftOut left_out{99, 99};
+  const auto plain = queries::find_moves(store_, {}, &left_out);
   EXPECT_EQ(plain.size(), 9u);
-  EXPECT_EQ(internal, 0u);
+  EXPECT_EQ(left_out.internal, 0u);
+  EXPECT_EQ(left_out.undated, 0u);  // no window: nothing undated is left out
   queries::MoveFilter filter;
   filter.roll_up = true;
-  const auto rolled = queries::find_moves(store_, filter, &internal);
+  const auto rolled = queries::find_moves(store_, filter, &left_out);
   EXPECT_EQ(rolled.size(), 8u);
-  EXPECT_EQ(internal, 1u);  // Ann Ito, Mega Brain -> Mega Vision
+  EXPECT_EQ(left_out.internal, 1u);  // Ann Ito, Mega Brain -> Mega Vision
   for (const Move& m : rolled) {
     EXPECT_NE(m.from, m.to);
     EXPECT_NE(m.from, id("Mega Brain"));
@@ -69,9 +70,9 @@ TEST_F(RollUpTest, MovesRolledUpDropTheMoveInsideOneCompany) {
   }
   // Filtering on a lab means its company, rolled up.
   filter.from = id("Mega Brain");
-  const auto out_of_mega = queries::find_moves(store_, filter, &internal);
+  const auto out_of_mega = queries::find_moves(store_, filter, &left_out);
   EXPECT_EQ(out_of_mega.size(), 4u);  // Ben, Cy twice, Dee
-  EXPECT_EQ(internal, 1u);
+  EXPECT_EQ(left_out.internal, 1u);
 }
 
 TEST_F(RollUpTest, FlowsRolledUpCountPeopleOncePerTopPair) {

@@ -105,9 +105,10 @@ std::string dates_text(const RelationRow& r) {
   return r.former ? "former" : "";
 }
 
-void note_undated_left_out(const MoveWindow& window, Format format) {
-  if (window.window.bounded() && !window.include_undated && format == Format::table)
-    std::cerr << "(moves of unknown date are left out of a date window; --include-undated keeps them)\n";
+void note_undated_left_out(std::uint64_t left_out, Format format) {
+  if (left_out && format == Format::table)
+    std::cerr << fmt::format("({} move(s) of unknown date left out of the date window; --include-undated keeps them)\n",
+                             left_out);
 }
 
 void add_roll_up(CLI::App& cmd, bool& roll_up) {

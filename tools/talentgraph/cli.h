@@ -85,7 +85,7 @@ Result<std::vector<RelationKind>> relation_kinds(const std::string& list);
 std::string dates_text(const RelationRow& r);
 
 // The note after a date window's moves in a table.
-void note_undated_left_out(const MoveWindow& window, Format format);
+void note_undated_left_out(std::uint64_t left_out, Format format);
 
 // --roll-up, with its help.
 void add_roll_up(CLI::App& cmd, bool& roll_up);

@@ -38,8 +38,8 @@ struct MovesArgs {
 int run_moves(Env& env, const MovesArgs& args) {
   auto search = args.validate();
   if (!search) return report(search.error());
-  std::uint64_t internal = 0;
-  auto moves = queries::move_rows(*env.store, *search, &internal);
+  queries::LeftOut left_out;
+  auto moves = queries::move_rows(*env.store, *search, &left_out);
   if (!moves) return report(moves.error());
   Rows rows;
   for (const auto& m : *moves)
@@ -52,11 +52,11 @@ int run_moves(Env& env, const MovesArgs& args) {
                     {"basis", std::string(to_string(m.move.basis))},
                     {"evidence", m.evidence}});
   const Format format = args.format.format();
-  note_internal_left_out(args.roll_up, internal, format, rows);
+  note_internal_left_out(args.roll_up, left_out.internal, format, rows);
   print_rows(std::cout, format, rows,
              {{"person", "person"}, {"from", "from"}, {"to", "to"}, {"from_country", "from cc"},
               {"to_country", "to cc"}, {"date", "date"}, {"basis", "basis"}, {"evidence", "evidence", 90}});
-  note_undated_left_out(search->window, format);
+  note_undated_left_out(left_out.undated, format);
   return 0;
 }
 
@@ -145,7 +145,7 @@ int run_flows(Env& env, const FlowsArgs& args) {
                                "gives, never spread)\n",
                                result->coarse, args.per);
   }
-  note_undated_left_out(search->query.moves, format);
+  note_undated_left_out(result->undated, format);
   return 0;
 }
 
