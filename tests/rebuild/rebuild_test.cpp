@@ -285,6 +285,25 @@ TEST_F(RebuildTest, AnUnchangedFileSharingASourceIdIsReadAgain) {
   EXPECT_TRUE(std::ranges::none_of(dump, [](const std::string& l) { return l.find("company:Acme") != std::string::npos; }));
 }
 
+TEST_F(RebuildTest, ADeletedCsvFileTakesItsRowsAlong) {
+  const std::string header = "person,organization,role,start,end,source_url\n";
+  put("a.json", stint("s-a", "Ann Lee", "Acme"));
+  put("cv/people.csv", header + "Ann Lee,Acme,,2020,,https://cv.example.org/ann\nBo Park,Bolt,,2021,,https://cv.example.org/bo\n");
+  run_ok();
+  ASSERT_TRUE(store.find_csv_file("people.csv"));
+  const auto files = store.source_files();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[1].origins, (std::vector<FileOrigin>{{FileOrigin::Kind::csv_file, "people.csv"}}));
+  remove("cv/people.csv");
+  const RebuildReport r = run_ok();
+  EXPECT_EQ(r.removed, Strings{"cv/people.csv"});
+  EXPECT_EQ(r.ingest.retracted.claims, 2u);      // the two rows
+  EXPECT_EQ(r.ingest.retracted.relations, 2u);   // Ann's stint from 2020 (not a.json's undated one) and Bo's
+  EXPECT_EQ(r.ingest.retracted.entities, 2u);    // Bo and Bolt; Ann and Acme stay, a.json names them
+  EXPECT_EQ(people(store), 1u);
+  EXPECT_EQ(store.source_files().size(), 1u);
+}
+
 TEST_F(RebuildTest, IncrementalEqualsFull) {
   copy("careers/news-a.json", "news/news-a.json");
   copy("careers/news-b.json", "news/news-b.json");
