@@ -20,6 +20,7 @@ enum class ErrorCode {
   io = 6,           // a file cannot be read or written, or SQLite failed
   no_path = 7,      // entities exist but nothing connects them
   ambiguous = 8,    // a name fits more than one entity
+  busy = 75,        // another process is writing the store (sysexits EX_TEMPFAIL: try again later)
 };
 
 // Where in the input an error is: any part may be unknown (empty or 0).

@@ -208,6 +208,28 @@ INSERT OR IGNORE INTO mentions(source_id, csv_file, entity_id, what, value)
   WHERE e.country <> '';
 DROP TABLE temp.v4_origins;
 )sql",
+    // v5: the manifest of `rebuild --sources DIR`: each file it read, by its path relative to the
+    // folder ('/' between parts), with what tells a change (size and modification time first, then
+    // the SHA-256 of its bytes) and the origins it gave (a document's source ext_id, a CSV file's
+    // name), which a changed or deleted file's retraction needs. `generation` is the store's
+    // generation that the rebuild reading the file committed (for a later history of rebuilds).
+    R"sql(
+CREATE TABLE source_files (
+  path        TEXT PRIMARY KEY,
+  format      TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  mtime_ns    INTEGER NOT NULL,
+  sha256      TEXT NOT NULL,
+  generation  INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+-- kind 1: a source's ext_id; 2: a CSV file's name.
+CREATE TABLE source_file_origins (
+  path TEXT NOT NULL REFERENCES source_files(path),
+  kind INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (path, kind, name)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == Store::kSchemaVersion);
@@ -685,6 +707,50 @@ std::optional<std::int64_t> Store::find_csv_file(std::string_view name) {
   auto& s = impl_->stmt("SELECT id FROM csv_files WHERE name = ?");
   if (s.bind(1, name).step()) return s.integer(0);
   return std::nullopt;
+}
+
+std::vector<Origin> Store::origins() {
+  std::vector<Origin> out;
+  {
+    auto& s = impl_->stmt("SELECT id FROM sources ORDER BY id");
+    while (s.step()) out.push_back(Origin{SourceId{s.integer(0)}, 0});
+  }
+  auto& s = impl_->stmt("SELECT id FROM csv_files ORDER BY id");
+  while (s.step()) out.push_back(Origin{SourceId{0}, s.integer(0)});
+  return out;
+}
+
+std::vector<SourceFileRow> Store::source_files() {
+  std::vector<SourceFileRow> out;
+  {
+    auto& s = impl_->stmt("SELECT path, format, size, mtime_ns, sha256, generation FROM source_files ORDER BY path");
+    while (s.step())
+      out.push_back(SourceFileRow{s.text(0), s.text(1), s.integer(2), s.integer(3), s.text(4), s.integer(5), {}});
+  }
+  auto& s = impl_->stmt("SELECT path, kind, name FROM source_file_origins ORDER BY path, kind, name");
+  std::size_t i = 0;
+  while (s.step()) {
+    const std::string path = s.text(0);
+    while (i < out.size() && out[i].path < path) ++i;
+    if (i == out.size() || out[i].path != path) continue;
+    out[i].origins.push_back(FileOrigin{static_cast<FileOrigin::Kind>(s.integer(1)), s.text(2)});
+  }
+  return out;
+}
+
+void Store::put_source_file(const SourceFileRow& row) {
+  delete_source_file(row.path);
+  impl_->stmt("INSERT INTO source_files(path, format, size, mtime_ns, sha256, generation) VALUES (?,?,?,?,?,?)")
+      .bind(1, row.path).bind(2, row.format).bind(3, row.size).bind(4, row.mtime_ns).bind(5, row.sha256)
+      .bind(6, row.generation).run();
+  for (const FileOrigin& o : row.origins)
+    impl_->stmt("INSERT OR IGNORE INTO source_file_origins(path, kind, name) VALUES (?,?,?)")
+        .bind(1, row.path).bind(2, static_cast<std::int64_t>(o.kind)).bind(3, o.name).run();
+}
+
+void Store::delete_source_file(std::string_view path) {
+  impl_->stmt("DELETE FROM source_file_origins WHERE path = ?").bind(1, path).run();
+  impl_->stmt("DELETE FROM source_files WHERE path = ?").bind(1, path).run();
 }
 
 void Store::insert_csv_file(std::int64_t id, std::string_view name) {

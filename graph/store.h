@@ -3,6 +3,7 @@
 // Only this module talks to SQLite; names and quotes are always bound as parameters.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -118,6 +119,25 @@ struct SearchHit {
   std::string matched;    // the alias that matched
 };
 
+// What a file of a rebuild's folder gave, which retracting it takes away: a document's source
+// (by ext_id, as source ids change when a source is dropped and made again) or a CSV file (by name).
+struct FileOrigin {
+  enum class Kind { source = 1, csv_file = 2 };
+  Kind kind = Kind::source;
+  std::string name;
+  auto operator<=>(const FileOrigin&) const = default;
+};
+
+// One file of the rebuild manifest (schema v5, table source_files): see ingest/manifest.h.
+struct SourceFileRow {
+  std::string path;    // relative to the folder, '/' between parts
+  std::string format;  // "json", "jsonl", "csv", "curation"
+  std::int64_t size = 0, mtime_ns = 0;
+  std::string sha256;  // of the bytes, lower-case hex
+  std::int64_t generation = 0;  // the store's generation after the rebuild that read it
+  std::vector<FileOrigin> origins;
+};
+
 // initial_load: a new file (it must not exist) that one process fills before anyone reads it,
 // then puts in place (see ingest_new_store): no write-ahead log, a rollback journal in memory,
 // and no syncs until finish_initial_load(), so that each page is written once.
@@ -125,7 +145,7 @@ enum class OpenMode { create_if_missing, existing_only, initial_load };
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (creating and migrating as needed). A missing file with existing_only is
   // ErrorCode::missing_db; a database from a newer talentgraph is refused.
@@ -250,6 +270,13 @@ class Store {
   // CSV files by name (a file name, no folder); the caller assigns new ids from next_ids().
   void insert_csv_file(std::int64_t id, std::string_view name);
   std::optional<std::int64_t> find_csv_file(std::string_view name);
+
+  // ---- the rebuild manifest (writes inside a Transaction) ----
+  std::vector<SourceFileRow> source_files();  // by path, with their origins
+  void put_source_file(const SourceFileRow& row);  // replaces the row of its path
+  void delete_source_file(std::string_view path);
+  // Every origin the store holds (every source, every CSV file): what `rebuild --full` retracts.
+  std::vector<Origin> origins();
 
   // ---- revisions (inside a Transaction) ----
   // Retracts every claim and mention of `origin`, remembering what they touched; the new

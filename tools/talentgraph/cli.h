@@ -35,6 +35,7 @@ struct Command {
   const char* name;
   const char* help;
   bool creates_store;  // runs without a database file (ingest makes one)
+  bool writes;         // takes the writers' lock (graph/lock.h) before opening the store
   Run (*setup)(CLI::App& cmd);
 };
 
@@ -48,6 +49,7 @@ Run setup_rank(CLI::App& cmd);
 Run setup_flows(CLI::App& cmd);
 Run setup_forget(CLI::App& cmd);
 Run setup_candidates(CLI::App& cmd);
+Run setup_rebuild(CLI::App& cmd);
 
 // Prints "talentgraph: " + the error to stderr; returns its exit status.
 int report(const Error& e);

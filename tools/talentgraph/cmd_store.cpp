@@ -1,4 +1,5 @@
-// The commands that change the store or count it: ingest, forget, stats.
+// The commands that change the store or count it: ingest, forget, stats; and the ingest report
+// (rebuild prints it too).
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -11,24 +12,9 @@
 #include "ingest/ingest.h"
 #include "queries/entities.h"
 #include "tools/talentgraph/cli.h"
+#include "tools/talentgraph/ingest_report.h"
 
 namespace tg::cli {
-namespace {
-
-// ---- ingest ----
-
-struct IngestArgs {
-  std::vector<std::string> paths, curation;
-  std::string format;
-  std::string report = "table";  // the report: table (stderr) or json (stdout)
-
-  ingest::IngestOptions validate() const {
-    ingest::IngestOptions options;
-    if (!format.empty()) options.format = ingest::parse_input_format(format);
-    options.curation_files = curation;
-    return options;
-  }
-};
 
 void print_report(const ingest::IngestReport& r) {
   std::cerr << fmt::format(
@@ -109,6 +95,23 @@ Value report_json(const ingest::IngestReport& r) {
       {"name_order_merges", std::move(name_order)},
       {"ambiguities", std::move(ambiguities)}};
 }
+
+namespace {
+
+// ---- ingest ----
+
+struct IngestArgs {
+  std::vector<std::string> paths, curation;
+  std::string format;
+  std::string report = "table";  // the report: table (stderr) or json (stdout)
+
+  ingest::IngestOptions validate() const {
+    ingest::IngestOptions options;
+    if (!format.empty()) options.format = ingest::parse_input_format(format);
+    options.curation_files = curation;
+    return options;
+  }
+};
 
 // Without a store the database does not exist yet: it is built aside, then put in place.
 int run_ingest(Env& env, const IngestArgs& args) {

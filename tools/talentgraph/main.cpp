@@ -3,16 +3,19 @@
 // answer. Data goes to stdout, messages to stderr.
 //
 // Exit codes: 0 ok; 1 unexpected failure; 2 usage; 3 bad input data; 4 missing database;
-// 5 entity not found; 6 I/O or database error; 7 no path; 8 ambiguous name.
+// 5 entity not found; 6 I/O or database error; 7 no path; 8 ambiguous name; 10 rebuild done with
+// skipped files; 75 another process is writing the database (EX_TEMPFAIL: try again later).
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "graph/lock.h"
 #include "graph/store.h"
 #include "tools/talentgraph/cli.h"
 
@@ -21,17 +24,19 @@ namespace {
 
 // The subcommands, in the order of the help.
 constexpr Command kCommands[] = {
-    {"ingest", "Add sources (files or folders) in one all-or-nothing transaction", true, setup_ingest},
-    {"moves", "Who moved where: people's moves between organisations, with evidence", false, setup_moves},
-    {"show", "An entity card: aliases, ids, timeline of relations, sources", false, setup_show},
-    {"search", "Find names containing a fragment, in any script", false, setup_search},
-    {"stats", "Counts of entities and relations by kind, sources and claims", false, setup_stats},
-    {"path", "The shortest chain of relations linking two entities, with evidence", false, setup_path},
-    {"rank", "Centrality: talent magnets, brokers and hubs", false, setup_rank},
-    {"flows", "Aggregated moves between organisations or countries, and net gain", false, setup_flows},
-    {"forget", "Remove a person and every claim about them, for good", false, setup_forget},
+    {"ingest", "Add sources (files or folders) in one all-or-nothing transaction", true, true, setup_ingest},
+    {"rebuild", "Bring the store in line with a folder of sources, reading only what changed", true, true,
+     setup_rebuild},
+    {"moves", "Who moved where: people's moves between organisations, with evidence", false, false, setup_moves},
+    {"show", "An entity card: aliases, ids, timeline of relations, sources", false, false, setup_show},
+    {"search", "Find names containing a fragment, in any script", false, false, setup_search},
+    {"stats", "Counts of entities and relations by kind, sources and claims", false, false, setup_stats},
+    {"path", "The shortest chain of relations linking two entities, with evidence", false, false, setup_path},
+    {"rank", "Centrality: talent magnets, brokers and hubs", false, false, setup_rank},
+    {"flows", "Aggregated moves between organisations or countries, and net gain", false, false, setup_flows},
+    {"forget", "Remove a person and every claim about them, for good", false, true, setup_forget},
     {"candidates", "Pairs that may be one entity (name order, one edit, contained names), for curation", false,
-     setup_candidates},
+     false, setup_candidates},
 };
 
 int run(int argc, char** argv) {
@@ -39,7 +44,8 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 bad input data (nothing written), 4 missing database,\n"
-      "5 no such entity, 6 I/O or database error, 7 no path, 8 ambiguous name.");
+      "5 no such entity, 6 I/O or database error, 7 no path, 8 ambiguous name, 10 rebuild done with skipped\n"
+      "files, 75 another talentgraph is writing the database (try again later).");
   Env env;
   app.add_option("--db", env.db_path, "Database file (default: $TALENTGRAPH_DB, else talentgraph.db)")
       ->envname("TALENTGRAPH_DB");
@@ -68,6 +74,13 @@ int run(int argc, char** argv) {
 
   for (Entry& entry : entries) {
     if (!entry.app->parsed()) continue;
+    // Writers one at a time, and the second told at once (readers take no lock: WAL).
+    std::optional<WriterLock> lock;
+    if (std::error_code ec; entry.command->writes && (entry.command->creates_store || std::filesystem::exists(env.db_path, ec))) {
+      auto locked = WriterLock::acquire(env.db_path);
+      if (!locked) return report(locked.error());
+      lock.emplace(std::move(*locked));
+    }
     if (std::error_code ec; entry.command->creates_store && !std::filesystem::exists(env.db_path, ec))
       return entry.run(env);
     auto store = Store::open(env.db_path, OpenMode::existing_only);
