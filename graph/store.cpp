@@ -761,29 +761,48 @@ void Store::retract(Origin o) {
   if (!impl_->revising) {
     impl_->exec(
         "CREATE TEMP TABLE IF NOT EXISTS revised_claims (relation_id INTEGER, source_id INTEGER, csv_file INTEGER, "
-        "record TEXT, PRIMARY KEY (relation_id, source_id, csv_file, record)) WITHOUT ROWID;"
+        "record TEXT, quote TEXT, confidence REAL, file TEXT, location_id INTEGER, "
+        "PRIMARY KEY (relation_id, source_id, csv_file, record)) WITHOUT ROWID;"
         "CREATE TEMP TABLE IF NOT EXISTS revised_entities (entity_id INTEGER PRIMARY KEY);"
-        "CREATE TEMP TABLE IF NOT EXISTS revised_sources (source_id INTEGER PRIMARY KEY);");
+        "CREATE TEMP TABLE IF NOT EXISTS revised_sources (source_id INTEGER PRIMARY KEY);"
+        // What the revised origins said before, to tell whether the new versions say the same.
+        "CREATE TEMP TABLE IF NOT EXISTS revised_origins (source_id INTEGER, csv_file INTEGER, "
+        "PRIMARY KEY (source_id, csv_file)) WITHOUT ROWID;"
+        "CREATE TEMP TABLE IF NOT EXISTS revised_mentions AS SELECT * FROM mentions WHERE 0;"
+        "CREATE TEMP TABLE IF NOT EXISTS revised_source_rows AS SELECT * FROM sources WHERE 0;");
     impl_->revising = true;
   }
   if (o.csv_file) {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record "
-                "FROM claims WHERE csv_file = ?")
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, "
+                "confidence, file, location_id FROM claims WHERE csv_file = ?")
         .bind(1, o.csv_file).run();
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_origins VALUES (0, ?)").bind(1, o.csv_file).run();
+    impl_->stmt("INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE csv_file = ?").bind(1, o.csv_file).run();
     impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources SELECT DISTINCT source_id FROM claims WHERE csv_file = ?")
         .bind(1, o.csv_file).run();
     impl_->stmt("DELETE FROM claims WHERE csv_file = ?").bind(1, o.csv_file).run();
   } else {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record "
-                "FROM claims WHERE source_id = ? AND csv_file = 0")
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, "
+                "confidence, file, location_id FROM claims WHERE source_id = ? AND csv_file = 0")
         .bind(1, raw(o.source)).run();
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_origins VALUES (?, 0)").bind(1, raw(o.source)).run();
+    impl_->stmt("INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE source_id = ? AND csv_file = 0")
+        .bind(1, raw(o.source)).run();
+    impl_->stmt("INSERT INTO temp.revised_source_rows SELECT * FROM sources WHERE id = ?").bind(1, raw(o.source)).run();
     impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources VALUES (?)").bind(1, raw(o.source)).run();
     impl_->stmt("DELETE FROM claims WHERE source_id = ? AND csv_file = 0").bind(1, raw(o.source)).run();
   }
-  impl_->stmt("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions "
-              "WHERE source_id = ? AND csv_file = ?")
-      .bind(1, raw(o.source)).bind(2, o.csv_file).run();
-  impl_->stmt("DELETE FROM mentions WHERE source_id = ? AND csv_file = ?").bind(1, raw(o.source)).bind(2, o.csv_file).run();
+  // A CSV file's mentions are by each row's source within the file: the file retracts them all.
+  if (o.csv_file) {
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions WHERE csv_file = ?")
+        .bind(1, o.csv_file).run();
+    impl_->stmt("DELETE FROM mentions WHERE csv_file = ?").bind(1, o.csv_file).run();
+  } else {
+    impl_->stmt("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions "
+                "WHERE source_id = ? AND csv_file = 0")
+        .bind(1, raw(o.source)).run();
+    impl_->stmt("DELETE FROM mentions WHERE source_id = ? AND csv_file = 0").bind(1, raw(o.source)).run();
+  }
 }
 
 Retracted Store::finish_revisions(std::vector<EntityId>* left) {
@@ -795,14 +814,31 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
     s.step();
     return static_cast<std::size_t>(s.integer(0));
   };
+  // A claim is its relation and its source (in its CSV file): one that moved to another record
+  // (line N, relations[i]) is stated again, not retracted and added.
   r.claims = count(
-      "SELECT count(*) FROM temp.revised_claims rc WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE "
-      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file "
-      "AND c.record = rc.record)");
+      "SELECT count(*) FROM (SELECT DISTINCT relation_id, source_id, csv_file FROM temp.revised_claims) rc "
+      "WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.relation_id = rc.relation_id AND c.source_id = rc.source_id "
+      "AND c.csv_file = rc.csv_file)");
   r.restated = count(
-      "SELECT count(*) FROM temp.revised_claims rc WHERE EXISTS (SELECT 1 FROM claims c WHERE "
-      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file "
-      "AND c.record = rc.record)");
+      "SELECT count(*) FROM claims c WHERE EXISTS (SELECT 1 FROM temp.revised_claims rc WHERE "
+      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file)");
+  // Whether the new versions wrote back exactly what was retracted: claims (with records,
+  // quotes and locations), mentions and citations.
+  constexpr const char* kNewClaims =
+      "SELECT relation_id, source_id, csv_file, record, quote, confidence, file, location_id FROM claims c "
+      "WHERE EXISTS (SELECT 1 FROM temp.revised_origins o WHERE (o.csv_file <> 0 AND c.csv_file = o.csv_file) "
+      "OR (o.csv_file = 0 AND c.csv_file = 0 AND c.source_id = o.source_id))";
+  constexpr const char* kNewMentions =
+      "SELECT * FROM mentions m WHERE EXISTS (SELECT 1 FROM temp.revised_origins o WHERE (o.csv_file <> 0 AND "
+      "m.csv_file = o.csv_file) OR (o.csv_file = 0 AND m.csv_file = 0 AND m.source_id = o.source_id))";
+  static const std::string same = fmt::format(
+      "SELECT NOT EXISTS (SELECT * FROM temp.revised_claims EXCEPT {0}) AND NOT EXISTS ({0} EXCEPT SELECT * FROM "
+      "temp.revised_claims) AND NOT EXISTS (SELECT * FROM temp.revised_mentions EXCEPT {1}) AND NOT EXISTS ({1} "
+      "EXCEPT SELECT * FROM temp.revised_mentions) AND NOT EXISTS (SELECT * FROM temp.revised_source_rows EXCEPT "
+      "SELECT * FROM sources WHERE id IN (SELECT id FROM temp.revised_source_rows))",
+      kNewClaims, kNewMentions);
+  r.unchanged = count(same.c_str()) != 0;
   // Relations that keep claims take the location of their best claim that names one.
   impl_->stmt(
           "UPDATE relations SET location_id = (SELECT location_id FROM claims c WHERE c.relation_id = relations.id "
@@ -873,15 +909,20 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
   }
   impl_->exec(
       "DROP TABLE temp.gone_relations; DROP TABLE temp.revised_claims; DROP TABLE temp.revised_entities; "
-      "DROP TABLE temp.revised_sources;");
+      "DROP TABLE temp.revised_sources; DROP TABLE temp.revised_origins; DROP TABLE temp.revised_mentions; "
+      "DROP TABLE temp.revised_source_rows;");
   impl_->revising = false;
   return r;
 }
 
 namespace {
+// One source is one vote, however many files or rows cite it: a CSV row's mention is by its
+// source (the row's source_url, or the file's own source); one of a v4 store written before
+// that is by its file alone (source_id 0), one vote per file.
+#define TG_MENTION_SOURCE(m) "CASE WHEN " m ".source_id <> 0 THEN " m ".source_id ELSE -" m ".csv_file END"
 constexpr const char* kExplicitCountry =
-    "(SELECT value FROM mentions WHERE entity_id = entities.id AND what = 3 GROUP BY value "
-    "ORDER BY count(*) DESC, max(confidence) DESC, value LIMIT 1)";
+    "(SELECT value FROM mentions m WHERE m.entity_id = entities.id AND m.what = 3 GROUP BY m.value "
+    "ORDER BY count(DISTINCT " TG_MENTION_SOURCE("m") ") DESC, max(m.confidence) DESC, m.value LIMIT 1)";
 constexpr const char* kHeadquartersCountry =
     "(SELECT p.country FROM relations r JOIN entities p ON p.id = r.to_id WHERE r.from_id = entities.id "
     "AND r.kind = 'headquartered_in' AND p.country <> '' GROUP BY p.country ORDER BY count(*) DESC, p.country LIMIT 1)";
@@ -936,13 +977,16 @@ std::vector<EntityId> Store::headquartered_in(std::span<const EntityId> places) 
 
 std::vector<CountryClaim> Store::country_claims(EntityId id) {
   auto& s = impl_->stmt(
-      "SELECT CASE WHEN m.csv_file <> 0 THEN 'csv:' || f.name ELSE coalesce(src.ext_id, '') END, m.value, m.confidence, "
-      "(SELECT count(*) FROM mentions n WHERE n.entity_id = m.entity_id AND n.what = 3 AND n.value = m.value) AS support "
+      "SELECT CASE WHEN m.csv_file = 0 THEN coalesce(src.ext_id, '') "
+      "WHEN m.source_id = 0 OR src.ext_id = 'file:' || f.name THEN 'csv:' || f.name "
+      "ELSE coalesce(src.ext_id, '') || ' in ' || f.name END, m.value, m.confidence, "
+      "(SELECT count(DISTINCT " TG_MENTION_SOURCE("n") ") FROM mentions n WHERE n.entity_id = m.entity_id "
+      "AND n.what = 3 AND n.value = m.value) AS support, " TG_MENTION_SOURCE("m") " "
       "FROM mentions m LEFT JOIN csv_files f ON f.id = m.csv_file LEFT JOIN sources src ON src.id = m.source_id "
       "WHERE m.entity_id = ? AND m.what = 3 ORDER BY support DESC, m.value, 1");
   s.bind(1, raw(id));
   std::vector<CountryClaim> out;
-  while (s.step()) out.push_back({s.text(0), s.text(1), s.real(2)});
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.real(2), s.integer(4)});
   return out;
 }
 

@@ -94,16 +94,22 @@ enum class MentionKind { alias = 1, external_id = 2, country = 3 };
 
 // One origin's country for an entity, as read back ("show"), with the origin named.
 struct CountryClaim {
-  std::string origin;  // the source's ext_id, or "csv:NAME"
+  // The source's ext_id; a CSV row's: "URL in NAME", or "csv:NAME" for rows without a source_url.
+  std::string origin;
   std::string country;
   double confidence = 1.0;
+  std::int64_t source = 0;  // who votes (one vote a source): the source's id, or -csv_file for a file's own
 };
 
 // What the revisions of a run took away (claims the new versions did not state again, and
 // what was left without any claim or mention).
 struct Retracted {
   std::size_t claims = 0, relations = 0, entities = 0, aliases = 0, ids = 0;
-  std::size_t restated = 0;  // retracted claims that the new version states again
+  // Claims of the new versions whose (relation, source) was retracted: known, not new (their
+  // record may have moved).
+  std::size_t restated = 0;
+  // The new versions wrote back exactly what was retracted (claims, mentions, citations).
+  bool unchanged = true;
 };
 
 struct Stats {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -24,10 +25,12 @@ CountryConflict explain_country(Store& store, const EntityRow& e, const Curation
     c.rule = fmt::format("headquarters: {}", at_hq->first);
   } else {
     // Most origins; a tie is broken by confidence, then code, and left for a person to decide.
-    std::map<std::string, std::size_t> support;
-    for (const auto& claim : c.claims) ++support[claim.country];
+    // One vote a source, however many files or rows cite it.
+    std::map<std::string, std::set<std::int64_t>> support;
+    for (const auto& claim : c.claims) support[claim.country].insert(claim.source);
     std::size_t best = 0, at_best = 0;
-    for (const auto& [country, n] : support) {
+    for (const auto& [country, sources] : support) {
+      const std::size_t n = sources.size();
       if (n > best) {
         best = n;
         at_best = 0;

@@ -70,10 +70,14 @@ std::string forgotten_id_digest(const ExternalId& id) {
   return sha256_hex(fmt::format("id{}{}{}{}", kSep, id.scheme, kSep, id.value));
 }
 
-void store_rules(Store& store, const Curation& curation) {
-  for (const auto& g : curation.same_as) store.add_curation_rule("same_as", join_names(g));
-  for (const auto& [a, b] : curation.not_same_as) store.add_curation_rule("not_same_as", join_names({a, b}));
-  for (const auto& [name, code] : curation.country) store.add_curation_rule("country", join_names({name, code}));
+std::size_t store_rules(Store& store, const Curation& curation) {
+  std::size_t added = 0;
+  for (const auto& g : curation.same_as) added += store.add_curation_rule("same_as", join_names(g)) ? 1 : 0;
+  for (const auto& [a, b] : curation.not_same_as)
+    added += store.add_curation_rule("not_same_as", join_names({a, b})) ? 1 : 0;
+  for (const auto& [name, code] : curation.country)
+    added += store.add_curation_rule("country", join_names({name, code})) ? 1 : 0;
+  return added;
 }
 
 CurationIndex load_rules(Store& store) {

@@ -34,7 +34,7 @@ std::string forgotten_name_digest(std::string_view key);
 std::string forgotten_id_digest(const ExternalId& id);
 
 // Stores the same_as and not_same_as rules of `curation` (forget rules are applied, not kept).
-void store_rules(Store& store, const Curation& curation);
+std::size_t store_rules(Store& store, const Curation& curation);  // how many were new
 // Every rule the store holds, indexed.
 CurationIndex load_rules(Store& store);
 

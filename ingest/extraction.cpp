@@ -378,6 +378,14 @@ std::optional<Document> parse_extraction(std::string_view text, const Location& 
     c.error("document", fmt::format("expected an object with source, entities and relations (found {})", type_name(root)));
     return std::nullopt;
   }
+  // A curation file under another name than curation.json or *.curation.json: one error that
+  // says so, not one per key.
+  if (!root.contains("source") && !root.contains("entities") && !root.contains("relations") &&
+      std::ranges::any_of(std::initializer_list<const char*>{"same_as", "not_same_as", "forget", "country"},
+                          [&](const char* key) { return root.contains(key); })) {
+    c.error("document", "looks like a curation file: name it curation.json or *.curation.json, or pass it with --curation");
+    return std::nullopt;
+  }
   c.only_keys(root, "", {"$schema", "source", "entities", "relations"});
   for (const char* key : {"source", "entities", "relations"})
     if (!root.contains(key)) c.error(key, "missing required field");

@@ -80,7 +80,7 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   std::unordered_set<std::string> forgotten_now;
   CurationIndex index;
   if (!failed) {
-    store_rules(store_, curation);
+    rules_added_ = store_rules(store_, curation);
     for (const auto& name : curation.forget) report_.forgotten_removed += apply_forget(store_, name, forgotten_now);
     index = load_rules(store_);
   }
@@ -165,8 +165,24 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   report_.curation_merges += apply_same_as(store_, index, &touched);
 
   // 8. Countries by the rule, not by arrival order, for everything whose claims changed.
+  std::vector<std::pair<EntityId, std::string>> countries_before;
+  if (nothing_new(retracted))
+    for (EntityId id : touched)
+      if (auto e = store_.entity(id)) countries_before.emplace_back(id, e->country);
   settle_countries(store_, index, std::move(touched), report_);
+  changed_ = !nothing_new(retracted) || std::ranges::any_of(countries_before, [&](const auto& p) {
+    auto e = store_.entity(p.first);
+    return !e || e->country != p.second;
+  });
   return true;
+}
+
+bool IngestRun::nothing_new(const Retracted& retracted) const {
+  const IngestReport& r = report_;
+  return retracted.unchanged && !retracted.claims && !retracted.relations && !retracted.entities &&
+         !retracted.aliases && !retracted.ids && !r.sources_added && !r.entities_created && !r.aliases_added &&
+         !r.relations_added && !r.claims_added && !r.curation_merges && !r.forgotten_removed &&
+         r.name_order_merges.empty() && !rules_added_;
 }
 
 void IngestRun::committed() {
@@ -190,6 +206,9 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     Store::Transaction tx(store, Store::Checks::trusted);
     IngestRun run(store, tx, options);
     if (!run.apply(*inputs)) return fail(run.error());
+    // A run that changes nothing (the same files again) rolls back: the generation stays, and
+    // with it the snapshot cache.
+    if (!run.changed()) return run.report();
     tx.commit();
     run.committed();
     return run.report();

@@ -44,6 +44,9 @@ class IngestRun {
   // The errors as one, one per line (what ingest() returns): the first error's code.
   Error error() const;
   const IngestReport& report() const { return report_; }
+  // Whether the run wrote anything that changes the store (after apply): a run that only
+  // restated what re-ingested sources and files said before does not, and can roll back.
+  bool changed() const { return changed_; }
 
   // After the caller committed: when people were forgotten, checkpoints the log and removes the
   // snapshot cache, so that no copy of them is left on disk.
@@ -53,6 +56,9 @@ class IngestRun {
   Store& store_;
   IngestOptions options_;
   bool written_;
+  bool changed_ = true;
+  std::size_t rules_added_ = 0;
+  bool nothing_new(const Retracted& retracted) const;
   Errors errors_;
   IngestReport report_;
 };

@@ -143,8 +143,10 @@ void CareerRows::add(const CareerRow& r) {
   const auto end = fmt::format_to_n(buffer, sizeof buffer, "line {}", r.line).out;
   claim_.record = writer_.text().keep(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
   writer_.relation(row_, claim_);
-  // What the file says of the person, the organisation and the place (each once per file).
-  const Origin origin{SourceId{0}, claim_.csv_file};
+  // What the row's source says of the person, the organisation and the place (each once per
+  // source and file): one source is one vote for a country, whichever file or row cites it; a
+  // revision of the file retracts the mentions of all its sources (Store::retract).
+  const Origin origin{*source, claim_.csv_file};
   if (!person_id) {  // else the previous row's person, mentioned already
     writer_.mention(origin, *p, MentionKind::alias, r.person);
     if (!person_.ids.empty())

@@ -79,6 +79,21 @@ Result<EntityId> find_entity(Store& store, std::string_view name) {
   return fail(ambiguous(store, name, found, "entities"));
 }
 
+Result<EntityId> find_entity_for(Store& store, std::string_view name, bool person, std::string_view option) {
+  auto id = find_entity(store, name);
+  if (!id) return id;
+  auto e = store.entity(*id);
+  if (!e) return fail(ErrorCode::not_found, fmt::format("no entity {}", name));
+  const bool fits = person ? e->kind == NodeKind::person : is_organisation(e->kind);
+  if (!fits) {
+    const std::string_view wanted = person ? "a person" : "an organisation";
+    const std::string_view article = std::string_view("aeio").find(to_string(e->kind)[0]) != std::string_view::npos ? "an" : "a";
+    return fail(ErrorCode::usage, fmt::format("{} is {} {}, not {}: {} takes {}", e->name, article, to_string(e->kind),
+                                              person ? "a person" : "an organisation", option, wanted));
+  }
+  return id;
+}
+
 Result<EntityId> find_person(Store& store, std::string_view text) {
   auto not_a_person = [&](EntityId id) -> std::unexpected<Error> {
     auto e = store.entity(id);

@@ -23,6 +23,11 @@ Result<EntityId> find_entity(Store& store, std::string_view name);
 // person ErrorCode::usage.
 Result<EntityId> find_person(Store& store, std::string_view text);
 
+// The one entity `name` denotes (find_entity's errors), for a command option that takes a
+// person (`person` true) or an organisation: an entity of another kind is ErrorCode::usage,
+// "Qiao Xinyue is a person, not an organisation: --to takes an organisation".
+Result<EntityId> find_entity_for(Store& store, std::string_view name, bool person, std::string_view option);
+
 // Names containing `text`, at most `limit` of them.
 std::vector<SearchHit> search_entities(Store& store, std::string_view text, int limit);
 

@@ -81,10 +81,18 @@ Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, L
   filter.from_country = search.from_country;
   filter.to_country = search.to_country;
   filter.window = search.window;
-  for (auto [name, slot] : {std::pair{&search.person, &filter.person}, std::pair{&search.from, &filter.from},
-                            std::pair{&search.to, &filter.to}}) {
+  struct Option {
+    const std::string* name;
+    std::optional<EntityId>* slot;
+    bool person;
+    const char* option;
+  };
+  for (const Option& o : {Option{&search.person, &filter.person, true, "--person"},
+                          Option{&search.from, &filter.from, false, "--from"},
+                          Option{&search.to, &filter.to, false, "--to"}}) {
+    const auto& [name, slot, person, option] = o;
     if (name->empty()) continue;
-    auto id = find_entity(store, *name);
+    auto id = find_entity_for(store, *name, person, option);
     if (!id) return fail(id.error());
     *slot = *id;
   }

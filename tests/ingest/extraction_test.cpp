@@ -75,6 +75,17 @@ std::string error_of(const json& doc) {
 
 using Strings = std::vector<std::string>;
 
+// A curation file under another name (my-curation.json in an ingested folder): one error that
+// says so, instead of one per key.
+TEST(Extraction, ACurationFileUnderAnotherNameSaysSo) {
+  const std::string e = error_of(json{{"same_as", {{"Alibaba", "Alibaba Group"}}}, {"forget", {"Jane Roe"}}});
+  EXPECT_NE(e.find("looks like a curation file: name it curation.json or *.curation.json, or pass it with --curation"),
+            std::string::npos)
+      << e;
+  // With a document's key it is a document, and its errors are the usual ones.
+  EXPECT_GT(errors_of(json{{"source", base()["source"]}, {"same_as", json::array()}}).size(), 1u);
+}
+
 TEST(Extraction, ReadsAGoodDocument) {
   const std::string text = base().dump(2);
   auto p = parse_text(text);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/ingest.h"
+#include "queries/network.h"
 #include "tests/support/documents.h"
 #include "tests/support/scratch.h"
 #include "tests/support/store_builder.h"
@@ -166,6 +167,98 @@ TEST_F(RevisionTest, ARevisionThatChangesNothingLeavesTheStoreIdentical) {
   EXPECT_EQ(r.retracted.aliases, 0u);
   EXPECT_EQ(r.claims_added, 0u);
   EXPECT_EQ(dump(), before);
+}
+
+// The same inputs again write nothing that changes the graph: the run rolls back, the generation
+// stays and the snapshot cache is not rebuilt.
+TEST_F(RevisionTest, ARevisionThatChangesNothingKeepsTheGeneration) {
+  const Strings inputs = {kFixtures + "/careers/news-a.json", kFixtures + "/careers/careers.csv"};
+  run_ok(inputs);
+  bool rebuilt = false;
+  ASSERT_TRUE(queries::load_snapshot(store, &rebuilt));
+  EXPECT_TRUE(rebuilt);
+  const auto generation = store.generation();
+  const Strings before = dump();
+  run_ok(inputs);
+  EXPECT_EQ(store.generation(), generation);
+  EXPECT_EQ(dump(), before);
+  ASSERT_TRUE(queries::load_snapshot(store, &rebuilt));
+  EXPECT_FALSE(rebuilt);
+  // A change that adds no row (a claim's quote) is a change.
+  const auto doc = write("a.json", document("a", {entity("acme", "company", "Acme Corp"), entity("jane", "person", "Jane Roe")},
+                                            {rel("worked_at", "jane", "acme", {{"quote", "Jane joined Acme."}})}));
+  run_ok({doc});
+  const auto after_a = store.generation();
+  EXPECT_GT(after_a, generation);
+  run_ok({doc});
+  EXPECT_EQ(store.generation(), after_a);
+  run_ok({write("v2/a.json", document("a", {entity("acme", "company", "Acme Corp"), entity("jane", "person", "Jane Roe")},
+                                      {rel("worked_at", "jane", "acme", {{"quote", "Jane Roe joined Acme."}})}))});
+  EXPECT_GT(store.generation(), after_a);
+}
+
+// A claim is its relation and its source: one that only moved to another record (another CSV
+// line, another relations[i]) is known, neither retracted nor new.
+TEST_F(RevisionTest, AClaimThatMovedIsKnownNotRetractedAndNew) {
+  const std::string url = "https://cv.example.org/lee";
+  run_ok({write("monday/careers.csv", std::string(kCsvHeader) + "Ada Lee,Orbit Labs,Engineer,2019,2020," + url +
+                                          ",,company,US,\n" + "Bo Chan,Quartz Inc,Analyst,2018,,,,company,GB,\n" +
+                                          "Cy Dee,Nimbus Co,Analyst,2018,,,,company,GB,\n")});
+  // Rows reordered, Cy Dee's dropped, one new.
+  const IngestReport r = run_ok({write("tuesday/careers.csv", std::string(kCsvHeader) +
+                                                                  "Eve Fox,Quartz Inc,Analyst,2020,,,,company,GB,\n" +
+                                                                  "Bo Chan,Quartz Inc,Analyst,2018,,,,company,GB,\n" +
+                                                                  "Ada Lee,Orbit Labs,Engineer,2019,2020," + url +
+                                                                  ",,company,US,\n")});
+  EXPECT_EQ(r.retracted.claims, 1u);  // Cy Dee's
+  EXPECT_EQ(r.claims_added, 1u);      // Eve Fox's
+  EXPECT_EQ(r.claims_existing, 2u);
+  // The moved claim's record is the new line.
+  const EntityRow ada = only("Ada Lee");
+  const auto rels = store.relations_touching(ada.id);
+  ASSERT_EQ(rels.size(), 1u);
+  const auto evidence = store.evidence(rels[0].id);
+  ASSERT_EQ(evidence.size(), 1u);
+  EXPECT_EQ(evidence[0].record, "line 4");
+}
+
+// Each distinct source is one vote for a country, also within one CSV file: a row's source_url,
+// or the file itself for rows without one.
+TEST_F(RevisionTest, EachSourceOfACsvFileIsOneVoteForACountry) {
+  const auto csv = write("careers.csv", std::string(kCsvHeader) +
+                                            "Ada Lee,Kestrel Robotics,Engineer,2019,2020,https://cv.example/a,,company,CA,\n" +
+                                            "Bo Chan,Kestrel Robotics,Engineer,2019,2020,https://cv.example/b,,company,CA,\n");
+  const auto au = write("au.json", document("au-1", {entity("k", "company", "Kestrel Robotics", {{"country", "AU"}}),
+                                                     entity("jo", "person", "Jo Park")},
+                                             {rel("worked_at", "jo", "k")}));
+  const IngestReport r = run_ok({au, csv});
+  EXPECT_EQ(only("Kestrel Robotics").country, "CA");
+  ASSERT_EQ(r.conflicts.size(), 1u);
+  EXPECT_EQ(r.conflicts[0].rule, "most sources");
+  Strings origins;
+  for (const auto& c : r.conflicts[0].claims) origins.push_back(c.country + " " + c.origin);
+  EXPECT_EQ(origins, (Strings{"CA https://cv.example/a in careers.csv", "CA https://cv.example/b in careers.csv",
+                              "AU au-1"}));
+  // Within one file: GB once, US from two sources (one of them the file itself).
+  const auto mixed = write("mixed.csv", std::string(kCsvHeader) +
+                                            "Cy Dee,Vole Ltd,Engineer,2019,2020,https://cv.example/c,,company,GB,\n" +
+                                            "Di Eng,Vole Ltd,Engineer,2019,2020,https://cv.example/d,,company,US,\n" +
+                                            "Ed Fu,Vole Ltd,Engineer,2019,2020,,,company,US,\n");
+  run_ok({mixed});
+  EXPECT_EQ(only("Vole Ltd").country, "US");
+  // One source cited by two rows is one vote: US (d) against GB (c, e).
+  run_ok({write("v2/mixed.csv", std::string(kCsvHeader) +
+                                    "Cy Dee,Vole Ltd,Engineer,2019,2020,https://cv.example/c,,company,GB,\n" +
+                                    "Di Eng,Vole Ltd,Engineer,2019,2020,https://cv.example/d,,company,US,\n" +
+                                    "Ed Fu,Vole Ltd,Engineer,2019,2020,https://cv.example/d,,company,US,\n" +
+                                    "Fa Gu,Vole Ltd,Engineer,2019,2020,https://cv.example/e,,company,GB,\n")});
+  EXPECT_EQ(only("Vole Ltd").country, "GB");
+  // The revision of the file retracts the mentions of all its sources.
+  run_ok({write("v3/mixed.csv", std::string(kCsvHeader) + "Cy Dee,Vole Ltd,Engineer,2019,2020,,,company,GB,\n")});
+  EXPECT_EQ(only("Vole Ltd").country, "GB");
+  const auto claims = store.country_claims(only("Vole Ltd").id);
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(claims[0].origin, "csv:mixed.csv");
 }
 
 // A CSV file is identified by its name: the same name from another folder (a nightly checkout)

@@ -115,6 +115,8 @@ struct IngestArgs {
 
 // Without a store the database does not exist yet: it is built aside, then put in place.
 int run_ingest(Env& env, const IngestArgs& args) {
+  if (args.paths.empty() && args.curation.empty())
+    return report(Error(ErrorCode::usage, "ingest: give files or folders to ingest, or --curation FILE"));
   const ingest::IngestOptions options = args.validate();
   auto result = env.store ? ingest::ingest(*env.store, args.paths, options)
                           : ingest::ingest_new_store(env.db_path, args.paths, options);
@@ -142,11 +144,14 @@ struct ForgetArgs {
 int run_forget(Env& env, const ForgetArgs& args) {
   auto id = queries::find_person(*env.store, args.name);
   if (!id) return report(id.error());
+  // Named as the store knows them: a `#ID` or `scheme:value` given on the command line does not
+  // say who an irreversible command is about. Only on stderr, like the rest of the report.
+  const auto person = env.store->entity(*id);
+  const std::string who = fmt::format("{} (#{})", person ? person->name : std::string("?"), raw(*id));
   auto r = ingest::forget_person(*env.store, *id, args.dry_run);
   if (!r) return report(r.error());
-  // Say only what was removed: the name is already on the caller's screen.
-  std::cerr << fmt::format("{} 1 person: {} alias(es), {} external id(s), {} relation(s){}\n",
-                           r->done ? "forgot" : "would forget", r->aliases, r->ids, r->relations,
+  std::cerr << fmt::format("{} {}: {} alias(es), {} external id(s), {} relation(s){}\n",
+                           r->done ? "forgot" : "would forget", who, r->aliases, r->ids, r->relations,
                            r->done ? "; later ingests will leave them out" : " (dry run: nothing was changed)");
   return 0;
 }
@@ -188,7 +193,7 @@ int run_stats(Env& env, const FormatOption& format) {
 
 Run setup_ingest(CLI::App& cmd) {
   auto args = std::make_shared<IngestArgs>();
-  cmd.add_option("paths", args->paths, "Files or folders: *.json, *.jsonl, *.csv, curation.json")->required();
+  cmd.add_option("paths", args->paths, "Files or folders: *.json, *.jsonl, *.csv, curation.json or *.curation.json (none with --curation)");
   cmd.add_option("--format", args->format, "Input format, overriding the file extension")
       ->check(CLI::IsMember({"json", "jsonl", "csv", "curation"}));
   cmd.add_option("--curation", args->curation, "Curation file(s): same_as, not_same_as, forget, country");
