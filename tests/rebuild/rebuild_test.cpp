@@ -18,6 +18,7 @@
 #include "ingest/rebuild.h"
 #include "tests/support/scratch.h"
 #include "tests/support/store_builder.h"
+#include "tests/support/table_dump.h"
 
 namespace tg::ingest {
 namespace {
@@ -83,27 +84,9 @@ class RebuildTest : public ::testing::Test {
 
   // Every row of every table but meta, ids and all: "nothing was written" is this, unchanged.
   Strings raw_dump() {
-    Strings out;
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(store.path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    for (const char* table : {"entities", "aliases", "external_ids", "sources", "relations", "claims", "mentions",
-                              "csv_files", "forgotten", "curation_rules", "source_files", "source_file_origins"}) {
-      sqlite3_stmt* st = nullptr;
-      const std::string sql = std::string("SELECT * FROM ") + table;
-      EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-      while (sqlite3_step(st) == SQLITE_ROW) {
-        std::string row = table;
-        for (int c = 0; c < sqlite3_column_count(st); ++c) {
-          const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
-          row += std::string("|") + (p ? p : "NULL");
-        }
-        out.push_back(std::move(row));
-      }
-      sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    std::ranges::sort(out);
-    return out;
+    return test_support::table_dump(store.path(),
+                                    {"entities", "aliases", "external_ids", "sources", "relations", "claims", "mentions",
+                                     "csv_files", "forgotten", "curation_rules", "source_files", "source_file_origins"});
   }
 
   ScratchDir dir;
