@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "graph/names.h"
 #include "ingest/ingest.h"
@@ -20,6 +22,22 @@ using test_support::must_open;
 using test_support::ScratchDir;
 
 const std::string kVariants = std::string(TG_SOURCE_DIR) + "/tests/e2e/inputs/variants";
+
+// People who all work at one lab, written through the bulk API (no ingest, so no merging): their ids.
+std::vector<EntityId> colleagues(test_support::StoreBuilder& b, std::string_view lab_name,
+                                 std::initializer_list<std::string_view> names) {
+  const EntityId lab = b.entity(NodeKind::lab, lab_name, alias_key(lab_name, KeyStyle::organisation));
+  std::vector<EntityId> people;
+  for (std::string_view name : names) {
+    people.push_back(b.entity(NodeKind::person, name, alias_key(name, KeyStyle::plain)));
+    RelationRow r;
+    r.kind = RelationKind::worked_at;
+    r.from = people.back();
+    r.to = lab;
+    b.relation(r);
+  }
+  return people;
+}
 
 TEST(Candidates, NameOrderOneEditAndContainedNamesThatTheGraphLinks) {
   ScratchDir dir;
@@ -45,16 +63,7 @@ TEST(Candidates, NameOrderOneEditAndContainedNamesThatTheGraphLinks) {
   {
     Store::Transaction tx(old);
     test_support::StoreBuilder b(old);
-    auto person = [&](std::string_view name) { return b.entity(NodeKind::person, name, alias_key(name, KeyStyle::plain)); };
-    const EntityId a = person("Shengjia Zhao"), z = person("Zhao Shengjia"), w = person("Wei Wang"), w2 = person("Wei Wang");
-    const EntityId lab = b.entity(NodeKind::lab, "Meta Superintelligence Labs", "metasuperintelligencelabs");
-    for (EntityId p : {a, z, w, w2}) {
-      RelationRow r;
-      r.kind = RelationKind::worked_at;
-      r.from = p;
-      r.to = lab;
-      b.relation(r);
-    }
+    colleagues(b, "Meta Superintelligence Labs", {"Shengjia Zhao", "Zhao Shengjia", "Wei Wang", "Wei Wang"});
     tx.commit();
   }
   const auto listed = find_candidates(old);
@@ -96,18 +105,9 @@ TEST(Candidates, NamesakesKeptApartByIdsAreNoPairAndAmbiguousNamesAreNoRule) {
   {
     Store::Transaction tx(store);
     test_support::StoreBuilder b(store);
-    auto person = [&](std::string_view name) { return b.entity(NodeKind::person, name, alias_key(name, KeyStyle::plain)); };
-    const EntityId c1 = person("Chen Wei"), c2 = person("Chen Wei"), w = person("Wei Chen");
-    b.external_id(c1, "person_id", "hr-10");
-    b.external_id(c2, "person_id", "hr-11");
-    const EntityId lab = b.entity(NodeKind::lab, "Helix Lab", "helixlab");
-    for (EntityId p : {c1, c2, w}) {
-      RelationRow r;
-      r.kind = RelationKind::worked_at;
-      r.from = p;
-      r.to = lab;
-      b.relation(r);
-    }
+    const auto people = colleagues(b, "Helix Lab", {"Chen Wei", "Chen Wei", "Wei Chen"});
+    b.external_id(people[0], "person_id", "hr-10");
+    b.external_id(people[1], "person_id", "hr-11");
     tx.commit();
   }
   const auto found = find_candidates(store);
