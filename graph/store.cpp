@@ -772,37 +772,30 @@ void Store::retract(Origin o) {
         "CREATE TEMP TABLE IF NOT EXISTS revised_source_rows AS SELECT * FROM sources WHERE 0;");
     impl_->revising = true;
   }
-  if (o.csv_file) {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, "
-                "confidence, file, location_id FROM claims WHERE csv_file = ?")
-        .bind(1, o.csv_file).run();
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_origins VALUES (0, ?)").bind(1, o.csv_file).run();
-    impl_->stmt("INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE csv_file = ?").bind(1, o.csv_file).run();
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources SELECT DISTINCT source_id FROM claims WHERE csv_file = ?")
-        .bind(1, o.csv_file).run();
-    impl_->stmt("DELETE FROM claims WHERE csv_file = ?").bind(1, o.csv_file).run();
-  } else {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, "
-                "confidence, file, location_id FROM claims WHERE source_id = ? AND csv_file = 0")
-        .bind(1, raw(o.source)).run();
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_origins VALUES (?, 0)").bind(1, raw(o.source)).run();
-    impl_->stmt("INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE source_id = ? AND csv_file = 0")
-        .bind(1, raw(o.source)).run();
-    impl_->stmt("INSERT INTO temp.revised_source_rows SELECT * FROM sources WHERE id = ?").bind(1, raw(o.source)).run();
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_sources VALUES (?)").bind(1, raw(o.source)).run();
-    impl_->stmt("DELETE FROM claims WHERE source_id = ? AND csv_file = 0").bind(1, raw(o.source)).run();
-  }
+  // A CSV file is retracted whole (its rows cite many sources); a source, as far as documents
+  // gave it (csv_file 0). The same steps for either, by the file's id or the source's.
+  const std::int64_t key = o.csv_file ? o.csv_file : raw(o.source);
+  auto run = [&](const char* by_file, const char* by_source) {
+    impl_->stmt(o.csv_file ? by_file : by_source).bind(1, key).run();
+  };
+  run("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, confidence, "
+      "file, location_id FROM claims WHERE csv_file = ?",
+      "INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, confidence, "
+      "file, location_id FROM claims WHERE source_id = ? AND csv_file = 0");
+  run("INSERT OR IGNORE INTO temp.revised_origins VALUES (0, ?)",
+      "INSERT OR IGNORE INTO temp.revised_origins VALUES (?, 0)");
+  run("INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE csv_file = ?",
+      "INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE source_id = ? AND csv_file = 0");
+  if (!o.csv_file)
+    impl_->stmt("INSERT INTO temp.revised_source_rows SELECT * FROM sources WHERE id = ?").bind(1, key).run();
+  run("INSERT OR IGNORE INTO temp.revised_sources SELECT DISTINCT source_id FROM claims WHERE csv_file = ?",
+      "INSERT OR IGNORE INTO temp.revised_sources VALUES (?)");
+  run("DELETE FROM claims WHERE csv_file = ?", "DELETE FROM claims WHERE source_id = ? AND csv_file = 0");
   // A CSV file's mentions are by each row's source within the file: the file retracts them all.
-  if (o.csv_file) {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions WHERE csv_file = ?")
-        .bind(1, o.csv_file).run();
-    impl_->stmt("DELETE FROM mentions WHERE csv_file = ?").bind(1, o.csv_file).run();
-  } else {
-    impl_->stmt("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions "
-                "WHERE source_id = ? AND csv_file = 0")
-        .bind(1, raw(o.source)).run();
-    impl_->stmt("DELETE FROM mentions WHERE source_id = ? AND csv_file = 0").bind(1, raw(o.source)).run();
-  }
+  run("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions WHERE csv_file = ?",
+      "INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions "
+      "WHERE source_id = ? AND csv_file = 0");
+  run("DELETE FROM mentions WHERE csv_file = ?", "DELETE FROM mentions WHERE source_id = ? AND csv_file = 0");
 }
 
 Retracted Store::finish_revisions(std::vector<EntityId>* left) {
