@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -303,9 +304,11 @@ Result<FlowResult> flows(Store& store, const FlowSearch& search) {
   auto snapshot = load_snapshot(store);
   if (!snapshot) return fail(snapshot.error());
   FlowQuery query = search.query;
-  for (auto [name, slot] : {std::pair{&search.from, &query.from}, std::pair{&search.to, &query.to}}) {
+  // An end of the wrong kind (a person, a place) would only give an empty answer: refused.
+  for (auto [name, slot, option] :
+       {std::tuple{&search.from, &query.from, "--from"}, std::tuple{&search.to, &query.to, "--to"}}) {
     if (name->empty()) continue;
-    auto id = find_entity(store, *name);
+    auto id = find_entity_for(store, *name, false, option);
     if (!id) return fail(id.error());
     auto node = node_of(*snapshot, *id, *name);
     if (!node) return fail(node.error());

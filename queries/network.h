@@ -185,8 +185,8 @@ struct FlowSearch {
   FlowQuery query;
   std::string from, to;
 };
-// Loads the snapshot, resolves the names (find_entity's errors; not_found when the snapshot no
-// longer holds the entity), then flows().
+// Loads the snapshot, resolves the names (find_entity_for's errors: an entity that is not an
+// organisation is a usage error; not_found when the snapshot no longer holds it), then flows().
 Result<FlowResult> flows(Store& store, const FlowSearch& search);
 
 }  // namespace tg::queries

@@ -108,10 +108,6 @@ struct FlowsArgs {
 int run_flows(Env& env, const FlowsArgs& args) {
   auto search = args.validate();
   if (!search) return report(search.error());
-  // An end of the wrong kind (a person, a place) would only give an empty answer.
-  for (auto [name, option] : {std::pair{&search->from, "--from"}, std::pair{&search->to, "--to"}})
-    if (!name->empty())
-      if (auto id = queries::find_entity_for(*env.store, *name, false, option); !id) return report(id.error());
   auto result = queries::flows(*env.store, *search);
   if (!result) return report(result.error());
   const Format format = args.format.format();
