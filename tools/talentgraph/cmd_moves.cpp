@@ -182,7 +182,8 @@ Run setup_flows(CLI::App& cmd) {
   cmd.add_option("--to-country", args->countries.to, "Only moves into organisations of this country");
   cmd.add_option("--country-of", args->country_of,
                  "Which country a move's ends are in: employer (the organisation's, i.e. its headquarters') or "
-                 "location (where the work was: the stint's location, else the organisation's one office open then, "
+                 "location (where the work was: the stint's location, else the organisation's one site then, an office "
+                 "or its headquarters, "
                  "else the employer's); for --by country and the country filters")
       ->check(CLI::IsMember({"employer", "location"}))
       ->capture_default_str();
