@@ -556,6 +556,7 @@ void Store::sync_search_index() {
 constexpr const char* kBulkIndexes[][2] = {
     {"aliases_by_key", "CREATE INDEX IF NOT EXISTS aliases_by_key ON aliases(key)"},
     {"relations_by_to", "CREATE INDEX IF NOT EXISTS relations_by_to ON relations(to_id)"},
+    {"mentions_by_entity", "CREATE INDEX IF NOT EXISTS mentions_by_entity ON mentions(entity_id, what)"},
 };
 
 void Store::drop_bulk_indexes() {

@@ -305,7 +305,8 @@ class Store {
   // The organisations headquartered in `places` (their country follows the place's).
   std::vector<EntityId> headquartered_in(std::span<const EntityId> places);
   std::optional<RelationId> find_relation(const RelationInsert& row);
-  // Secondary indexes whose keys arrive in random order (relations by target, aliases by key):
+  // Secondary indexes whose keys arrive in random order (relations by target, aliases by key,
+  // mentions by entity):
   // kept up row by row they cost a bulk load more than building them once from sorted keys.
   // A large run drops them and creates them again before anything reads through them.
   void drop_bulk_indexes();

@@ -3,6 +3,7 @@
 // when it goes), and text lives in an arena that is freed at once.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -75,6 +76,11 @@ class FlatMap {
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  // Forgets every entry and keeps the table's room (a map reused batch after batch).
+  void clear() {
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    size_ = 0;
+  }
 
  private:
   struct Slot {

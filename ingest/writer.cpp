@@ -218,7 +218,7 @@ void RunWriter::mention(Origin origin, EntityId id, MentionKind what, std::strin
   f.add(raw(id));
   f.add(static_cast<std::int64_t>(what));
   f.add(value);
-  const std::uint64_t h = mentions_.hash(f);
+  const std::uint64_t h = batch_mentions_.hash(f);
   if (what == MentionKind::country) {
     const std::uint64_t hc = country_seen_.hash(raw(id));
     if (!country_seen_.find(raw(id), hc)) {
@@ -226,10 +226,14 @@ void RunWriter::mention(Origin origin, EntityId id, MentionKind what, std::strin
       country_entities_.push_back(id);
     }
   }
-  // The same mention again (another record of the origin) adds nothing: the store keeps the
-  // highest confidence, and a document gives one per entity.
-  if (mentions_.find(f, h)) return;
-  mentions_.insert(f, h, true);
+  // The same mention again (another record of the origin) adds nothing but its confidence, if
+  // higher: the store keeps the highest.
+  if (const std::uint32_t* at = batch_mentions_.find(f, h)) {
+    double& kept = batch_.mentions[*at].confidence;
+    kept = std::max(kept, confidence);
+    return;
+  }
+  batch_mentions_.insert(f, h, static_cast<std::uint32_t>(batch_.mentions.size()));
   batch_.mentions.push_back({origin, id, what, what == MentionKind::country ? intern(value) : text_.keep(value), confidence});
 }
 
@@ -240,6 +244,7 @@ void RunWriter::flush() {
   batch_first_entity_ = next_.entity;
   auto write = [this, batch = std::move(batch_)]() { return write_batch(batch); };
   batch_ = Batch{};
+  batch_mentions_.clear();
   if (background_) {
     inflight_ = std::async(std::launch::async, std::move(write));
   } else {

@@ -218,7 +218,7 @@ TEST(StoreOpen, BulkIndexesAreRecreatedAsDefined) {
     tx.commit();
   }
   const auto dropped = raw_query(path, sql);
-  EXPECT_EQ(dropped.size() + 2, before.size());
+  EXPECT_EQ(dropped.size() + 3, before.size());
   {
     Store::Transaction tx(s);
     s.create_bulk_indexes();
