@@ -1407,14 +1407,23 @@ std::vector<LoggedMove> Store::logged_moves(std::int64_t min_generation) {
 }
 
 std::size_t Store::forget_logged_moves(EntityId person, std::span<const std::string> alias_keys) {
+  // The entries' move counts lose the rows too, so that they still count what the log holds.
+  constexpr const char* kRecount =
+      "UPDATE rebuilds SET moves_new = moves_new - (SELECT count(*) FROM rebuild_moves m WHERE m.generation = "
+      "rebuilds.generation AND m.change = 1 AND (m.person_id = ?1 OR m.person_key = ?2)), moves_retracted = "
+      "moves_retracted - (SELECT count(*) FROM rebuild_moves m WHERE m.generation = rebuilds.generation AND "
+      "m.change = -1 AND (m.person_id = ?1 OR m.person_key = ?2)) WHERE generation IN (SELECT generation FROM "
+      "rebuild_moves WHERE person_id = ?1 UNION SELECT generation FROM rebuild_moves WHERE person_key = ?2)";
+  constexpr const char* kDelete = "DELETE FROM rebuild_moves WHERE person_id = ?1 OR person_key = ?2";
   std::size_t n = 0;
-  impl_->stmt("DELETE FROM rebuild_moves WHERE person_id = ?").bind(1, raw(person)).run();
-  n += static_cast<std::size_t>(sqlite3_changes(impl_->db));
-  for (const std::string& key : alias_keys) {
-    if (key.empty()) continue;
-    impl_->stmt("DELETE FROM rebuild_moves WHERE person_key = ?").bind(1, key).run();
+  auto forget = [&](std::string_view key) {
+    impl_->stmt(kRecount).bind(1, raw(person)).bind(2, key).run();
+    impl_->stmt(kDelete).bind(1, raw(person)).bind(2, key).run();
     n += static_cast<std::size_t>(sqlite3_changes(impl_->db));
-  }
+  };
+  forget("");  // by id alone: no row has an empty key
+  for (const std::string& key : alias_keys)
+    if (!key.empty()) forget(key);
   return n;
 }
 

@@ -265,6 +265,12 @@ TEST_F(LogTest, ForgetRemovesTheLoggedMovesOfEveryIdThePersonHad) {
   ASSERT_TRUE(f) << f.error().str();
   EXPECT_EQ(logged_rows("person = 'Ann Lee' OR person_key = 'annlee'"), 0u);
   EXPECT_EQ(logged_rows("person = 'Bo Park'"), 1u);
+  // The entries count what the log holds: Ann's three rows left their counts.
+  const auto log = store.write_log(0);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].moves_new, 1);  // Bo's
+  EXPECT_EQ(log[1].moves_retracted, 0);
+  EXPECT_EQ(log[2].moves_new, 0);
   // A forget rule in the folder, the night Bo's file changes too: Bo's moves leave the log, and
   // his removal logs no retraction (nor does his file's new version, which leaves him out).
   put("curation.json", json{{"forget", {"Bo Park"}}}.dump());
