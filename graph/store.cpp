@@ -1432,7 +1432,9 @@ namespace {
 // a document's source (by ext_id) or a CSV file (by name).
 constexpr const char* kBySource =
     "c.source_id = (SELECT id FROM sources WHERE ext_id = ?1) AND c.csv_file = 0";
-constexpr const char* kByCsvFile = "c.csv_file = (SELECT id FROM csv_files WHERE name = ?1)";
+// (`csv_file <> 0` lets SQLite use the partial index claims_by_csv_file, which it cannot know the
+// subquery's id to be in.)
+constexpr const char* kByCsvFile = "c.csv_file = (SELECT id FROM csv_files WHERE name = ?1) AND c.csv_file <> 0";
 }  // namespace
 
 std::vector<EntityId> Store::career_people_of(std::span<const FileOrigin> origins) {
