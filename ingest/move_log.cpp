@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -87,14 +88,22 @@ void read_side(Side& side, const std::vector<EntityId>& people, bool everyone) {
   for (const auto& [person, career] : careers) add_moves(side, person, career, tree);
 }
 
-LoggedMove logged(Store& store, const Move& m, int change) {
+// Entities as read from one side, each once (an organisation ends many moves).
+using EntityCache = std::unordered_map<std::int64_t, EntityRow>;
+
+LoggedMove logged(Store& store, EntityCache& cache, const Move& m, int change) {
   LoggedMove out;
   out.change = change;
   out.person = m.person;
   out.from = m.from;
   out.to = m.to;
-  auto entity = [&](EntityId id) { return store.entity(id).value_or(EntityRow{}); };
-  const EntityRow from = entity(m.from), to = entity(m.to);
+  auto entity = [&](EntityId id) -> const EntityRow& {
+    auto it = cache.find(raw(id));
+    if (it == cache.end()) it = cache.emplace(raw(id), store.entity(id).value_or(EntityRow{})).first;
+    return it->second;
+  };
+  const EntityRow& from = entity(m.from);
+  const EntityRow& to = entity(m.to);
   out.person_name = entity(m.person).name;
   out.from_name = from.name;
   out.to_name = to.name;
@@ -169,10 +178,12 @@ std::vector<LoggedMove> diff_moves(Store& store, Store* before, const MoveScope&
   read_side(after, people, everyone);
   read_side(then, people, everyone);
   std::vector<LoggedMove> out;
+  EntityCache now_entities, then_entities;
   for (const auto& [key, m] : after.moves)
-    if (!then.moves.contains(key)) out.push_back(logged(store, m, +1));
+    if (!then.moves.contains(key)) out.push_back(logged(store, now_entities, m, +1));
   for (const auto& [key, m] : then.moves)
-    if (!after.moves.contains(key) && !forgotten(store, *before, m.person)) out.push_back(logged(*before, m, -1));
+    if (!after.moves.contains(key) && !forgotten(store, *before, m.person))
+      out.push_back(logged(*before, then_entities, m, -1));
   std::ranges::sort(out, [](const LoggedMove& a, const LoggedMove& b) {
     if (a.change != b.change) return a.change > b.change;
     return std::tie(a.person_name, a.date, a.from_name, a.to_name, a.person, a.from, a.to) <
