@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "graph/hash.h"
+#include "graph/names.h"
 
 namespace tg {
 namespace {
@@ -229,6 +230,59 @@ CREATE TABLE source_file_origins (
   name TEXT NOT NULL,
   PRIMARY KEY (path, kind, name)
 ) WITHOUT ROWID;
+)sql",
+    // v6: the write log. `rebuilds`: one row per committed ingest or rebuild (by the generation
+    // it committed), with its times (UTC ISO 8601), what it read and what it changed.
+    // `rebuild_moves`: the moves that appeared (change +1) or disappeared (-1) in it, as they
+    // read then (a retracted move's entities may be gone): names, employer and work-location
+    // countries, date, basis and one piece of evidence. `person_key` is the alias key of the
+    // person's name, by which `forget` finds their rows under any id.
+    R"sql(
+CREATE TABLE rebuilds (
+  generation          INTEGER PRIMARY KEY,
+  kind                TEXT NOT NULL,
+  started             TEXT NOT NULL,
+  finished            TEXT NOT NULL,
+  duration_ms         INTEGER NOT NULL DEFAULT 0,
+  files_added         INTEGER NOT NULL DEFAULT 0,
+  files_changed       INTEGER NOT NULL DEFAULT 0,
+  files_removed       INTEGER NOT NULL DEFAULT 0,
+  files_unchanged     INTEGER NOT NULL DEFAULT 0,
+  files_skipped       INTEGER NOT NULL DEFAULT 0,
+  entities_added      INTEGER NOT NULL DEFAULT 0,
+  entities_retracted  INTEGER NOT NULL DEFAULT 0,
+  relations_added     INTEGER NOT NULL DEFAULT 0,
+  relations_retracted INTEGER NOT NULL DEFAULT 0,
+  claims_added        INTEGER NOT NULL DEFAULT 0,
+  claims_retracted    INTEGER NOT NULL DEFAULT 0,
+  moves_new           INTEGER NOT NULL DEFAULT 0,
+  moves_retracted     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX rebuilds_by_finished ON rebuilds(finished);
+CREATE TABLE rebuild_moves (
+  id                    INTEGER PRIMARY KEY,
+  generation            INTEGER NOT NULL REFERENCES rebuilds(generation),
+  change                INTEGER NOT NULL CHECK (change IN (1, -1)),
+  person_id             INTEGER NOT NULL,
+  from_id               INTEGER NOT NULL,
+  to_id                 INTEGER NOT NULL,
+  person_key            TEXT NOT NULL,
+  person                TEXT NOT NULL,
+  from_name             TEXT NOT NULL,
+  to_name               TEXT NOT NULL,
+  from_country          TEXT NOT NULL DEFAULT '',
+  to_country            TEXT NOT NULL DEFAULT '',
+  from_location_country TEXT NOT NULL DEFAULT '',
+  to_location_country   TEXT NOT NULL DEFAULT '',
+  date                  TEXT NOT NULL DEFAULT '',
+  basis                 TEXT NOT NULL DEFAULT '',
+  source                TEXT NOT NULL DEFAULT '',
+  quote                 TEXT NOT NULL DEFAULT '',
+  url                   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX rebuild_moves_by_generation ON rebuild_moves(generation);
+CREATE INDEX rebuild_moves_by_person ON rebuild_moves(person_id);
+CREATE INDEX rebuild_moves_by_key ON rebuild_moves(person_key);
 )sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
@@ -1290,6 +1344,143 @@ std::vector<Evidence> Store::evidence(RelationId id) {
     e.record = s.text(8);
     out.push_back(std::move(e));
   }
+  return out;
+}
+
+void Store::log_write(const LogEntry& e, std::span<const LoggedMove> moves) {
+  impl_->stmt(
+          "INSERT INTO rebuilds(generation, kind, started, finished, duration_ms, files_added, files_changed, "
+          "files_removed, files_unchanged, files_skipped, entities_added, entities_retracted, relations_added, "
+          "relations_retracted, claims_added, claims_retracted, moves_new, moves_retracted) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(1, e.generation).bind(2, e.kind).bind(3, e.started).bind(4, e.finished).bind(5, e.duration_ms)
+      .bind(6, e.files_added).bind(7, e.files_changed).bind(8, e.files_removed).bind(9, e.files_unchanged)
+      .bind(10, e.files_skipped).bind(11, e.entities_added).bind(12, e.entities_retracted)
+      .bind(13, e.relations_added).bind(14, e.relations_retracted).bind(15, e.claims_added)
+      .bind(16, e.claims_retracted).bind(17, e.moves_new).bind(18, e.moves_retracted).run();
+  for (const LoggedMove& m : moves) {
+    auto& s = impl_->stmt(
+        "INSERT INTO rebuild_moves(generation, change, person_id, from_id, to_id, person_key, person, from_name, "
+        "to_name, from_country, to_country, from_location_country, to_location_country, date, basis, source, quote, "
+        "url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, e.generation).bind(2, m.change).bind(3, raw(m.person)).bind(4, raw(m.from)).bind(5, raw(m.to));
+    s.bind(6, alias_key(m.person_name, KeyStyle::plain)).bind(7, m.person_name).bind(8, m.from_name);
+    s.bind(9, m.to_name).bind(10, m.from_country).bind(11, m.to_country).bind(12, m.from_location_country);
+    s.bind(13, m.to_location_country).bind(14, m.date).bind(15, m.basis).bind(16, m.source).bind(17, m.quote);
+    s.bind(18, m.url).run();
+  }
+}
+
+std::vector<LogEntry> Store::write_log(std::int64_t min_generation, std::string_view finished_from) {
+  auto& s = impl_->stmt(
+      "SELECT generation, kind, started, finished, duration_ms, files_added, files_changed, files_removed, "
+      "files_unchanged, files_skipped, entities_added, entities_retracted, relations_added, relations_retracted, "
+      "claims_added, claims_retracted, moves_new, moves_retracted FROM rebuilds WHERE generation >= ? AND finished >= ? "
+      "ORDER BY generation");
+  s.bind(1, min_generation).bind(2, finished_from);
+  std::vector<LogEntry> out;
+  while (s.step())
+    out.push_back(LogEntry{s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5), s.integer(6),
+                           s.integer(7), s.integer(8), s.integer(9), s.integer(10), s.integer(11), s.integer(12),
+                           s.integer(13), s.integer(14), s.integer(15), s.integer(16), s.integer(17)});
+  return out;
+}
+
+std::optional<std::int64_t> Store::last_logged_generation() {
+  auto& s = impl_->stmt("SELECT max(generation) FROM rebuilds");
+  if (s.step() && !s.is_null(0)) return s.integer(0);
+  return std::nullopt;
+}
+
+std::vector<LoggedMove> Store::logged_moves(std::int64_t min_generation) {
+  auto& s = impl_->stmt(
+      "SELECT generation, change, person_id, from_id, to_id, person, from_name, to_name, from_country, to_country, "
+      "from_location_country, to_location_country, date, basis, source, quote, url FROM rebuild_moves "
+      "WHERE generation >= ? ORDER BY generation, change DESC, id");
+  s.bind(1, min_generation);
+  std::vector<LoggedMove> out;
+  while (s.step())
+    out.push_back(LoggedMove{s.integer(0), static_cast<int>(s.integer(1)), EntityId{s.integer(2)},
+                             EntityId{s.integer(3)}, EntityId{s.integer(4)}, s.text(5), s.text(6), s.text(7),
+                             s.text(8), s.text(9), s.text(10), s.text(11), s.text(12), s.text(13), s.text(14),
+                             s.text(15), s.text(16)});
+  return out;
+}
+
+std::size_t Store::forget_logged_moves(EntityId person, std::span<const std::string> alias_keys) {
+  // The entries' move counts lose the rows too, so that they still count what the log holds.
+  constexpr const char* kRecount =
+      "UPDATE rebuilds SET moves_new = moves_new - (SELECT count(*) FROM rebuild_moves m WHERE m.generation = "
+      "rebuilds.generation AND m.change = 1 AND (m.person_id = ?1 OR m.person_key = ?2)), moves_retracted = "
+      "moves_retracted - (SELECT count(*) FROM rebuild_moves m WHERE m.generation = rebuilds.generation AND "
+      "m.change = -1 AND (m.person_id = ?1 OR m.person_key = ?2)) WHERE generation IN (SELECT generation FROM "
+      "rebuild_moves WHERE person_id = ?1 UNION SELECT generation FROM rebuild_moves WHERE person_key = ?2)";
+  constexpr const char* kDelete = "DELETE FROM rebuild_moves WHERE person_id = ?1 OR person_key = ?2";
+  std::size_t n = 0;
+  auto forget = [&](std::string_view key) {
+    impl_->stmt(kRecount).bind(1, raw(person)).bind(2, key).run();
+    impl_->stmt(kDelete).bind(1, raw(person)).bind(2, key).run();
+    n += static_cast<std::size_t>(sqlite3_changes(impl_->db));
+  };
+  forget("");  // by id alone: no row has an empty key
+  for (const std::string& key : alias_keys)
+    if (!key.empty()) forget(key);
+  return n;
+}
+
+namespace {
+// The claims of the origins, as a condition on `c` (claims) with parameter 1 the origin's name:
+// a document's source (by ext_id) or a CSV file (by name).
+constexpr const char* kBySource =
+    "c.source_id = (SELECT id FROM sources WHERE ext_id = ?1) AND c.csv_file = 0";
+// (`csv_file <> 0` lets SQLite use the partial index claims_by_csv_file, which it cannot know the
+// subquery's id to be in.)
+constexpr const char* kByCsvFile = "c.csv_file = (SELECT id FROM csv_files WHERE name = ?1) AND c.csv_file <> 0";
+}  // namespace
+
+std::vector<EntityId> Store::career_people_of(std::span<const FileOrigin> origins) {
+  static const std::string by_source = fmt::format(
+      "SELECT DISTINCT r.from_id FROM claims c JOIN relations r ON r.id = c.relation_id WHERE {} "
+      "AND r.kind IN ('worked_at', 'founded', 'moved')", kBySource);
+  static const std::string by_file = fmt::format(
+      "SELECT DISTINCT r.from_id FROM claims c JOIN relations r ON r.id = c.relation_id WHERE {} "
+      "AND r.kind IN ('worked_at', 'founded', 'moved')", kByCsvFile);
+  std::vector<EntityId> out;
+  for (const FileOrigin& o : origins) {
+    auto& s = impl_->stmt((o.kind == FileOrigin::Kind::source ? by_source : by_file).c_str());
+    s.bind(1, o.name);
+    while (s.step()) out.push_back(EntityId{s.integer(0)});
+  }
+  std::ranges::sort(out);
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<RelationRow> Store::part_of_claimed_by(std::span<const FileOrigin> origins) {
+  static const std::string by_source = fmt::format(
+      "SELECT DISTINCT r.id, r.kind, r.from_id, r.to_id, r.start, r.\"end\", r.role, r.former, r.left_id, r.status, "
+      "r.location_id FROM claims c JOIN relations r ON r.id = c.relation_id WHERE {} AND r.kind = 'part_of'",
+      kBySource);
+  static const std::string by_file = fmt::format(
+      "SELECT DISTINCT r.id, r.kind, r.from_id, r.to_id, r.start, r.\"end\", r.role, r.former, r.left_id, r.status, "
+      "r.location_id FROM claims c JOIN relations r ON r.id = c.relation_id WHERE {} AND r.kind = 'part_of'",
+      kByCsvFile);
+  std::vector<RelationRow> out;
+  for (const FileOrigin& o : origins) {
+    auto& s = impl_->stmt((o.kind == FileOrigin::Kind::source ? by_source : by_file).c_str());
+    s.bind(1, o.name);
+    while (s.step()) out.push_back(read_relation(s));
+  }
+  return out;
+}
+
+std::vector<RelationRow> Store::part_of_parents(EntityId org) {
+  auto& s = impl_->stmt(
+      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations "
+      "WHERE from_id = ? AND kind = 'part_of' ORDER BY id");
+  s.bind(1, raw(org));
+  std::vector<RelationRow> out;
+  while (s.step()) out.push_back(read_relation(s));
   return out;
 }
 

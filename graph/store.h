@@ -144,6 +144,33 @@ struct SourceFileRow {
   std::vector<FileOrigin> origins;
 };
 
+// The write log (schema v6, tables `rebuilds` and `rebuild_moves`): one entry per committed
+// ingest or rebuild, with what it did and the moves that appeared and disappeared. A move is
+// kept as it read when it was logged (names, countries, date, one piece of evidence): a retracted
+// move's entities may be gone.
+struct LogEntry {
+  std::int64_t generation = 0;  // the store's generation that the write committed
+  std::string kind;             // "ingest", "rebuild" or "rebuild --full"
+  std::string started, finished;  // UTC, ISO 8601 ("2026-11-02T03:00:00Z")
+  std::int64_t duration_ms = 0;
+  std::int64_t files_added = 0, files_changed = 0, files_removed = 0, files_unchanged = 0, files_skipped = 0;
+  std::int64_t entities_added = 0, entities_retracted = 0, relations_added = 0, relations_retracted = 0;
+  std::int64_t claims_added = 0, claims_retracted = 0;
+  std::int64_t moves_new = 0, moves_retracted = 0;
+};
+
+struct LoggedMove {
+  std::int64_t generation = 0;
+  int change = 1;  // +1: appeared (new), -1: disappeared (retracted)
+  EntityId person{}, from{}, to{};
+  std::string person_name, from_name, to_name;
+  std::string from_country, to_country;  // the employers' (as `moves` shows them)
+  std::string from_location_country, to_location_country;  // where the work was, when a source said
+  std::string date;   // the move's date as ISO text, "" when unknown
+  std::string basis;  // dated, explicit or former
+  std::string source, quote, url;  // its first piece of evidence
+};
+
 // initial_load: a new file (it must not exist) that one process fills before anyone reads it,
 // then puts in place (see ingest_new_store): no write-ahead log, a rollback journal in memory,
 // and no syncs until finish_initial_load(), so that each page is written once.
@@ -151,7 +178,7 @@ enum class OpenMode { create_if_missing, existing_only, initial_load };
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens (creating and migrating as needed). A missing file with existing_only is
   // ErrorCode::missing_db; a database from a newer talentgraph is refused.
@@ -283,6 +310,24 @@ class Store {
   void delete_source_file(std::string_view path);
   // Every origin the store holds (every source, every CSV file): what `rebuild --full` retracts.
   std::vector<Origin> origins();
+
+  // ---- the write log (writes inside a Transaction) ----
+  void log_write(const LogEntry& entry, std::span<const LoggedMove> moves);
+  // Entries of generation >= `min_generation` that finished on or after `finished_from` (ISO
+  // text; "" = any), oldest first.
+  std::vector<LogEntry> write_log(std::int64_t min_generation, std::string_view finished_from = "");
+  std::optional<std::int64_t> last_logged_generation();
+  // The logged moves of entries of generation >= `min_generation`, by generation, new first.
+  std::vector<LoggedMove> logged_moves(std::int64_t min_generation);
+  // Deletes the logged moves of a person being forgotten: by id, and by the alias key of the
+  // name logged (a person retracted and added again has another id). Returns how many.
+  std::size_t forget_logged_moves(EntityId person, std::span<const std::string> alias_keys);
+  // The people (from_id) of career relations (worked_at, founded, moved) that the origins claim.
+  std::vector<EntityId> career_people_of(std::span<const FileOrigin> origins);
+  // The part_of relations that the origins claim.
+  std::vector<RelationRow> part_of_claimed_by(std::span<const FileOrigin> origins);
+  // The part_of relations from `org` (its parents).
+  std::vector<RelationRow> part_of_parents(EntityId org);
 
   // ---- revisions (inside a Transaction) ----
   // Retracts every claim and mention of `origin`, remembering what they touched; the new

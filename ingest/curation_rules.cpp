@@ -114,8 +114,13 @@ void forget_entity(Store& store, EntityId id, std::unordered_set<std::string>& d
     store.add_forgotten(digest);
     digests.insert(digest);
   };
-  for (const auto& a : store.aliases(id)) forget(forgotten_name_digest(a.key));
+  std::vector<std::string> keys;
+  for (const auto& a : store.aliases(id)) {
+    forget(forgotten_name_digest(a.key));
+    keys.push_back(a.key);
+  }
   for (const auto& ext : store.external_ids(id)) forget(forgotten_id_digest(ext));
+  store.forget_logged_moves(id, keys);  // the write log's moves of theirs, under any id they had
   store.delete_entity(id);
 }
 

@@ -11,6 +11,7 @@
 #include "graph/snapshot.h"
 #include "ingest/countries.h"
 #include "ingest/curation_rules.h"
+#include "ingest/move_log.h"
 #include "ingest/name_order.h"
 #include "ingest/records.h"
 #include "ingest/resolver.h"
@@ -111,6 +112,7 @@ bool IngestRun::apply(std::span<const Input> inputs) {
     if (errors_before(i) >= limit) return;  // none of its errors would be shown
     f.read(path, early[i], Records{.document = [&](Document&& doc) {
       ++report_.documents;
+      origins_.push_back(FileOrigin{FileOrigin::Kind::source, doc.source.ext_id});
       if (!failed && early[i].empty()) write_document(writer, resolver, doc);
     }});
     failed = failed || !early[i].empty();
@@ -135,6 +137,7 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   if (!errors_.empty()) return false;
   each(Stage::rows, [&](std::size_t, const std::string& path, const Format& f) {
     CareerRows rows(writer, resolver, path);
+    origins_.push_back(FileOrigin{FileOrigin::Kind::csv_file, std::filesystem::path(path).filename().string()});
     f.read(path, errors_, Records{.row = [&](const CareerRow& r) {
       ++report_.csv_rows;
       if (errors_.empty()) rows.add(r);  // else the run will fail: only go on validating
@@ -201,6 +204,8 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
   if (!inputs) return fail(inputs.error());
   for (const auto& c : options.curation_files) inputs->emplace_back(c, InputFormat::curation);
   try {
+    const LogClock clock;
+    const bool was_empty = store.empty();
     // Every id the run writes was created or read in this transaction: SQLite's foreign-key
     // checks (half the cost of writing) are left out, and the tests check the result.
     Store::Transaction tx(store, Store::Checks::trusted);
@@ -209,6 +214,12 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     // A run that changes nothing (the same files again) rolls back: the generation stays, and
     // with it the snapshot cache.
     if (!run.changed()) return run.report();
+    // The write log: what the run changed, and the moves that appeared and disappeared.
+    if (auto moves = changed_moves(store, was_empty, run.origins(), run.report())) {
+      LogEntry entry = log_entry(store, run.report(), "ingest", clock, *moves);
+      entry.files_added = static_cast<std::int64_t>(run.report().files);
+      store.log_write(entry, *moves);
+    }
     tx.commit();
     run.committed();
     return run.report();

@@ -47,6 +47,8 @@ class IngestRun {
   // Whether the run wrote anything that changes the store (after apply): a run that only
   // restated what re-ingested sources and files said before does not, and can roll back.
   bool changed() const { return changed_; }
+  // The origins the inputs gave (documents' source ids, CSV files' names), in input order.
+  const std::vector<FileOrigin>& origins() const { return origins_; }
 
   // After the caller committed: when people were forgotten, checkpoints the log and removes the
   // snapshot cache, so that no copy of them is left on disk.
@@ -61,6 +63,7 @@ class IngestRun {
   bool nothing_new(const Retracted& retracted) const;
   Errors errors_;
   IngestReport report_;
+  std::vector<FileOrigin> origins_;
 };
 
 // Ingests everything in one transaction. On error nothing is written and the message lists

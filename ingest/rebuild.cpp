@@ -13,6 +13,7 @@
 #include "graph/files.h"
 #include "ingest/ingest.h"
 #include "ingest/manifest.h"
+#include "ingest/move_log.h"
 
 namespace tg::ingest {
 namespace {
@@ -26,17 +27,20 @@ struct Plan {
   std::string sha256;
   std::vector<FileOrigin> origins;  // what it gives (the manifest's, when not read)
   bool apply = false;               // ingested in this rebuild
+  FileRead counts;                  // when read alone
 };
 
-// Reads a file alone, as the ingest will: its errors, and the origins it gives.
-std::vector<FileOrigin> read_alone(const SourceFile& f, Errors& errors) {
+// Reads a file alone, as the ingest will: its errors, the origins it gives and what it holds.
+std::vector<FileOrigin> read_alone(const SourceFile& f, Errors& errors, FileRead& counts) {
   std::set<FileOrigin> origins;
   format(f.format).read(f.path, errors,
                         Records{.rules = [](Curation&&) {},
                                 .document = [&](Document&& d) {
                                   origins.insert(FileOrigin{FileOrigin::Kind::source, d.source.ext_id});
+                                  ++counts.documents;
+                                  counts.relations += d.relations.size();
                                 },
-                                .row = [](const CareerRow&) {}});
+                                .row = [&](const CareerRow&) { ++counts.csv_rows; }});
   if (format(f.format).stage == Stage::rows)
     origins.insert(FileOrigin{FileOrigin::Kind::csv_file, std::filesystem::path(f.rel).filename().string()});
   return {origins.begin(), origins.end()};
@@ -44,7 +48,12 @@ std::vector<FileOrigin> read_alone(const SourceFile& f, Errors& errors) {
 
 }  // namespace
 
+std::size_t RebuildReport::moves_new() const {
+  return static_cast<std::size_t>(std::ranges::count_if(moves, [](const LoggedMove& m) { return m.change > 0; }));
+}
+
 Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
+  const LogClock clock;
   // A file modified in the last seconds may be modified again within one tick of the file
   // system's clock, keeping its size and mtime (git's "racy" files): its mtime is not stored
   // (0), so that the next rebuild hashes it rather than trusting it.
@@ -101,7 +110,7 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
       p.state = old ? State::changed : State::added;
     }
     Errors errors(options.max_errors);
-    std::vector<FileOrigin> origins = read_alone(p.file, errors);
+    std::vector<FileOrigin> origins = read_alone(p.file, errors, p.counts);
     if (!errors.empty()) {
       file_failed(p.file, errors);
       continue;
@@ -166,8 +175,25 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
     if (p.state == State::rehashed) ++report.rehashed;
   }
   report.generation = store.generation();
+  report.started = clock.started();
+  auto finish = [&] {
+    report.finished = clock.now();
+    report.duration_ms = clock.elapsed_ms();
+  };
+  for (Plan& p : plans)
+    if (p.apply) {
+      // Read alone: an unchanged file read again is read by the ingest only.
+      p.counts.path = p.file.rel;
+      p.counts.state = p.state == State::added ? "added" : p.state == State::changed ? "changed" : "read again";
+      report.files_read.push_back(p.counts);
+    }
+  std::ranges::sort(report.files_read, {}, &FileRead::path);
   const bool any_read = std::ranges::any_of(plans, [](const Plan& p) { return p.apply; });
-  if (!options.full && !any_read && report.removed.empty()) return report;  // nothing to write
+  if (!options.full && !any_read && report.removed.empty()) {  // nothing to write
+    finish();
+    return report;
+  }
+  const bool was_empty = store.empty();
 
   try {
     Store::Transaction tx(store, Store::Checks::trusted);
@@ -195,14 +221,31 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
     if (!run.apply(inputs)) return fail(run.error());
     report.ingest = run.report();
     report.generation = store.generation() + 1;  // what the commit makes it
+    std::vector<FileOrigin> touched(retract.begin(), retract.end());
+    touched.insert(touched.end(), run.origins().begin(), run.origins().end());
+    auto moves = changed_moves(store, was_empty, std::move(touched), report.ingest, options.full);
+    report.moves_known = moves.has_value();
+    if (moves) report.moves = std::move(*moves);
     for (const Plan& p : plans)
       if (p.apply || p.state == State::rehashed)
         store.put_source_file(SourceFileRow{p.file.rel, std::string(format(p.file.format).name), p.file.size,
                                             p.file.mtime_ns < trust_before ? p.file.mtime_ns : 0, p.sha256, report.generation, p.origins});
     for (const std::string& rel : report.removed) store.delete_source_file(rel);
+    finish();
     if (options.dry_run) {
       report.generation = store.generation();
       return report;  // the transaction rolls back
+    }
+    if (report.moves_known) {
+      LogEntry entry = log_entry(store, report.ingest, options.full ? "rebuild --full" : "rebuild", clock, report.moves);
+      entry.finished = report.finished;
+      entry.duration_ms = report.duration_ms;
+      entry.files_added = static_cast<std::int64_t>(report.added.size());
+      entry.files_changed = static_cast<std::int64_t>(report.changed.size());
+      entry.files_removed = static_cast<std::int64_t>(report.removed.size());
+      entry.files_unchanged = static_cast<std::int64_t>(report.unchanged);
+      entry.files_skipped = static_cast<std::int64_t>(report.skipped.size());
+      store.log_write(entry, report.moves);
     }
     tx.commit();
     run.committed();

@@ -39,6 +39,13 @@ struct SkippedFile {
   std::vector<Error> errors;
 };
 
+// A file the rebuild read: what it holds (as read alone, before resolution).
+struct FileRead {
+  std::string path;     // relative to the folder
+  std::string state;    // "added", "changed", "read again" (unchanged, sharing a source id)
+  std::size_t documents = 0, relations = 0, csv_rows = 0;
+};
+
 struct RebuildReport {
   // Files by what happened to them (rel paths, sorted); `unchanged` counts the files not read
   // and the touched ones read whose bytes were the same (`rehashed`).
@@ -49,8 +56,21 @@ struct RebuildReport {
   IngestReport ingest;     // of the files ingested, with what the retractions took away
   bool written = false;    // a transaction was committed (false for a dry run or no change)
   std::int64_t generation = 0;  // the store's generation afterwards (what a dry run would make)
+  std::vector<FileRead> files_read;  // by path
+  // The moves that appeared (change +1) and disappeared (-1), new first (ingest/move_log.h);
+  // what the log keeps of this rebuild. `moves_known` is false for a store in memory that held
+  // something before (nothing to compare with).
+  std::vector<LoggedMove> moves;
+  bool moves_known = true;
+  std::size_t moves_new() const;
+  std::size_t moves_retracted() const { return moves.size() - moves_new(); }
+  std::string started, finished;  // UTC ISO 8601 (ingest/move_log.h: LogClock)
+  std::int64_t duration_ms = 0;
 };
 
+// A committed rebuild writes one entry to the store's write log (Store::log_write): its counts,
+// times and moves; a dry run or a rebuild that changed nothing writes none.
+//
 // Errors of files (without keep_going) and of the run are ErrorCode::bad_data, naming
 // file:line:field, and nothing is written.
 Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options);

@@ -13,6 +13,10 @@ A *.test file declares its data sets, then holds cases:
     run: moves --to "Moonshot AI"        (arguments after `talentgraph --db DB`; {src} = source tree,
                                           {tmp} = the case's own temporary folder)
     run: stats                           (several run: lines run in order, their outputs concatenated)
+    run: TALENTGRAPH_NOW=2026-11-02T03:00:00Z rebuild …
+                                         (leading NAME=VALUE words set the run's environment; every
+                                          run, data sets too, has TALENTGRAPH_NOW=2026-11-01T03:00:00Z
+                                          unless it says otherwise: the write log's clock, frozen)
     exit: 3 0                            (the exit status of each run, in order)
     --- stdout
     ...exact expected stdout...
@@ -119,10 +123,27 @@ def dataset_file(steps):
     return "dataset-" + hashlib.sha1("\n".join(steps).encode("utf-8")).hexdigest()[:16] + ".db"
 
 
+# The write log's clock in every run (ingest/move_log.h): frozen, so logged times and durations are
+# the same each time.
+DEFAULT_NOW = "2026-11-01T03:00:00Z"
+
+
+def command(binary, db, line, src, tmp):
+    """The command and environment of a run: leading NAME=VALUE words go to the environment."""
+    env = dict(os.environ)
+    env.pop("TALENTGRAPH_DB", None)
+    env["TALENTGRAPH_NOW"] = DEFAULT_NOW
+    words = shlex.split(line)
+    while words and re.match(r"^[A-Z_][A-Z0-9_]*=", words[0]):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = expand(value, src, tmp)
+    return [binary, "--db", db] + [expand(a, src, tmp) for a in words], env
+
+
 def build_dataset(binary, src, tmp, steps, db):
     for step in steps:
-        subprocess.run([binary, "--db", db] + [expand(a, src, tmp) for a in shlex.split(step)],
-                       check=True, capture_output=True)
+        args, env = command(binary, db, step, src, tmp)
+        subprocess.run(args, check=True, capture_output=True, env=env)
     # Fold the WAL into the main file so a plain copy carries everything.
     subprocess.run(["sqlite3", db, "PRAGMA wal_checkpoint(TRUNCATE);"], check=True, capture_output=True)
 
@@ -165,12 +186,10 @@ def run_case(binary, src, case, tmp, base_db):
             os.remove(db + suffix)
     if base_db:
         shutil.copy(base_db, db)
-    env = dict(os.environ)
-    env.pop("TALENTGRAPH_DB", None)
     codes, stdout, stderr = [], b"", b""
     for line in case["run"]:
-        args = [expand(a, src, tmp) for a in shlex.split(line)]
-        out = subprocess.run([binary, "--db", db] + args, capture_output=True, env=env, cwd=tmp)
+        args, env = command(binary, db, line, src, tmp)
+        out = subprocess.run(args, capture_output=True, env=env, cwd=tmp)
         codes.append(str(out.returncode))
         stdout += out.stdout
         stderr += out.stderr

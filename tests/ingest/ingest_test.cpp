@@ -670,8 +670,9 @@ TEST(IngestLargeRuns, RebuildingIndexesGivesTheSameStoreAsUpdatingThem) {
   EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"), table_rows(paths[false], "(" + indexes + ")", "1"));
   EXPECT_EQ(table_rows(paths[true], "(" + indexes + ")", "1"),
             (Strings{"aliases_by_key|", "claims_by_csv_file|", "claims_by_source|", "external_ids_by_entity|",
-                     "mentions_by_entity|", "relations_by_left|", "relations_by_location|", "relations_by_to|",
-                     "relations_identity|"}));
+                     "mentions_by_entity|", "rebuild_moves_by_generation|", "rebuild_moves_by_key|",
+                     "rebuild_moves_by_person|", "rebuilds_by_finished|", "relations_by_left|",
+                     "relations_by_location|", "relations_by_to|", "relations_identity|"}));
   EXPECT_EQ(table_rows(paths[true], "entities").size(), 1300u + 23u);
 }
 

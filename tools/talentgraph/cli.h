@@ -50,6 +50,7 @@ Run setup_flows(CLI::App& cmd);
 Run setup_forget(CLI::App& cmd);
 Run setup_candidates(CLI::App& cmd);
 Run setup_rebuild(CLI::App& cmd);
+Run setup_changes(CLI::App& cmd);
 
 // Prints "talentgraph: " + the error to stderr; returns its exit status.
 int report(const Error& e);

@@ -1,14 +1,17 @@
 // rebuild --sources DIR: the nightly rebuild of the store from a folder (ingest/rebuild.h).
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "graph/files.h"
 #include "ingest/rebuild.h"
 #include "tools/talentgraph/cli.h"
 #include "tools/talentgraph/ingest_report.h"
+#include "tools/talentgraph/log_output.h"
 
 namespace tg::cli {
 namespace {
@@ -16,10 +19,49 @@ namespace {
 // "Done, with skipped files": the night went on, but some file needs a look (not a failure).
 constexpr int kExitSkipped = 10;
 
+// How many new (and retracted) moves the summary lists; the JSON report and `changes` have all.
+constexpr std::size_t kMovesListed = 20;
+
 struct RebuildArgs {
   ingest::RebuildOptions options;
   std::string format = "table";  // the report: table (stderr) or json (stdout)
+  std::string report_file;       // the JSON report, also written here
+  bool quiet = false;            // only the summary line (and errors)
 };
+
+// The one line that says what happened, for logs (cron, journald) and grep:
+// "talentgraph rebuild: generation 12, 3 files changed, 5 moves new, 1 retracted, 0 skipped, 1.2 s".
+std::string summary_line(const ingest::RebuildReport& r, const RebuildArgs& args) {
+  const std::string what = args.options.dry_run ? fmt::format("dry run, generation {} unchanged", r.generation)
+                           : r.written          ? fmt::format("generation {}", r.generation)
+                                                : fmt::format("nothing changed, generation {} unchanged", r.generation);
+  const std::string moves = r.moves_known ? fmt::format("{} moves new, {} retracted", r.moves_new(), r.moves_retracted())
+                                          : std::string("moves not compared");
+  return fmt::format("talentgraph rebuild: {}, {} files changed, {}, {} skipped, {:.1f} s", what,
+                     r.added.size() + r.changed.size() + r.removed.size(), moves, r.skipped.size(),
+                     static_cast<double>(r.duration_ms) / 1000.0);
+}
+
+void print_moves(const ingest::RebuildReport& r, const RebuildArgs& args) {
+  if (!r.moves_known) {
+    std::cerr << "  moves: not compared (a store in memory keeps nothing to compare with)\n";
+    return;
+  }
+  const std::size_t added = r.moves_new(), retracted = r.moves_retracted();
+  std::cerr << fmt::format("  moves: {} new, {} retracted\n", added, retracted);
+  for (int change : {+1, -1}) {
+    std::size_t shown = 0, total = change > 0 ? added : retracted;
+    for (const auto& m : r.moves) {
+      if (m.change != change) continue;
+      if (shown++ == kMovesListed) break;
+      std::cerr << fmt::format("    {:<9}  {}\n", change > 0 ? "NEW" : "RETRACTED", logged_move_line(m));
+    }
+    if (total > kMovesListed)
+      std::cerr << fmt::format("    … and {} more {}{}\n", total - kMovesListed, change > 0 ? "new" : "retracted",
+                               r.written && !args.options.dry_run ? " (talentgraph changes --since last lists them all)"
+                                                                  : " (--format json lists them all)");
+  }
+}
 
 void print_rebuild(const ingest::RebuildReport& r, const RebuildArgs& args) {
   std::cerr << fmt::format("rebuild of {}: {} file(s) added, {} changed, {} removed, {} unchanged{}, {} skipped\n",
@@ -44,6 +86,7 @@ void print_rebuild(const ingest::RebuildReport& r, const RebuildArgs& args) {
                                r.ingest.retracted.entities == 1 ? "y" : "ies", r.ingest.retracted.aliases,
                                r.ingest.retracted.ids);
   }
+  if (r.written || args.options.dry_run) print_moves(r, args);
   if (args.options.dry_run)
     std::cerr << "dry run: nothing was written\n";
   else if (!r.written)
@@ -59,15 +102,28 @@ Value rebuild_json(const ingest::RebuildReport& r, const RebuildArgs& args) {
     skipped.push_back(Object{{"path", s.path}, {"errors", std::move(errors)}});
   }
   auto n = [](std::size_t v) { return static_cast<std::int64_t>(v); };
+  List read;
+  for (const auto& f : r.files_read)
+    read.push_back(Object{{"path", f.path}, {"state", f.state}, {"documents", n(f.documents)},
+                          {"relations", n(f.relations)}, {"csv_rows", n(f.csv_rows)}});
+  List added, retracted;
+  for (const auto& m : r.moves) (m.change > 0 ? added : retracted).push_back(logged_move_json(m));
   return Object{{"sources", args.options.sources},
                 {"files", Object{{"added", names(r.added)}, {"changed", names(r.changed)}, {"removed", names(r.removed)},
                                  {"unchanged", n(r.unchanged)}, {"touched_same_bytes", n(r.rehashed)},
-                                 {"read_again", n(r.reread)}, {"skipped", std::move(skipped)}}},
+                                 {"read_again", n(r.reread)}, {"skipped", std::move(skipped)},
+                                 {"read", std::move(read)}}},
                 {"ingest", report_json(r.ingest)},
+                {"moves", r.moves_known ? Value(Object{{"new", std::move(added)}, {"retracted", std::move(retracted)}})
+                                        : Value()},
                 {"dry_run", args.options.dry_run},
                 {"full", args.options.full},
                 {"written", r.written},
-                {"generation", r.generation}};
+                {"generation", r.generation},
+                {"started", r.started},
+                {"finished", r.finished},
+                {"duration_ms", r.duration_ms},
+                {"summary", summary_line(r, args)}};
 }
 
 int run_rebuild(Env& env, const RebuildArgs& args) {
@@ -88,9 +144,23 @@ int run_rebuild(Env& env, const RebuildArgs& args) {
   }
   if (args.format == "json")
     print_json(std::cout, rebuild_json(*result, args));
-  else
+  else if (!args.quiet)
     print_rebuild(*result, args);
-  return result->skipped.empty() ? 0 : kExitSkipped;
+  else
+    for (const auto& s : result->skipped)  // errors are never quiet
+      for (const auto& e : s.errors) std::cerr << e.str() << '\n';
+  int status = result->skipped.empty() ? 0 : kExitSkipped;
+  if (!args.report_file.empty()) {
+    std::ostringstream json;
+    print_json(json, rebuild_json(*result, args));
+    if (auto written = write_file_atomic(args.report_file, json.str()); !written) {
+      // The rebuild is done (or was a dry run): only its report is missing.
+      report(written.error());
+      status = static_cast<int>(written.error().code);
+    }
+  }
+  std::cerr << summary_line(*result, args) << '\n';
+  return status;
 }
 
 }  // namespace
@@ -106,6 +176,11 @@ Run setup_rebuild(CLI::App& cmd) {
   cmd.add_option("--format", args->format, "The report: table (on stderr) or json (on stdout)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
+  cmd.add_option("--report", args->report_file,
+                 "Also write the report as JSON to this file (written aside, then renamed into place)");
+  cmd.add_flag("--quiet", args->quiet,
+               "Print only the summary line (talentgraph rebuild: generation N, …) and errors, for cron and "
+               "systemd");
   return [args](Env& env) { return run_rebuild(env, *args); };
 }
 

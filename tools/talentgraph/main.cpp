@@ -27,6 +27,8 @@ constexpr Command kCommands[] = {
     {"ingest", "Add sources (files or folders) in one all-or-nothing transaction", true, true, setup_ingest},
     {"rebuild", "Bring the store in line with a folder of sources, reading only what changed", true, true,
      setup_rebuild},
+    {"changes", "What the logged writes (rebuild, ingest) changed: moves that appeared and went, with filters", false,
+     false, setup_changes},
     {"moves", "Who moved where: people's moves between organisations, with evidence", false, false, setup_moves},
     {"show", "An entity card: aliases, ids, timeline of relations, sources", false, false, setup_show},
     {"search", "Find names containing a fragment, in any script", false, false, setup_search},
