@@ -179,7 +179,7 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     keys.push_back({period, by_org ? from : country_id(fc), by_org ? to : country_id(tc), m.person});
   }
   std::ranges::sort(keys);
-  auto label = [&](std::uint32_t v) { return by_org ? snapshot.name(v) : countries[v]; };
+  auto label = [&](std::uint32_t v) { return std::string(by_org ? snapshot.name(v) : std::string_view(countries[v])); };
   // Net gain: distinct people in and out of each organisation or country (per the whole window).
   struct Side {
     std::uint32_t node, person;
@@ -238,7 +238,7 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     for (const Group& g : groups) named.insert(named.end(), {g.from, g.to});
     std::ranges::sort(named);
     named.erase(std::unique(named.begin(), named.end()), named.end());
-    auto name = [&](std::uint32_t v) -> const std::string& { return by_org ? snapshot.name(v) : countries[v]; };
+    auto name = [&](std::uint32_t v) -> std::string_view { return by_org ? snapshot.name(v) : std::string_view(countries[v]); };
     std::ranges::sort(named, [&](std::uint32_t x, std::uint32_t y) {
       const int c = name(x).compare(name(y));
       return c != 0 ? c < 0 : x < y;
@@ -301,20 +301,20 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
 }
 
 Result<FlowResult> flows(Store& store, const FlowSearch& search) {
-  auto snapshot = load_snapshot(store);
-  if (!snapshot) return fail(snapshot.error());
-  FlowQuery query = search.query;
-  // An end of the wrong kind (a person, a place) would only give an empty answer: refused.
-  for (auto [name, slot, option] :
-       {std::tuple{&search.from, &query.from, "--from"}, std::tuple{&search.to, &query.to, "--to"}}) {
-    if (name->empty()) continue;
-    auto id = find_entity_for(store, *name, false, option);
-    if (!id) return fail(id.error());
-    auto node = node_of(*snapshot, *id, *name);
-    if (!node) return fail(node.error());
-    *slot = *node;
-  }
-  return flows(*snapshot, query);
+  return on_snapshot(store, [&](const graph::Snapshot& snapshot) -> Result<FlowResult> {
+    FlowQuery query = search.query;
+    // An end of the wrong kind (a person, a place) would only give an empty answer: refused.
+    for (auto [name, slot, option] :
+         {std::tuple{&search.from, &query.from, "--from"}, std::tuple{&search.to, &query.to, "--to"}}) {
+      if (name->empty()) continue;
+      auto id = find_entity_for(store, *name, false, option);
+      if (!id) return fail(id.error());
+      auto node = node_of(snapshot, *id, *name);
+      if (!node) return fail(node.error());
+      *slot = *node;
+    }
+    return flows(snapshot, query);
+  });
 }
 
 }  // namespace tg::queries
