@@ -104,11 +104,21 @@ void put_record(char* out, const T& r, Fields T::*... fields) {
   (put(fields), ...);
 }
 
-// What makes an edge or a move unsafe to use: an index past the nodes, an enum past its values.
+// What makes an edge or a move unsafe to use: an index past the nodes, an enum past its values, a
+// day no date can have (dates are of years 1000 to 32767: days within +-12M of 1970-01-01; the
+// calendar arithmetic on days would overflow far outside that).
+constexpr std::int32_t kDayBound = 20'000'000;
+bool day_ok(std::int32_t d) { return d == kNoDay || (d > -kDayBound && d < kDayBound); }
+std::int32_t repaired_day(std::int32_t d) { return day_ok(d) ? d : kNoDay; }
 bool edge_ok(const SnapshotEdge& e, std::uint64_t n) {
-  return e.from < n && e.to < n && static_cast<unsigned>(e.kind) < kRelationKindCount && e.left <= 1;
+  return e.from < n && e.to < n && static_cast<unsigned>(e.kind) < kRelationKindCount && e.left <= 1 &&
+         day_ok(e.start_first) && day_ok(e.end_last) && day_ok(e.start_last) && day_ok(e.end_first);
 }
 SnapshotEdge repaired(SnapshotEdge e, std::uint64_t n) {
+  e.start_first = repaired_day(e.start_first);
+  e.end_last = repaired_day(e.end_last);
+  e.start_last = repaired_day(e.start_last);
+  e.end_first = repaired_day(e.end_first);
   if (e.from >= n) e.from = 0;
   if (e.to >= n) e.to = 0;
   if (static_cast<unsigned>(e.kind) >= kRelationKindCount) e.kind = RelationKind::worked_at;
@@ -118,9 +128,11 @@ SnapshotEdge repaired(SnapshotEdge e, std::uint64_t n) {
 bool move_ok(const SnapshotMove& m, std::uint64_t n) {
   auto place_ok = [&](std::uint32_t p) { return p == kNoNode || p < n; };
   return m.person < n && m.from < n && m.to < n && static_cast<unsigned>(m.basis) < kMoveBasisCount &&
-         place_ok(m.from_place) && place_ok(m.to_place);
+         place_ok(m.from_place) && place_ok(m.to_place) && day_ok(m.date_first) && day_ok(m.date_last);
 }
 SnapshotMove repaired(SnapshotMove m, std::uint64_t n) {
+  m.date_first = repaired_day(m.date_first);
+  m.date_last = repaired_day(m.date_last);
   if (m.person >= n) m.person = 0;
   if (m.from >= n) m.from = 0;
   if (m.to >= n) m.to = 0;
