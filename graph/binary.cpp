@@ -1,10 +1,31 @@
 #include "graph/binary.h"
 
+#include <bit>
+
 namespace tg::binary {
 
 std::uint64_t checksum(std::string_view bytes) {
   Fnv1a h;
   h.block(bytes.data(), bytes.size());
+  return h.value();
+}
+
+std::uint64_t wide_checksum(const void* data, std::size_t size) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::uint64_t lanes[4] = {kFnvOffset, kFnvOffset ^ 1, kFnvOffset ^ 2, kFnvOffset ^ 3};
+  std::size_t i = 0;
+  for (; i + 32 <= size; i += 32) {
+    for (int l = 0; l < 4; ++l) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i + 8 * l, 8);
+      lanes[l] = std::rotl((lanes[l] ^ word) * kFnvPrime, 29);
+    }
+  }
+  Fnv1a h;
+  h.block(lanes, sizeof lanes);
+  h.block(p + i, size - i);
+  const std::uint64_t n = size;
+  h.block(&n, sizeof n);
   return h.value();
 }
 

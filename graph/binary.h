@@ -18,6 +18,11 @@ namespace tg::binary {
 
 // The checksum of the cache files: Fnv1a::block over the bytes.
 std::uint64_t checksum(std::string_view bytes);
+// The checksum of large arrays in the snapshot file (graph/snapshot.cpp): Fnv1a::block's step on
+// four lanes of interleaved eight-byte words, so that four multiplications run at once (about
+// four times checksum's speed: it is bound by memory, not by the multiplier), then the lanes, the
+// tail and the size through one Fnv1a::block.
+std::uint64_t wide_checksum(const void* data, std::size_t size);
 
 class Writer {
  public:

@@ -5,8 +5,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graph/error.h"
@@ -31,9 +35,11 @@ struct EdgeIn {
 // once, as in NetworkX's adjacency matrix), and in-adjacency is the out-adjacency.
 enum class Orientation : std::uint8_t { directed, undirected };
 
+// The arrays are held by shared, immutable storage: a copy of a Csr is cheap and views the same
+// arrays, which are either built (owned vectors) or borrowed from a mapped snapshot file.
 class Csr {
  public:
-  Csr() = default;
+  Csr();
 
   // Rows keep the input order of their arcs. Precondition: src, dst < num_nodes.
   static Csr build(std::uint32_t num_nodes, std::span<const EdgeIn> edges, Orientation orientation);
@@ -73,26 +79,41 @@ class Csr {
   void write(binary::Writer& out) const;
   static Result<Csr> read(binary::Reader& in, std::string_view origin = "csr");
 
-  friend bool operator==(const Csr&, const Csr&) = default;
+  // Out-rows held elsewhere (a mapped snapshot file, which `keep` keeps alive), checked by
+  // check_rows first. Undirected only: a directed graph's in-rows would have to be built.
+  static Csr view_undirected(std::uint32_t num_nodes, std::uint32_t edge_id_bound, std::span<const std::uint64_t> offsets,
+                             std::span<const std::uint32_t> targets, std::span<const std::uint32_t> ids,
+                             std::shared_ptr<const void> keep);
+  // What is wrong with out-rows as read from a file (nullopt: nothing): offsets rising from 0 to
+  // the arc count (one per node and one more), every target < num_nodes, every id <
+  // edge_id_bound and the largest one edge_id_bound - 1.
+  static std::optional<std::string> check_rows(std::uint32_t num_nodes, std::uint32_t edge_id_bound,
+                                               std::span<const std::uint64_t> offsets,
+                                               std::span<const std::uint32_t> targets,
+                                               std::span<const std::uint32_t> ids);
+
+  friend bool operator==(const Csr& a, const Csr& b);
 
  private:
+  struct Storage;
+  explicit Csr(std::in_place_t) {}
   template <typename T>
-  static std::span<const T> row(const std::vector<std::uint64_t>& offsets, const std::vector<T>& values,
-                                std::uint32_t v) {
-    return {values.data() + offsets[v], static_cast<std::size_t>(offsets[v + 1] - offsets[v])};
+  static std::span<const T> row(std::span<const std::uint64_t> offsets, std::span<const T> values, std::uint32_t v) {
+    return values.subspan(offsets[v], static_cast<std::size_t>(offsets[v + 1] - offsets[v]));
   }
-  void build_in_rows();
+  static Csr own(std::uint32_t num_nodes, std::uint32_t edge_id_bound, Orientation orientation, Storage&& storage);
 
   std::uint32_t num_nodes_ = 0;
   std::uint32_t edge_id_bound_ = 0;
   Orientation orientation_ = Orientation::directed;
-  std::vector<std::uint64_t> out_offsets_ = {0};
-  std::vector<std::uint32_t> out_targets_;
-  std::vector<std::uint32_t> out_ids_;
+  std::shared_ptr<const void> keep_;  // what holds the arrays below
+  std::span<const std::uint64_t> out_offsets_;  // num_nodes + 1 entries
+  std::span<const std::uint32_t> out_targets_;
+  std::span<const std::uint32_t> out_ids_;
   // Directed only; undirected graphs answer in-queries from the out-rows.
-  std::vector<std::uint64_t> in_offsets_ = {0};
-  std::vector<std::uint32_t> in_sources_;
-  std::vector<std::uint32_t> in_ids_;
+  std::span<const std::uint64_t> in_offsets_;
+  std::span<const std::uint32_t> in_sources_;
+  std::span<const std::uint32_t> in_ids_;
 };
 
 }  // namespace tg::graph

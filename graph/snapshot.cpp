@@ -1,11 +1,13 @@
 #include "graph/snapshot.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cassert>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
-#include <functional>
-#include <memory>
+#include <mutex>
 #include <type_traits>
 
 #include <fcntl.h>
@@ -24,33 +26,340 @@ namespace {
 constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '\x01', '\0'};
 // 2: the checksum is binary::checksum (graph/binary.h). 3: both bounds of each edge date, the
 // `left` edges of moved relations, and the part_of tops. 4: the places of work of each move.
+// 5: laid out to be mapped: a header, a section table and aligned arrays of plain values.
 // A cache of another version is rebuilt.
-constexpr std::uint32_t kFormatVersion = 4;
+constexpr std::uint32_t kFormatVersion = 5;
+
+// Every section starts at a multiple of this (a cache line): arrays are read in place.
+constexpr std::uint64_t kAlign = 64;
+
+enum Section : std::uint32_t {
+  kEntityIds,    // std::int64_t, by node, ascending
+  kKinds,        // std::uint8_t NodeKind, by node
+  kCountries,    // std::uint16_t, by node
+  kNameOffsets,  // std::uint64_t, num_nodes + 1: node v's name is blob[offsets[v], offsets[v + 1])
+  kNameBlob,     // char
+  kEdges,        // SnapshotEdge, padding zero
+  kMoves,        // SnapshotMove, padding zero
+  kTops,         // std::uint32_t, by node; empty when no organisation has a parent
+  kCsrOffsets,   // std::uint64_t, num_nodes + 1: the affiliation graph's out-rows (undirected)
+  kCsrTargets,   // std::uint32_t, by arc
+  kCsrIds,       // std::uint32_t, by arc: edge ids
+  kBlockSums,    // std::uint64_t: binary::wide_checksum of each kBlock bytes of each section above
+  kSectionCount
+};
+constexpr std::uint32_t kElementSize[kSectionCount] = {8, 1, 2, 8, 1, sizeof(SnapshotEdge), sizeof(SnapshotMove), 4, 8, 4, 4, 8};
+// The unit of checking: a section's bytes are summed in blocks of this many (the last one
+// shorter), and a block is checked the first time a byte of it is used.
+constexpr std::uint64_t kBlock = 64 * 1024;
+std::uint64_t blocks_of(std::uint64_t bytes) { return (bytes + kBlock - 1) / kBlock; }
+
+// The file: a Header, kSectionCount SectionEntry rows, then the sections, each aligned. Values
+// are stored as the machine holds them (little-endian on every platform we build for).
+struct Header {
+  char magic[8];
+  std::uint32_t version;
+  std::uint32_t sections;
+  std::int64_t generation;
+  std::int64_t store_id;
+  std::uint64_t nodes, edges, moves, arcs;
+  std::uint32_t edge_id_bound;
+  std::uint32_t has_tops;
+  std::uint64_t file_size;
+  std::uint64_t block_sums_checksum;  // binary::wide_checksum of the kBlockSums section
+  std::uint64_t checksum;  // binary::checksum of the header (this field 0) and the section table
+};
+struct SectionEntry {
+  std::uint32_t id;
+  std::uint32_t element_size;
+  std::uint64_t offset;    // from the file's start
+  std::uint64_t count;     // elements
+  std::uint64_t first_block;  // index of its first block's sum in kBlockSums (0 for kBlockSums)
+};
+static_assert(sizeof(Header) == 96 && sizeof(SectionEntry) == 32);
+static_assert(std::is_trivially_copyable_v<SnapshotEdge> && std::is_standard_layout_v<SnapshotEdge>);
+static_assert(std::is_trivially_copyable_v<SnapshotMove> && std::is_standard_layout_v<SnapshotMove>);
+static_assert(alignof(SnapshotEdge) <= kAlign && alignof(SnapshotMove) <= kAlign);
+constexpr std::uint64_t kTableEnd = sizeof(Header) + kSectionCount * sizeof(SectionEntry);
+
+std::uint64_t table_checksum(Header header, const SectionEntry* table) {
+  header.checksum = 0;
+  std::string bytes(reinterpret_cast<const char*>(&header), sizeof header);
+  bytes.append(reinterpret_cast<const char*>(table), kSectionCount * sizeof(SectionEntry));
+  return binary::checksum(bytes);
+}
 
 std::int32_t first_or_none(const PartialDate& d) { return d.known() ? d.first_day() : kNoDay; }
 std::int32_t last_or_none(const PartialDate& d) { return d.known() ? d.last_day() : kNoDay; }
 
+// A record's bytes with its padding zero, so that a file's bytes (and checksums) depend on its
+// values only.
+template <typename T, typename... Fields>
+void put_record(char* out, const T& r, Fields T::*... fields) {
+  std::memset(out, 0, sizeof(T));
+  auto put = [&](auto T::*field) {
+    const auto offset = reinterpret_cast<std::size_t>(&(static_cast<const T*>(nullptr)->*field));
+    std::memcpy(out + offset, &(r.*field), sizeof(r.*field));
+  };
+  (put(fields), ...);
+}
+
+// What makes an edge or a move unsafe to use: an index past the nodes, an enum past its values, a
+// day no date can have (dates are of years 1000 to 32767: days within +-12M of 1970-01-01; the
+// calendar arithmetic on days would overflow far outside that).
+constexpr std::int32_t kDayBound = 20'000'000;
+bool day_ok(std::int32_t d) { return d == kNoDay || (d > -kDayBound && d < kDayBound); }
+std::int32_t repaired_day(std::int32_t d) { return day_ok(d) ? d : kNoDay; }
+bool edge_ok(const SnapshotEdge& e, std::uint64_t n) {
+  return e.from < n && e.to < n && static_cast<unsigned>(e.kind) < kRelationKindCount && e.left <= 1 &&
+         day_ok(e.start_first) && day_ok(e.end_last) && day_ok(e.start_last) && day_ok(e.end_first);
+}
+SnapshotEdge repaired(SnapshotEdge e, std::uint64_t n) {
+  e.start_first = repaired_day(e.start_first);
+  e.end_last = repaired_day(e.end_last);
+  e.start_last = repaired_day(e.start_last);
+  e.end_first = repaired_day(e.end_first);
+  if (e.from >= n) e.from = 0;
+  if (e.to >= n) e.to = 0;
+  if (static_cast<unsigned>(e.kind) >= kRelationKindCount) e.kind = RelationKind::worked_at;
+  if (e.left > 1) e.left = 0;
+  return e;
+}
+bool move_ok(const SnapshotMove& m, std::uint64_t n) {
+  auto place_ok = [&](std::uint32_t p) { return p == kNoNode || p < n; };
+  return m.person < n && m.from < n && m.to < n && static_cast<unsigned>(m.basis) < kMoveBasisCount &&
+         place_ok(m.from_place) && place_ok(m.to_place) && day_ok(m.date_first) && day_ok(m.date_last);
+}
+SnapshotMove repaired(SnapshotMove m, std::uint64_t n) {
+  m.date_first = repaired_day(m.date_first);
+  m.date_last = repaired_day(m.date_last);
+  if (m.person >= n) m.person = 0;
+  if (m.from >= n) m.from = 0;
+  if (m.to >= n) m.to = 0;
+  if (static_cast<unsigned>(m.basis) >= kMoveBasisCount) m.basis = MoveBasis::dated;
+  if (m.from_place != kNoNode && m.from_place >= n) m.from_place = kNoNode;
+  if (m.to_place != kNoNode && m.to_place >= n) m.to_place = kNoNode;
+  return m;
+}
+
+// A read-only mapping of a whole file, unmapped with its last holder.
+struct Mapping {
+  const char* data = nullptr;
+  std::size_t size = 0;
+  Mapping(const char* d, std::size_t n) : data(d), size(n) {}
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() { ::munmap(const_cast<char*>(data), size); }
+};
+
 }  // namespace
+
+// The arrays of a built snapshot.
+struct Snapshot::Owned {
+  std::vector<std::int64_t> entity_ids;
+  std::vector<std::uint8_t> kinds;
+  std::vector<std::uint64_t> name_offsets{0};
+  std::string name_blob;
+  std::vector<std::uint16_t> countries;
+  std::vector<SnapshotEdge> edges;
+  std::vector<SnapshotMove> moves;
+  std::vector<std::uint32_t> top;
+};
+
+// The arrays checked when first asked for (all of them at once for a built snapshot).
+struct Snapshot::Lazy {
+  bool trusted = true;  // built in memory: nothing to check
+  std::uint64_t nodes = 0;
+  std::uint32_t edge_id_bound = 0;
+  std::shared_ptr<const void> keep;
+  std::span<const SnapshotEdge> file_edges;
+  std::span<const SnapshotMove> file_moves;
+  std::span<const std::uint64_t> csr_offsets;
+  std::span<const std::uint32_t> csr_targets, csr_ids;
+  std::string_view section[kSectionCount];  // the sections' bytes, for their checksums
+  std::uint64_t first_block[kSectionCount] = {};
+  std::span<const std::uint64_t> block_sums;
+  std::unique_ptr<std::atomic<std::uint8_t>[]> block_state;  // by block: 0 unchecked, 1 sound, 2 damaged
+
+  std::once_flag edges_once, moves_once, csr_once;
+  std::span<const SnapshotEdge> edges;
+  std::span<const SnapshotMove> moves;
+  Csr csr;
+  std::vector<SnapshotEdge> repaired_edges;
+  std::vector<SnapshotMove> repaired_moves;
+  std::atomic<bool> damaged{false};
+
+  // Whether bytes [begin, end) of a section are as written: each block checked once (two threads
+  // may both check one; they agree). A damaged block sets the damage flag.
+  bool bytes_ok(Section s, std::uint64_t begin, std::uint64_t end) {
+    if (trusted || begin >= end) return true;
+    bool ok = true;
+    const std::string_view bytes = section[s];
+    for (std::uint64_t b = begin / kBlock; b <= (end - 1) / kBlock; ++b) {
+      std::atomic<std::uint8_t>& state = block_state[first_block[s] + b];
+      std::uint8_t known = state.load(std::memory_order_acquire);
+      if (known == 0) {
+        const std::uint64_t at = b * kBlock, size = std::min<std::uint64_t>(kBlock, bytes.size() - at);
+        known = binary::wide_checksum(bytes.data() + at, size) == block_sums[first_block[s] + b] ? 1 : 2;
+        state.store(known, std::memory_order_release);
+      }
+      ok &= known == 1;
+    }
+    if (!ok) damaged = true;
+    return ok;
+  }
+  bool sum_ok(Section s) { return bytes_ok(s, 0, section[s].size()); }
+  template <typename T>
+  bool element_ok(Section s, std::uint64_t index) {
+    return trusted || bytes_ok(s, index * sizeof(T), (index + 1) * sizeof(T));
+  }
+  // Whole-array checks, run once each; a failure leaves a repaired array and the damage flag.
+  void check_edges() {
+    const bool ok = walk(kEdges, file_edges, [&](std::span<const SnapshotEdge> chunk) {
+      bool good = true;
+      for (const SnapshotEdge& e : chunk) good &= edge_ok(e, nodes);
+      return good;
+    });
+    if (ok) {
+      edges = file_edges;
+      return;
+    }
+    damaged = true;
+    repaired_edges.reserve(file_edges.size());
+    for (const SnapshotEdge& e : file_edges) repaired_edges.push_back(repaired(e, nodes));
+    edges = repaired_edges;
+  }
+  void check_moves() {
+    const bool ok = walk(kMoves, file_moves, [&](std::span<const SnapshotMove> chunk) {
+      bool good = true;
+      for (const SnapshotMove& m : chunk) good &= move_ok(m, nodes);
+      return good;
+    });
+    if (ok) {
+      moves = file_moves;
+      return;
+    }
+    damaged = true;
+    repaired_moves.reserve(file_moves.size());
+    for (const SnapshotMove& m : file_moves) repaired_moves.push_back(repaired(m, nodes));
+    moves = repaired_moves;
+  }
+  // The graph's rows checked chunk by chunk, each chunk's values right after its blocks' sums,
+  // while its bytes are in cache: one pass over memory, not two (at L the rows are 100 MB).
+  template <typename T, typename Check>
+  bool walk(Section s, std::span<const T> values, Check&& check) {
+    constexpr std::size_t kChunk = kBlock / sizeof(T);
+    bool ok = true;
+    for (std::size_t at = 0; at < values.size(); at += kChunk) {
+      const std::size_t count = std::min(kChunk, values.size() - at);
+      ok &= bytes_ok(s, at * sizeof(T), (at + count) * sizeof(T));
+      ok &= check(values.subspan(at, count));
+    }
+    return ok;
+  }
+  void check_csr() {
+    const auto n = static_cast<std::uint32_t>(nodes);
+    std::uint64_t previous = 0;
+    bool ok = walk(kCsrOffsets, csr_offsets, [&](std::span<const std::uint64_t> chunk) {
+      bool rising = chunk.front() >= previous;
+      for (std::size_t i = 1; i < chunk.size(); ++i) rising &= chunk[i - 1] <= chunk[i];
+      previous = chunk.back();
+      return rising;
+    });
+    ok = ok && csr_offsets.front() == 0 && csr_offsets.back() == csr_targets.size();
+    ok = ok && walk(kCsrTargets, csr_targets, [&](std::span<const std::uint32_t> chunk) {
+      std::uint32_t max = 0;
+      for (const std::uint32_t t : chunk) max = std::max(max, t);
+      return max < n;
+    });
+    std::uint32_t max_id = 0;
+    ok = ok && walk(kCsrIds, csr_ids, [&](std::span<const std::uint32_t> chunk) {
+      for (const std::uint32_t id : chunk) max_id = std::max(max_id, id);
+      return true;
+    });
+    // The same rule as Csr::read's: the largest id is one below the recorded bound.
+    ok = ok && (csr_ids.empty() ? 0 : std::uint64_t{max_id} + 1) == edge_id_bound;
+    if (ok) {
+      csr = Csr::view_undirected(n, edge_id_bound, csr_offsets, csr_targets, csr_ids, keep);
+      return;
+    }
+    damaged = true;
+    csr = Csr::build(n, {}, Orientation::undirected);  // its nodes and no arcs
+  }
+};
+
+Snapshot::Snapshot() : lazy_(std::make_shared<Lazy>()) {}
+
+void Snapshot::note_damage() const { lazy_->damaged = true; }
+bool Snapshot::damaged() const { return lazy_->damaged; }
+
+EntityId Snapshot::entity(std::uint32_t node) const {
+  lazy_->element_ok<std::int64_t>(kEntityIds, node);
+  return EntityId{entity_ids_[node]};
+}
+
+NodeKind Snapshot::kind(std::uint32_t node) const {
+  const std::uint8_t k = kinds_[node];
+  if (!lazy_->element_ok<std::uint8_t>(kKinds, node) || k >= kNodeKindCount) {
+    note_damage();
+    return NodeKind::person;
+  }
+  return static_cast<NodeKind>(k);
+}
+
+std::string_view Snapshot::name(std::uint32_t node) const {
+  const std::uint64_t begin = name_offsets_[node], end = name_offsets_[node + 1];
+  if (!lazy_->bytes_ok(kNameOffsets, std::uint64_t{node} * 8, std::uint64_t{node} * 8 + 16)) return {};
+  if (begin > end || end > name_blob_.size()) {
+    note_damage();
+    return {};
+  }
+  if (!lazy_->bytes_ok(kNameBlob, begin, end)) return {};
+  return name_blob_.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
+}
+
+std::uint32_t Snapshot::top(std::uint32_t node) const {
+  if (top_.empty()) return node;
+  const std::uint32_t t = top_[node];
+  if (!lazy_->element_ok<std::uint32_t>(kTops, node) || t >= num_nodes()) {
+    note_damage();
+    return node;
+  }
+  return t;
+}
 
 std::string Snapshot::country(std::uint32_t node) const {
   const std::uint16_t c = countries_[node];
+  if (!lazy_->element_ok<std::uint16_t>(kCountries, node)) return {};
   if (!c) return {};
   return {static_cast<char>(c >> 8), static_cast<char>(c & 0xff)};
 }
 
+// A binary search stays within the array whatever it holds; each entry is checked before it is
+// compared.
 std::optional<std::uint32_t> Snapshot::node_of(EntityId id) const {
-  auto it = std::ranges::lower_bound(entity_ids_, raw(id));
-  if (it == entity_ids_.end() || *it != raw(id)) return std::nullopt;
-  return static_cast<std::uint32_t>(it - entity_ids_.begin());
+  std::size_t lo = 0, hi = entity_ids_.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (!lazy_->element_ok<std::int64_t>(kEntityIds, mid)) return std::nullopt;
+    if (entity_ids_[mid] < raw(id))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == entity_ids_.size() || !lazy_->element_ok<std::int64_t>(kEntityIds, lo) || entity_ids_[lo] != raw(id))
+    return std::nullopt;
+  return static_cast<std::uint32_t>(lo);
 }
 
 std::vector<std::uint8_t> Snapshot::mask(std::optional<std::int32_t> as_of,
                                          const std::vector<RelationKind>& kinds) const {
   std::array<bool, kRelationKindCount> wanted{};
   for (RelationKind k : kinds) wanted[static_cast<std::size_t>(k)] = true;
-  std::vector<std::uint8_t> m(edges_.size(), 1);
-  for (std::size_t i = 0; i < edges_.size(); ++i) {
-    const SnapshotEdge& e = edges_[i];
+  const std::span<const SnapshotEdge> edges = this->edges();
+  std::vector<std::uint8_t> m(edges.size(), 1);
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    const SnapshotEdge& e = edges[i];
     if (!kinds.empty() && !wanted[static_cast<std::size_t>(e.kind)]) m[i] = 0;
     if (as_of && e.start_first != kNoDay && e.start_first > *as_of) m[i] = 0;
     if (as_of && e.end_last != kNoDay && e.end_last < *as_of) m[i] = 0;
@@ -58,25 +367,73 @@ std::vector<std::uint8_t> Snapshot::mask(std::optional<std::int32_t> as_of,
   return m;
 }
 
+std::span<const SnapshotEdge> Snapshot::edges() const {
+  if (!lazy_->trusted) std::call_once(lazy_->edges_once, [this] { lazy_->check_edges(); });
+  return lazy_->edges;
+}
+
+SnapshotEdge Snapshot::edge(std::size_t id) const {
+  if (lazy_->trusted) return lazy_->edges[id];
+  const SnapshotEdge& e = lazy_->file_edges[id];
+  if (lazy_->element_ok<SnapshotEdge>(kEdges, id) && edge_ok(e, num_nodes())) return e;
+  note_damage();
+  return repaired(e, num_nodes());
+}
+
+std::span<const SnapshotMove> Snapshot::moves() const {
+  if (!lazy_->trusted) std::call_once(lazy_->moves_once, [this] { lazy_->check_moves(); });
+  return lazy_->moves;
+}
+
+const Csr& Snapshot::affiliation() const {
+  if (!lazy_->trusted) std::call_once(lazy_->csr_once, [this] { lazy_->check_csr(); });
+  return lazy_->csr;
+}
+
+bool Snapshot::verify() const {
+  if (lazy_->trusted) return true;
+  edges();
+  moves();
+  affiliation();
+  bool ok = true;
+  for (Section s : {kEntityIds, kKinds, kCountries, kNameOffsets, kNameBlob, kTops}) ok &= lazy_->sum_ok(s);
+  for (std::size_t v = 1; v < entity_ids_.size(); ++v) ok &= entity_ids_[v - 1] < entity_ids_[v];
+  for (std::uint32_t v = 0; v < num_nodes(); ++v) {
+    kind(v);
+    name(v);
+    top(v);
+  }
+  if (!ok) note_damage();
+  return !damaged();
+}
+
 Snapshot Snapshot::build(Store& store) {
   Snapshot s;
+  auto owned = std::make_shared<Owned>();
+  Owned& o = *owned;
   Store::ReadTransaction read(store);
   s.generation_ = store.generation();
   s.store_id_ = store.store_id();
   store.for_each_entity([&](const EntityRow& e) {
-    s.entity_ids_.push_back(raw(e.id));
-    s.kinds_.push_back(e.kind);
-    s.names_.push_back(e.name);
-    s.countries_.push_back(e.country.size() == 2 ? static_cast<std::uint16_t>(
-                                                       (static_cast<unsigned char>(e.country[0]) << 8) |
-                                                       static_cast<unsigned char>(e.country[1]))
-                                                 : 0);
+    o.entity_ids.push_back(raw(e.id));
+    o.kinds.push_back(static_cast<std::uint8_t>(e.kind));
+    o.name_blob += e.name;
+    o.name_offsets.push_back(o.name_blob.size());
+    o.countries.push_back(e.country.size() == 2 ? static_cast<std::uint16_t>(
+                                                      (static_cast<unsigned char>(e.country[0]) << 8) |
+                                                      static_cast<unsigned char>(e.country[1]))
+                                                : 0);
   });
-  auto node = [&](EntityId id) { return s.node_of(id).value(); };  // foreign keys guarantee it
+  const auto n = static_cast<std::uint32_t>(o.entity_ids.size());
+  auto node = [&](EntityId id) {  // foreign keys guarantee it is there
+    auto it = std::ranges::lower_bound(o.entity_ids, raw(id));
+    assert(it != o.entity_ids.end() && *it == raw(id));
+    return static_cast<std::uint32_t>(it - o.entity_ids.begin());
+  };
   std::vector<EdgeIn> arcs;
   auto add = [&](const SnapshotEdge& e) {
-    arcs.push_back({e.from, e.to, static_cast<std::uint32_t>(s.edges_.size())});
-    s.edges_.push_back(e);
+    arcs.push_back({e.from, e.to, static_cast<std::uint32_t>(o.edges.size())});
+    o.edges.push_back(e);
   };
   store.for_each_relation({}, [&](const RelationRow& r) {
     SnapshotEdge e;
@@ -101,205 +458,205 @@ Snapshot Snapshot::build(Store& store) {
       add(l);
     }
   });
-  s.affiliation_ = Csr::build(s.num_nodes(), arcs, Orientation::undirected);
+  Lazy& lazy = *s.lazy_;
+  lazy.csr = Csr::build(n, arcs, Orientation::undirected);
   const OrgTree orgs = read_org_tree(store);
   if (!orgs.empty()) {
-    s.top_.resize(s.num_nodes());
+    o.top.resize(n);
     bool any = false;
-    for (std::uint32_t v = 0; v < s.num_nodes(); ++v) {
-      s.top_[v] = is_organisation(s.kinds_[v]) ? node(orgs.top(s.entity(v))) : v;
-      any = any || s.top_[v] != v;
+    for (std::uint32_t v = 0; v < n; ++v) {
+      o.top[v] = is_organisation(static_cast<NodeKind>(o.kinds[v])) ? node(orgs.top(EntityId{o.entity_ids[v]})) : v;
+      any = any || o.top[v] != v;
     }
-    if (!any) s.top_.clear();
+    if (!any) o.top.clear();
   }
   store.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
     auto place = [&](const std::optional<EntityId>& p) { return p ? node(*p) : kNoNode; };
     for (const Move& m : moves_of_career(person, career, &orgs))
-      s.moves_.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis,
-                          place(m.from_location), place(m.to_location)});
+      o.moves.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis,
+                         place(m.from_location), place(m.to_location)});
   });
+  s.entity_ids_ = o.entity_ids;
+  s.kinds_ = o.kinds;
+  s.name_offsets_ = o.name_offsets;
+  s.name_blob_ = o.name_blob;
+  s.countries_ = o.countries;
+  s.top_ = o.top;
+  s.edge_count_ = o.edges.size();
+  lazy.edges = o.edges;
+  lazy.moves = o.moves;
+  s.keep_ = std::move(owned);
   return s;
 }
 
 Result<void> Snapshot::write(const std::string& path) const {
-  std::vector<std::uint64_t> offsets{0};
-  std::string blob;
-  for (const auto& n : names_) {
-    blob += n;
-    offsets.push_back(blob.size());
-  }
-  // The part_of tops, as (organisation, top) pairs of the organisations that have a parent.
-  std::vector<std::uint32_t> folded, tops;
-  for (std::uint32_t v = 0; v < top_.size(); ++v)
-    if (top_[v] != v) {
-      folded.push_back(v);
-      tops.push_back(top_[v]);
-    }
-  // The file's size, reserved at once: at the largest scale the buffer is hundreds of megabytes.
-  const std::size_t size = sizeof kMagic + 4 + 6 * 8 + entity_ids_.size() * (8 + 1 + 2) + offsets.size() * 8 +
-                           blob.size() + edges_.size() * (8 + 4 + 4 + 1 + 1 + 4 * 4 + 1) + moves_.size() * (3 * 4 + 2 * 4 + 1 + 2 * 4) +
-                           folded.size() * 8 +
-                           /* the graph */ 8 + 24 + (std::size_t{affiliation_.num_nodes()} + 1) * 8 +
-                           affiliation_.num_arcs() * 8 + 8 + /* the checksum */ 8;
-  binary::Writer w;
-  w.reserve(size);
-  w.raw(std::string_view(kMagic, sizeof kMagic));
-  w.put(kFormatVersion);
-  w.put(generation_);
-  w.put(store_id_);
-  w.put(static_cast<std::uint64_t>(entity_ids_.size()));
-  w.put(static_cast<std::uint64_t>(edges_.size()));
-  w.put(static_cast<std::uint64_t>(moves_.size()));
-  w.put(static_cast<std::uint64_t>(folded.size()));
-  w.put_array(entity_ids_);
-  std::vector<std::uint8_t> kinds;
-  for (NodeKind k : kinds_) kinds.push_back(static_cast<std::uint8_t>(k));
-  w.put_array(kinds);
-  w.put_array(countries_);
-  w.put_array(offsets);
-  w.raw(blob);
-  // Edges and moves as one array per field: read back with a copy each.
-  auto column = [&](const auto& rows, auto field) {
-    using T = std::remove_cvref_t<decltype(field(rows.front()))>;
-    std::vector<T> values;
-    values.reserve(rows.size());
-    for (const auto& r : rows) values.push_back(field(r));
-    w.put_array(values);
+  const std::span<const SnapshotEdge> edges = this->edges();
+  const std::span<const SnapshotMove> moves = this->moves();
+  const Csr& g = affiliation();
+  const std::string_view parts[kSectionCount] = {
+      {reinterpret_cast<const char*>(entity_ids_.data()), entity_ids_.size_bytes()},
+      {reinterpret_cast<const char*>(kinds_.data()), kinds_.size_bytes()},
+      {reinterpret_cast<const char*>(countries_.data()), countries_.size_bytes()},
+      {reinterpret_cast<const char*>(name_offsets_.data()), name_offsets_.size_bytes()},
+      name_blob_,
+      {},  // edges and moves: record by record, below
+      {},
+      {reinterpret_cast<const char*>(top_.data()), top_.size_bytes()},
+      {reinterpret_cast<const char*>(g.out_offsets().data()), g.out_offsets().size_bytes()},
+      {reinterpret_cast<const char*>(g.out_targets().data()), g.out_targets().size_bytes()},
+      {reinterpret_cast<const char*>(g.out_ids().data()), g.out_ids().size_bytes()},
+      {},  // the block sums, computed below
   };
-  if (!edges_.empty()) {
-    column(edges_, [](const SnapshotEdge& e) { return e.relation; });
-    column(edges_, [](const SnapshotEdge& e) { return e.from; });
-    column(edges_, [](const SnapshotEdge& e) { return e.to; });
-    column(edges_, [](const SnapshotEdge& e) { return static_cast<std::uint8_t>(e.kind); });
-    column(edges_, [](const SnapshotEdge& e) { return e.former; });
-    column(edges_, [](const SnapshotEdge& e) { return e.start_first; });
-    column(edges_, [](const SnapshotEdge& e) { return e.end_last; });
-    column(edges_, [](const SnapshotEdge& e) { return e.start_last; });
-    column(edges_, [](const SnapshotEdge& e) { return e.end_first; });
-    column(edges_, [](const SnapshotEdge& e) { return e.left; });
+  std::uint64_t counts[kSectionCount] = {entity_ids_.size(), kinds_.size(), countries_.size(), name_offsets_.size(),
+                                         name_blob_.size(), edges.size(), moves.size(), top_.size(),
+                                         g.out_offsets().size(), g.out_targets().size(), g.out_ids().size(), 0};
+  std::uint64_t first_block[kSectionCount] = {};
+  for (std::uint32_t s = 0; s < kBlockSums; ++s) {
+    first_block[s] = counts[kBlockSums];
+    counts[kBlockSums] += blocks_of(counts[s] * kElementSize[s]);
   }
-  if (!moves_.empty()) {
-    column(moves_, [](const SnapshotMove& m) { return m.person; });
-    column(moves_, [](const SnapshotMove& m) { return m.from; });
-    column(moves_, [](const SnapshotMove& m) { return m.to; });
-    column(moves_, [](const SnapshotMove& m) { return m.date_first; });
-    column(moves_, [](const SnapshotMove& m) { return m.date_last; });
-    column(moves_, [](const SnapshotMove& m) { return static_cast<std::uint8_t>(m.basis); });
-    column(moves_, [](const SnapshotMove& m) { return m.from_place; });
-    column(moves_, [](const SnapshotMove& m) { return m.to_place; });
+  Header header{};
+  std::memcpy(header.magic, kMagic, sizeof kMagic);
+  header.version = kFormatVersion;
+  header.sections = kSectionCount;
+  header.generation = generation_;
+  header.store_id = store_id_;
+  header.nodes = num_nodes();
+  header.edges = edges.size();
+  header.moves = moves.size();
+  header.arcs = g.num_arcs();
+  header.edge_id_bound = g.edge_id_bound();
+  header.has_tops = top_.empty() ? 0 : 1;
+  SectionEntry table[kSectionCount] = {};
+  std::uint64_t at = kTableEnd;
+  for (std::uint32_t s = 0; s < kSectionCount; ++s) {
+    at = (at + kAlign - 1) / kAlign * kAlign;
+    table[s] = {s, kElementSize[s], at, counts[s], first_block[s]};
+    at += counts[s] * kElementSize[s];
   }
-  if (!folded.empty()) {
-    w.put_array(folded);
-    w.put_array(tops);
+  header.file_size = at;
+  // The whole file in memory, then written at once: at the largest scale it is hundreds of
+  // megabytes, written once per rebuild.
+  std::string bytes(static_cast<std::size_t>(at), '\0');
+  for (std::uint32_t s = 0; s < kSectionCount; ++s)
+    if (!parts[s].empty()) std::memcpy(bytes.data() + table[s].offset, parts[s].data(), parts[s].size());
+  char* out = bytes.data() + table[kEdges].offset;
+  for (const SnapshotEdge& e : edges) {
+    put_record(out, e, &SnapshotEdge::relation, &SnapshotEdge::from, &SnapshotEdge::to, &SnapshotEdge::kind,
+               &SnapshotEdge::former, &SnapshotEdge::start_first, &SnapshotEdge::end_last, &SnapshotEdge::start_last,
+               &SnapshotEdge::end_first, &SnapshotEdge::left);
+    out += sizeof(SnapshotEdge);
   }
-  affiliation_.write(w);
-  w.put(binary::checksum(w.bytes()));
-  assert(w.size() == size);
-  // Not synced: a cache torn by a crash fails its checksum and is rebuilt.
-  return write_file_atomic(path, w.bytes(), Sync::no);
+  out = bytes.data() + table[kMoves].offset;
+  for (const SnapshotMove& m : moves) {
+    put_record(out, m, &SnapshotMove::person, &SnapshotMove::from, &SnapshotMove::to, &SnapshotMove::date_first,
+               &SnapshotMove::date_last, &SnapshotMove::basis, &SnapshotMove::from_place, &SnapshotMove::to_place);
+    out += sizeof(SnapshotMove);
+  }
+  char* sums = bytes.data() + table[kBlockSums].offset;
+  for (std::uint32_t s = 0; s < kBlockSums; ++s) {
+    const std::uint64_t size = counts[s] * kElementSize[s];
+    for (std::uint64_t b = 0; b < blocks_of(size); ++b) {
+      const std::uint64_t sum =
+          binary::wide_checksum(bytes.data() + table[s].offset + b * kBlock, std::min(kBlock, size - b * kBlock));
+      std::memcpy(sums + (first_block[s] + b) * 8, &sum, 8);
+    }
+  }
+  header.block_sums_checksum = binary::wide_checksum(sums, counts[kBlockSums] * 8);
+  header.checksum = table_checksum(header, table);
+  std::memcpy(bytes.data(), &header, sizeof header);
+  std::memcpy(bytes.data() + sizeof header, table, sizeof table);
+  // Synced before the rename: after a crash the file is the old one or the new one whole. Only
+  // the header and the arrays walked whole are checked when it is read, not every byte.
+  return write_file_atomic(path, bytes, Sync::yes);
 }
 
 Result<Snapshot> Snapshot::read(const std::string& path) {
-  // Mapped, not read: the bytes come straight from the page cache, with no copy to fault in.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail(ErrorCode::io, fmt::format("{}: cannot read snapshot cache", path));
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return fail(ErrorCode::io, fmt::format("{}: cannot read snapshot cache", path));
   }
-  const auto size = static_cast<std::size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) return fail(ErrorCode::io, fmt::format("{}: cannot map snapshot cache", path));
-  const std::unique_ptr<void, std::function<void(void*)>> unmap(map, [size](void* p) { ::munmap(p, size); });
-  ::madvise(map, size, MADV_SEQUENTIAL);
-  const std::string_view bytes(static_cast<const char*>(map), size);
   auto corrupt = [&](std::string_view why) {
     return fail(ErrorCode::io, fmt::format("{}: damaged snapshot cache ({})", path, why));
   };
-  if (bytes.size() < sizeof kMagic + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size < kTableEnd) {
+    ::close(fd);
     return corrupt("not a talentgraph snapshot");
-  std::uint64_t stored_sum;
-  std::memcpy(&stored_sum, bytes.data() + bytes.size() - 8, 8);
-  const std::string_view body(bytes.data(), bytes.size() - 8);
-  if (binary::checksum(body) != stored_sum) return corrupt("checksum mismatch");
+  }
+  // Mapped, not read: a query reads only the pages it touches, straight from the page cache.
+  // MAP_PRIVATE: a change to the file by another writer would not be seen after its pages are
+  // read; files are only ever replaced (renamed over), never written in place.
+  void* map = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return fail(ErrorCode::io, fmt::format("{}: cannot map snapshot cache", path));
+  auto mapping = std::make_shared<const Mapping>(static_cast<const char*>(map), static_cast<std::size_t>(size));
+  const char* base = mapping->data;
 
-  binary::Reader r(body.substr(sizeof kMagic));
-  Snapshot s;
-  std::uint32_t version = 0;
-  if (!r.get(version) || version != kFormatVersion) return corrupt("format version");
-  std::uint64_t n = 0, ne = 0, nm = 0, nt = 0;
-  if (!(r.get(s.generation_) && r.get(s.store_id_) && r.get(n) && r.get(ne) && r.get(nm) && r.get(nt)) || nt > n ||
-      n >= std::numeric_limits<std::uint32_t>::max())
-    return corrupt("header");
-  std::vector<std::uint8_t> kinds;
-  std::vector<std::uint64_t> offsets;
-  std::string_view blob;
-  if (!(r.get_array(n, s.entity_ids_) && r.get_array(n, kinds) && r.get_array(n, s.countries_) &&
-        r.get_array(n + 1, offsets)) ||
-      offsets.front() != 0 || !r.get_bytes(offsets.back(), blob))
-    return corrupt("names");
-  for (std::size_t i = 0; i < n; ++i) {
-    if (offsets[i] > offsets[i + 1]) return corrupt("name offsets");
-    s.names_.emplace_back(blob.substr(offsets[i], offsets[i + 1] - offsets[i]));
+  Header h;
+  std::memcpy(&h, base, sizeof h);
+  SectionEntry table[kSectionCount];
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return corrupt("not a talentgraph snapshot");
+  if (h.version != kFormatVersion) return corrupt("format version");
+  std::memcpy(table, base + sizeof h, sizeof table);
+  if (h.sections != kSectionCount || h.checksum != table_checksum(h, table)) return corrupt("header checksum");
+  if (h.file_size != size) return corrupt("file size");
+  // Every size is checked against the file before anything is read through it.
+  for (std::uint32_t s = 0; s < kSectionCount; ++s) {
+    const SectionEntry& e = table[s];
+    if (e.id != s || e.element_size != kElementSize[s] || e.offset % kAlign != 0 || e.offset < kTableEnd ||
+        e.offset > size || e.count > (size - e.offset) / e.element_size)
+      return corrupt(fmt::format("section {}", s));
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (kinds[i] >= kNodeKindCount) return corrupt("node kind");
-    if (i && s.entity_ids_[i] <= s.entity_ids_[i - 1]) return corrupt("entity order");
-    s.kinds_.push_back(static_cast<NodeKind>(kinds[i]));
+  const std::uint64_t n = h.nodes;
+  if (n >= kNoNode || (n == 0 && h.edges != 0) || h.edge_id_bound > h.edges || h.arcs > 2 * h.edges)
+    return corrupt("header counts");
+  std::uint64_t expected[kSectionCount] = {n, n, n, n + 1, table[kNameBlob].count, h.edges, h.moves,
+                                           h.has_tops ? n : 0, n + 1, h.arcs, h.arcs, 0};
+  for (std::uint32_t s = 0; s < kBlockSums; ++s) {
+    if (table[s].first_block != expected[kBlockSums]) return corrupt(fmt::format("section {} blocks", s));
+    expected[kBlockSums] += blocks_of(table[s].count * kElementSize[s]);
   }
-  {
-    std::vector<std::int64_t> relation;
-    std::vector<std::uint32_t> from, to;
-    std::vector<std::uint8_t> kind, former;
-    std::vector<std::int32_t> start, end, start_last, end_first;
-    std::vector<std::uint8_t> left;
-    if (!(r.get_array(ne, relation) && r.get_array(ne, from) && r.get_array(ne, to) && r.get_array(ne, kind) &&
-          r.get_array(ne, former) && r.get_array(ne, start) && r.get_array(ne, end) && r.get_array(ne, start_last) &&
-          r.get_array(ne, end_first) && r.get_array(ne, left)))
-      return corrupt("truncated edges");
-    s.edges_.resize(static_cast<std::size_t>(ne));
-    for (std::size_t i = 0; i < ne; ++i) {
-      if (from[i] >= n || to[i] >= n || kind[i] >= kRelationKindCount || left[i] > 1) return corrupt("edge");
-      s.edges_[i] = {relation[i], from[i], to[i], static_cast<RelationKind>(kind[i]), former[i], start[i], end[i],
-                     start_last[i], end_first[i], left[i]};
-    }
+  for (std::uint32_t s = 0; s < kSectionCount; ++s)
+    if (table[s].count != expected[s]) return corrupt(fmt::format("section {} size", s));
+  const char* sums = base + table[kBlockSums].offset;
+  if (binary::wide_checksum(sums, table[kBlockSums].count * 8) != h.block_sums_checksum) return corrupt("block sums");
+
+  auto array = [&]<typename T>(Section s, const T*) {
+    return std::span<const T>(reinterpret_cast<const T*>(base + table[s].offset), static_cast<std::size_t>(table[s].count));
+  };
+  Snapshot snap;
+  snap.generation_ = h.generation;
+  snap.store_id_ = h.store_id;
+  snap.mapped_ = true;
+  snap.entity_ids_ = array(kEntityIds, static_cast<const std::int64_t*>(nullptr));
+  snap.kinds_ = array(kKinds, static_cast<const std::uint8_t*>(nullptr));
+  snap.countries_ = array(kCountries, static_cast<const std::uint16_t*>(nullptr));
+  snap.name_offsets_ = array(kNameOffsets, static_cast<const std::uint64_t*>(nullptr));
+  snap.name_blob_ = std::string_view(base + table[kNameBlob].offset, static_cast<std::size_t>(table[kNameBlob].count));
+  snap.top_ = array(kTops, static_cast<const std::uint32_t*>(nullptr));
+  snap.edge_count_ = h.edges;
+  Lazy& lazy = *snap.lazy_;
+  lazy.trusted = false;
+  lazy.nodes = n;
+  lazy.edge_id_bound = h.edge_id_bound;
+  lazy.keep = mapping;
+  lazy.file_edges = array(kEdges, static_cast<const SnapshotEdge*>(nullptr));
+  lazy.file_moves = array(kMoves, static_cast<const SnapshotMove*>(nullptr));
+  lazy.csr_offsets = array(kCsrOffsets, static_cast<const std::uint64_t*>(nullptr));
+  lazy.csr_targets = array(kCsrTargets, static_cast<const std::uint32_t*>(nullptr));
+  lazy.csr_ids = array(kCsrIds, static_cast<const std::uint32_t*>(nullptr));
+  for (std::uint32_t s = 0; s < kSectionCount; ++s) {
+    lazy.section[s] = std::string_view(base + table[s].offset, static_cast<std::size_t>(table[s].count * kElementSize[s]));
+    lazy.first_block[s] = table[s].first_block;
   }
-  {
-    std::vector<std::uint32_t> person, from, to, from_place, to_place;
-    std::vector<std::int32_t> first, last;
-    std::vector<std::uint8_t> basis;
-    if (!(r.get_array(nm, person) && r.get_array(nm, from) && r.get_array(nm, to) && r.get_array(nm, first) &&
-          r.get_array(nm, last) && r.get_array(nm, basis) && r.get_array(nm, from_place) && r.get_array(nm, to_place)))
-      return corrupt("truncated moves");
-    s.moves_.resize(static_cast<std::size_t>(nm));
-    auto place_ok = [&](std::uint32_t p) { return p == kNoNode || p < n; };
-    for (std::size_t i = 0; i < nm; ++i) {
-      if (person[i] >= n || from[i] >= n || to[i] >= n || basis[i] >= kMoveBasisCount || !place_ok(from_place[i]) ||
-          !place_ok(to_place[i]))
-        return corrupt("move");
-      s.moves_[i] = {person[i], from[i], to[i], first[i], last[i], static_cast<MoveBasis>(basis[i]), from_place[i],
-                     to_place[i]};
-    }
-  }
-  if (nt) {
-    std::vector<std::uint32_t> folded, tops;
-    if (!(r.get_array(nt, folded) && r.get_array(nt, tops))) return corrupt("truncated part_of tops");
-    s.top_.resize(static_cast<std::size_t>(n));
-    for (std::uint32_t v = 0; v < n; ++v) s.top_[v] = v;
-    for (std::size_t i = 0; i < nt; ++i) {
-      if (folded[i] >= n || tops[i] >= n) return corrupt("part_of top");
-      s.top_[folded[i]] = tops[i];
-    }
-  }
-  auto g = Csr::read(r, path);
-  if (!g) return std::unexpected(g.error());
-  if (r.remaining() != 0) return corrupt("bytes after the graph");
-  if (g->num_nodes() != n || g->edge_id_bound() > ne || g->orientation() != Orientation::undirected)
-    return corrupt("graph does not match its nodes and edges");
-  s.affiliation_ = std::move(*g);
-  return s;
+  lazy.block_sums = array(kBlockSums, static_cast<const std::uint64_t*>(nullptr));
+  lazy.block_state = std::make_unique<std::atomic<std::uint8_t>[]>(lazy.block_sums.size());
+  snap.keep_ = std::move(mapping);
+  return snap;
 }
 
 std::string cache_path(const Store& store) { return store.path() + ".tgsnap"; }

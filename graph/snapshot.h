@@ -6,8 +6,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/csr.h"
@@ -50,26 +53,49 @@ std::string cache_path(const Store& store);
 // Deletes the cache file (it holds names: after a person is forgotten it goes at once).
 void remove_cache(const Store& store);
 
+// Built in memory, a snapshot owns its arrays; loaded from the cache it views them in the mapped
+// file (format v5: a header and a table of aligned sections of plain values, graph/snapshot.cpp),
+// so a query reads only the pages it touches. Copies are cheap and share the arrays.
+//
+// What the file holds is never trusted. The header and section table are checked whole when it
+// is opened; an array walked whole (edges, moves, the affiliation graph) is checked whole, with
+// its checksum, the first time it is asked for; one read an element at a time (kinds, names,
+// tops) is checked at each read. A check that fails after the file was accepted never lets a bad
+// index through: the array reads as a repaired copy (bad indices replaced by valid ones; the
+// graph without arcs) and damaged() turns true, so that the caller rebuilds and asks again
+// (queries/network.h does).
 class Snapshot {
  public:
+  Snapshot();
+
   std::int64_t generation() const { return generation_; }
   std::int64_t store_id() const { return store_id_; }
   std::uint32_t num_nodes() const { return static_cast<std::uint32_t>(entity_ids_.size()); }
 
-  EntityId entity(std::uint32_t node) const { return EntityId{entity_ids_[node]}; }
-  NodeKind kind(std::uint32_t node) const { return kinds_[node]; }
-  const std::string& name(std::uint32_t node) const { return names_[node]; }
+  EntityId entity(std::uint32_t node) const;
+  NodeKind kind(std::uint32_t node) const;
+  std::string_view name(std::uint32_t node) const;
   std::string country(std::uint32_t node) const;  // "" when unknown
   std::optional<std::uint32_t> node_of(EntityId id) const;
 
-  const std::vector<SnapshotEdge>& edges() const { return edges_; }
-  const std::vector<SnapshotMove>& moves() const { return moves_; }
+  std::span<const SnapshotEdge> edges() const;
+  // One edge, checked alone: for callers that read a few without walking them all.
+  SnapshotEdge edge(std::size_t id) const;
+  std::uint64_t num_edges() const { return edge_count_; }
+  std::span<const SnapshotMove> moves() const;
   // The top of an organisation's chain of current part_of parents (graph/moves.h, OrgTree::top):
   // the node itself when it has none. Roll-ups fold organisations into it.
-  std::uint32_t top(std::uint32_t node) const { return top_.empty() ? node : top_[node]; }
+  std::uint32_t top(std::uint32_t node) const;
   bool has_parents() const { return !top_.empty(); }
   // Every relation as an undirected edge; edge id = index into edges().
-  const Csr& affiliation() const { return affiliation_; }
+  const Csr& affiliation() const;
+
+  // Whether a check found the mapped file damaged after it was accepted: what was read from this
+  // snapshot is not to be trusted, and the cache is to be rebuilt.
+  bool damaged() const;
+  // Checks every array of a mapped snapshot now, checksums included; false when any is damaged.
+  bool verify() const;
+  bool mapped() const { return mapped_; }
 
   // Edge masks (by edge id) for the affiliation graph. As of day D: a relation holds unless its
   // known start is after D or its known end is before D; relations of unknown dates hold.
@@ -77,24 +103,32 @@ class Snapshot {
 
   // Builds from the store, in one read transaction.
   static Snapshot build(Store& store);
-  // Loads `cache_path` if it holds this store generation and reads back whole; otherwise
-  // builds and writes it (atomically: a temporary file renamed over it). `rebuilt` says which.
+  // Loads `cache_path` if it holds this store generation and its header and section table are
+  // sound; otherwise builds and writes it (atomically: a temporary file renamed over it).
+  // `rebuilt` says which.
   static Result<Snapshot> load(Store& store, const std::string& cache_path, bool* rebuilt = nullptr);
 
   Result<void> write(const std::string& path) const;
+  // Maps the file and checks its header and section table (not the arrays: see above).
   static Result<Snapshot> read(const std::string& path);
 
  private:
+  struct Lazy;
+  struct Owned;
+  void note_damage() const;
+
   std::int64_t generation_ = 0;
   std::int64_t store_id_ = 0;
-  std::vector<std::int64_t> entity_ids_;  // ascending
-  std::vector<NodeKind> kinds_;
-  std::vector<std::string> names_;
-  std::vector<std::uint16_t> countries_;  // two letters packed, 0 = unknown
-  std::vector<SnapshotEdge> edges_;
-  std::vector<SnapshotMove> moves_;
-  std::vector<std::uint32_t> top_;  // by node; empty when no organisation has a current parent
-  Csr affiliation_;
+  bool mapped_ = false;
+  std::shared_ptr<const void> keep_;  // what holds the arrays: Owned, or the mapping
+  std::shared_ptr<Lazy> lazy_;        // the arrays checked when first asked for, and the damage flag
+  std::span<const std::int64_t> entity_ids_;  // ascending
+  std::span<const std::uint8_t> kinds_;       // NodeKind values
+  std::span<const std::uint64_t> name_offsets_;  // num_nodes + 1
+  std::string_view name_blob_;
+  std::span<const std::uint16_t> countries_;  // two letters packed, 0 = unknown
+  std::span<const std::uint32_t> top_;        // by node; empty when no organisation has a current parent
+  std::uint64_t edge_count_ = 0;
 };
 
 }  // namespace tg::graph

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graph/error.h"
@@ -19,6 +20,20 @@ namespace tg::queries {
 // The snapshot of `store`, from its cache file beside the database (graph::cache_path) when that
 // is current; otherwise built and written there.
 Result<graph::Snapshot> load_snapshot(Store& store, bool* rebuilt = nullptr);
+
+// `query` (returning a Result) asked of load_snapshot's snapshot; when the mapped cache is found
+// damaged while it runs (graph::Snapshot::damaged), the cache is rebuilt and it is asked again.
+template <typename Query>
+auto on_snapshot(Store& store, Query&& query) -> decltype(query(std::declval<const graph::Snapshot&>())) {
+  auto snapshot = load_snapshot(store);
+  if (!snapshot) return fail(snapshot.error());
+  auto answer = query(*snapshot);
+  if (!snapshot->damaged()) return answer;
+  graph::remove_cache(store);
+  snapshot = load_snapshot(store);
+  if (!snapshot) return fail(snapshot.error());
+  return query(*snapshot);
+}
 
 // The snapshot node of an entity; ErrorCode::not_found, naming it as `name`, when the snapshot
 // does not hold it (it was forgotten meanwhile).
@@ -34,7 +49,7 @@ struct PathQuery {
 };
 struct Hop {
   std::uint32_t from = 0, to = 0;  // in walking order
-  std::uint32_t edge = 0;          // index into snapshot.edges()
+  std::uint32_t edge = 0;          // index into snapshot.edges() (Snapshot::edge)
   bool along = true;               // walked in the relation's own direction
   bool left = false;               // the edge to the organisation a `moved` relation left
 };

@@ -10,11 +10,14 @@
 namespace tg::queries {
 
 PathFinder::PathFinder(const graph::Csr& g)
-    : g_(&g), marks_(g.num_nodes()), forward_link_(g.num_nodes()), backward_link_(g.num_nodes()) {}
+    : g_(&g),
+      marks_(zeroed<Mark>(g.num_nodes())),
+      forward_link_(zeroed<Link>(g.num_nodes())),
+      backward_link_(zeroed<Link>(g.num_nodes())) {}
 
 std::uint32_t PathFinder::next_stamp() {
   if (++stamp_ == 0) {  // wrapped after 2^32 searches: forget every old mark once
-    std::fill(marks_.begin(), marks_.end(), Mark{});
+    std::fill_n(marks_.get(), g_->num_nodes(), Mark{});
     stamp_ = 1;
   }
   return stamp_;
@@ -30,7 +33,7 @@ std::optional<Path> PathFinder::search(std::uint32_t from, std::uint32_t to, con
   const graph::Csr& g = *g_;
   const std::uint32_t now = stamp_;
   const std::span<const std::uint8_t> mask = options.edge_mask;
-  Mark* marks = marks_.data();
+  Mark* marks = marks_.get();
   if (from == to) return Path{{from}, {}};
 
   // An arc x -> y (edge id) may be used unless masked, or leaving the start by a blocked edge.

@@ -3,7 +3,12 @@
 // Unweighted, read as the graph is oriented, restricted to the edges a mask allows.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <type_traits>
 #include <limits>
 #include <optional>
 #include <span>
@@ -57,10 +62,25 @@ class PathFinder {
   std::optional<Path> search(std::uint32_t from, std::uint32_t to, const PathOptions& options,
                              std::span<const std::uint32_t> blocked_from_start);
 
+  // Scratch of zeros from calloc: fresh pages the kernel maps when first touched, so a search that
+  // reaches a few thousand nodes of a graph of millions touches only their pages.
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
+  template <typename T>
+  using Zeroed = std::unique_ptr<T[], Free>;
+  template <typename T>
+  static Zeroed<T> zeroed(std::size_t n) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    void* p = std::calloc(std::max<std::size_t>(n, 1), sizeof(T));
+    if (!p) throw std::bad_alloc();
+    return Zeroed<T>(static_cast<T*>(p));
+  }
+
   const graph::Csr* g_;
   std::uint32_t stamp_ = 0;
-  std::vector<Mark> marks_;
-  std::vector<Link> forward_link_, backward_link_;
+  Zeroed<Mark> marks_;
+  Zeroed<Link> forward_link_, backward_link_;
   std::vector<std::uint32_t> forward_frontier_, backward_frontier_, next_frontier_;
 };
 

@@ -74,7 +74,7 @@ TEST_F(CareersTest, MovesKeepTheirPlacesOfWorkThroughTheCache) {
   const auto s = graph::Snapshot::build(store_);
   std::map<std::string, std::string> arrival_place;  // person -> place of the destination
   for (const auto& m : s.moves())
-    if (m.to_place != graph::kNoNode) arrival_place[s.name(m.person) + " at " + s.name(m.to)] = s.name(m.to_place);
+    if (m.to_place != graph::kNoNode) arrival_place[fmt::format("{} at {}", s.name(m.person), s.name(m.to))] = s.name(m.to_place);
   const std::map<std::string, std::string> want = {{"Ines Ahl at Vantage AI", "Palo Verde"},
                                                    {"Tomas Reyes at Vantage AI", "Lisbon"}};
   EXPECT_EQ(arrival_place, want);

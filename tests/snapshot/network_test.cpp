@@ -170,8 +170,8 @@ TEST(NetworkTest, FlowsCountDistinctPeopleOnRandomCareers) {
       std::set<std::uint32_t> people;
       std::uint64_t moves = 0;
       for (const auto& m : snap.moves()) {
-        const std::string a = by == queries::FlowBy::org ? snap.name(m.from) : snap.country(m.from);
-        const std::string b = by == queries::FlowBy::org ? snap.name(m.to) : snap.country(m.to);
+        const std::string a = by == queries::FlowBy::org ? std::string(snap.name(m.from)) : snap.country(m.from);
+        const std::string b = by == queries::FlowBy::org ? std::string(snap.name(m.to)) : snap.country(m.to);
         if (a != f.from || b != f.to) continue;
         people.insert(m.person);
         ++moves;
@@ -186,8 +186,8 @@ TEST(NetworkTest, FlowsCountDistinctPeopleOnRandomCareers) {
     for (const auto& f : queries::flows(snap, q).flows) {
       std::uint64_t in_period = 0;
       for (const auto& m : snap.moves()) {
-        const std::string a = by == queries::FlowBy::org ? snap.name(m.from) : snap.country(m.from);
-        const std::string b = by == queries::FlowBy::org ? snap.name(m.to) : snap.country(m.to);
+        const std::string a = by == queries::FlowBy::org ? std::string(snap.name(m.from)) : snap.country(m.from);
+        const std::string b = by == queries::FlowBy::org ? std::string(snap.name(m.to)) : snap.country(m.to);
         if (a == f.from && b == f.to && m.date_first != graph::kNoDay &&
             period_label(m.date_first, m.date_last, Period::year) == f.period)
           ++in_period;
