@@ -93,10 +93,10 @@ def main():
         during = {"old": 0, "new": 0}
         after_end_old = 0
         for q, start, end, rc, out, err in answers:
-            if (rc, out) == old[q]:
-                kind = "old"
-            elif (rc, out) == new[q]:
+            if (rc, out) == new[q]:  # first: an answer both states give (a path) is no old answer
                 kind = "new"
+            elif (rc, out) == old[q]:
+                kind = "old"
             else:
                 failures.append(f"{q} at {start - rb_start:+.2f} s: exit {rc}, neither the old answer nor the new "
                                 f"({len(out)} bytes; stderr {err.strip()[:300]!r})")
