@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,7 +61,7 @@ Result<void> write_file_atomic(const std::string& path, std::string_view bytes, 
   std::string tmp;
   int fd = -1;
   for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
-    tmp = fmt::format("{}.tmp-{}-{}", path, ::getpid(), counter++);
+    tmp = fmt::format("{}{}-{}", atomic_write_prefix(path), ::getpid(), counter++);
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }
@@ -93,6 +94,27 @@ Result<void> write_file_atomic(const std::string& path, std::string_view bytes, 
     }
   }
   return {};
+}
+
+std::string atomic_write_prefix(const std::string& path) { return path + ".tmp-"; }
+
+void remove_files_of_dead_processes(const std::string& prefix) {
+  namespace fs = std::filesystem;
+  const fs::path p(prefix);
+  const std::string stem = p.filename().string();
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= stem.size() || name.compare(0, stem.size(), stem) != 0) continue;
+    std::size_t digits = stem.size();
+    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+    if (digits == stem.size() || digits - stem.size() > 9) continue;
+    const auto pid = static_cast<pid_t>(std::stol(name.substr(stem.size(), digits - stem.size())));
+    if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    fs::remove(it->path(), ignored);
+  }
 }
 
 }  // namespace tg

@@ -22,4 +22,15 @@ enum class Sync : bool { no, yes };
 // `path`. On failure the temporary file is removed and `path` is untouched.
 Result<void> write_file_atomic(const std::string& path, std::string_view bytes, Sync sync = Sync::yes);
 
+// The prefix of write_file_atomic's temporary files for `path`: "path.tmp-" (then PID-N).
+std::string atomic_write_prefix(const std::string& path);
+
+// Removes what killed processes left: every file named PREFIX + PID + anything not a digit (or
+// nothing), beside PREFIX, whose PID is no running process ("graph.db.tgsnap.tmp-", and
+// "graph.db.tgsnap.tmp-4242-0" goes when process 4242 is gone). A live process's files stay, as
+// does a name whose PID the kernel reports as alive in another's use (so, at worst, one is left
+// until that PID is free). PIDs are this PID namespace's: stores shared with processes of other
+// namespaces (containers) are not told apart. Errors are ignored: the files are only litter.
+void remove_files_of_dead_processes(const std::string& prefix);
+
 }  // namespace tg

@@ -411,6 +411,10 @@ class Stmt {
 struct Store::Impl {
   sqlite3* db = nullptr;
   std::string path;
+  // ReadTransactions nest (a command's, the snapshot build's): the outermost begins and ends it,
+  // and none begins inside a write transaction, which already reads one state.
+  int read_nesting = 0;
+  bool read_began = false;
   std::unordered_map<const char*, std::unique_ptr<Stmt>> statements;  // keyed by the literal's address
 
   // Rows of two text columns about one entity (its aliases, its external ids).
@@ -552,7 +556,9 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
         impl->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str());
         impl->exec("COMMIT");
       } catch (...) {
-        impl->exec("ROLLBACK");
+        // SQLite may have rolled back already (a full disk does): then a ROLLBACK would fail and
+        // its error ("no transaction is active") would hide the one that says what went wrong.
+        if (!sqlite3_get_autocommit(impl->db)) sqlite3_exec(impl->db, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
       }
     }
@@ -589,12 +595,21 @@ void Store::Transaction::end(const char* sql) {
   if (rc != SQLITE_OK && std::string_view(sql) == "COMMIT") throw StoreError(fmt::format("SQLite: {}", error));
 }
 
-Store::ReadTransaction::ReadTransaction(Store& store) : store_(&store) { store_->impl_->exec("BEGIN DEFERRED"); }
+Store::ReadTransaction::ReadTransaction(Store& store) : store_(&store) {
+  Impl& impl = *store_->impl_;
+  if (impl.read_nesting++ == 0 && sqlite3_get_autocommit(impl.db)) {
+    impl.exec("BEGIN DEFERRED");
+    impl.read_began = true;
+  }
+}
 
 Store::ReadTransaction::~ReadTransaction() {
-  store_->impl_->reset_all();
+  Impl& impl = *store_->impl_;
+  if (--impl.read_nesting != 0 || !impl.read_began) return;
+  impl.read_began = false;
+  impl.reset_all();
   char* msg = nullptr;
-  sqlite3_exec(store_->impl_->db, "COMMIT", nullptr, nullptr, &msg);
+  sqlite3_exec(impl.db, "COMMIT", nullptr, nullptr, &msg);
   sqlite3_free(msg);
 }
 
@@ -1164,7 +1179,23 @@ std::size_t Store::foreign_key_violations() {
   return n;
 }
 
-void Store::checkpoint() { impl_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+void Store::checkpoint() {
+  // TRUNCATE waits (the busy timeout) for readers of an older state to finish; one that is still
+  // reading then keeps the old pages in the log (and the database file's old pages unwritten),
+  // and the row says busy (1). A long query may hold its state that long: try for a minute.
+  constexpr int kAttempts = 6;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto& s = impl_->stmt("PRAGMA wal_checkpoint(TRUNCATE)");
+    const bool row = s.step();
+    const bool busy = row && s.integer(0) != 0;
+    if (row) (void)s.step();
+    if (!busy) return;
+  }
+  throw StoreError(
+      "the change is committed, but readers kept older states of the store in use for over a minute, so their "
+      "pages (with what was removed) are still in the write-ahead log and the database file; run `sqlite3 DB "
+      "'PRAGMA wal_checkpoint(TRUNCATE)'` once they are done");
+}
 
 void Store::finish_initial_load() {
   impl_->exec("PRAGMA journal_mode = WAL");

@@ -214,7 +214,8 @@ class Store {
   };
 
   // A consistent read of several statements (BEGIN … COMMIT): writers in other processes go on,
-  // this connection keeps seeing the store as it was when the first read began.
+  // this connection keeps seeing the store as it was when the first read began. They nest (an
+  // inner one joins the outermost), and inside a write Transaction they do nothing.
   class ReadTransaction {
    public:
     explicit ReadTransaction(Store& store);
@@ -367,7 +368,8 @@ class Store {
   bool empty();
 
   // Folds the write-ahead log into the database and empties it (after forgetting someone, so no
-  // old page with their data lingers in the log).
+  // old page with their data lingers in the log). Waits for readers of older states, for a minute
+  // at most; then throws StoreError saying the pages are still there.
   void checkpoint();
 
   // ---- reads ----

@@ -190,8 +190,8 @@ bool IngestRun::nothing_new(const Retracted& retracted) const {
 
 void IngestRun::committed() {
   if (!report_.forgotten_removed) return;
+  graph::remove_cache(store_);  // first: a checkpoint that fails (readers) must not leave the cache
   store_.checkpoint();
-  graph::remove_cache(store_);
 }
 
 Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths, const IngestOptions& options) {
@@ -243,9 +243,9 @@ Result<ForgetReport> forget_person(Store& store, EntityId id, bool dry_run) {
     std::unordered_set<std::string> digests;
     forget_entity(store, id, digests);
     tx.commit();
-    store.checkpoint();
-    graph::remove_cache(store);
     report.done = true;
+    graph::remove_cache(store);  // first: a checkpoint that fails (readers) must not leave the cache
+    store.checkpoint();
     return report;
   } catch (const StoreError& e) {
     return fail(ErrorCode::io, e.what(), Location{.file = store.path()});

@@ -34,9 +34,11 @@ Error about_db(Error e, const std::string& side, const std::string& db_path) {
 
 }  // namespace
 
+std::string new_store_side_prefix(const std::string& db_path) { return db_path + ".loading-"; }
+
 Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vector<std::string>& paths,
                                       const IngestOptions& options) {
-  const std::string side = fmt::format("{}.loading-{}", db_path, ::getpid());
+  const std::string side = fmt::format("{}{}", new_store_side_prefix(db_path), ::getpid());
   auto remove_side = [&] {
     std::error_code ec;
     for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(side + suffix, ec);

@@ -14,6 +14,9 @@ namespace tg::ingest {
 // no write-ahead log, no syncs) and linked into place once complete and synced. If the run
 // fails, or another process creates `db_path` meanwhile, nothing is left behind. Errors name
 // `db_path`, not the side file.
+// The side files' prefix: "DB.loading-" (then the PID, and "-journal", "-wal", "-shm").
+std::string new_store_side_prefix(const std::string& db_path);
+
 Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vector<std::string>& paths,
                                       const IngestOptions& options);
 

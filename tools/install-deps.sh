@@ -9,5 +9,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential g++ cmake make pkg-config \
   libboost-graph-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libfmt-dev libcli11-dev libicu-dev \
   libgtest-dev libgmock-dev \
+  systemd \
   python3 python3-jsonschema python3-networkx python3-igraph python3-graph-tool \
   >/dev/null

@@ -23,39 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct ChildRun {
-  double seconds = 0;
-  double peak_rss_mib = 0;
-  int status = 0;
-};
-
-// Runs argv as a child (stdout and stderr to /dev/null unless `quiet` is false) and measures
-// its wall time and peak resident memory.
-ChildRun run_child(const std::vector<std::string>& argv, bool quiet = true) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (quiet) {
-      FILE* null = std::fopen("/dev/null", "w");
-      if (null) {
-        dup2(fileno(null), 1);
-        dup2(fileno(null), 2);
-      }
-    }
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  ChildRun r;
-  struct rusage usage {};
-  wait4(pid, &r.status, 0, &usage);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
-  return r;
-}
-
 void remove_db(const fs::path& db) {
   for (const char* suffix : {"", "-wal", "-shm", ".tgsnap"}) fs::remove(db.string() + suffix);
 }
@@ -131,6 +98,33 @@ int time_flows(const fs::path& db, int reps) {
 }
 
 }  // namespace
+
+// Runs argv as a child (stdout and stderr to /dev/null unless `quiet` is false) and measures
+// its wall time and peak resident memory.
+ChildRun run_child(const std::vector<std::string>& argv, bool quiet) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (quiet) {
+      FILE* null = std::fopen("/dev/null", "w");
+      if (null) {
+        dup2(fileno(null), 1);
+        dup2(fileno(null), 2);
+      }
+    }
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  ChildRun r;
+  struct rusage usage {};
+  wait4(pid, &r.status, 0, &usage);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  return r;
+}
 
 int run_ingest_bench(const IngestBenchOptions& options) {
   const fs::path dir = make_workdir(options.workdir);

@@ -5,8 +5,19 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tg::bench {
+
+struct ChildRun {
+  double seconds = 0;
+  double peak_rss_mib = 0;
+  int status = 0;  // as wait(2) gives it
+};
+
+// Runs argv as a child (stdout and stderr to /dev/null unless `quiet` is false) and measures
+// its wall time and peak resident memory.
+ChildRun run_child(const std::vector<std::string>& argv, bool quiet = true);
 
 struct IngestBenchOptions {
   std::uint64_t rows = 1'000'000;
@@ -23,5 +34,14 @@ struct CliBenchOptions {
   std::string workdir;
 };
 int run_cli_bench(const CliBenchOptions& options);
+
+struct RebuildBenchOptions {
+  std::uint64_t files = 10'000;        // extraction documents and CSV files, one CSV per 100 files
+  std::uint64_t relations = 1'000'000;  // employments, half in the CSV files, half in the documents
+  std::uint64_t seed = 1;
+  int reps = 3;                          // runs of the fast steps (median)
+  std::string workdir;
+};
+int run_rebuild_bench(const RebuildBenchOptions& options);
 
 }  // namespace tg::bench

@@ -1,6 +1,7 @@
 // tg-bench: times the graph questions on synthetic careers, optionally beside NetworkX, igraph
 // and graph-tool run on the same edge lists (tools/bench/peers.py), and prints one table.
 //   tg-bench graph --scale S|M|L [--peers] [--seed N] [--reps N] [--threads N]
+//   tg-bench ingest --rows N · tg-bench cli --scale S|M|L · tg-bench rebuild --files N --relations M
 #include "tools/bench/ingest_bench.h"
 #include <sys/resource.h>
 #include <unistd.h>
@@ -336,7 +337,20 @@ int main(int argc, char** argv) {
   cli->add_option("--seed", cli_options.seed, "generator seed");
   cli->add_option("--reps", cli_options.reps, "runs (median)")->check(CLI::PositiveNumber);
   cli->add_option("--workdir", cli_options.workdir, "keep the database here (reused when present)");
+  tg::bench::RebuildBenchOptions rebuild_options;
+  CLI::App* rebuild = app.add_subcommand(
+      "rebuild", "time `talentgraph rebuild --sources` on a generated folder beside a first ingest of it");
+  rebuild->add_option("--files", rebuild_options.files, "files in the folder (one CSV file per 100)")
+      ->check(CLI::Range(2, 10'000'000))
+      ->capture_default_str();
+  rebuild->add_option("--relations", rebuild_options.relations, "relations (employments), half of them in CSV files")
+      ->check(CLI::Range(100, 100'000'000))
+      ->capture_default_str();
+  rebuild->add_option("--seed", rebuild_options.seed, "generator seed");
+  rebuild->add_option("--reps", rebuild_options.reps, "runs of the fast steps (median)")->check(CLI::PositiveNumber);
+  rebuild->add_option("--workdir", rebuild_options.workdir, "keep the folder and databases here");
   CLI11_PARSE(app, argc, argv);
+  if (rebuild->parsed()) return tg::bench::run_rebuild_bench(rebuild_options);
   if (ingest->parsed()) return tg::bench::run_ingest_bench(ingest_options);
   if (cli->parsed()) return tg::bench::run_cli_bench(cli_options);
   options.scale = *tg::bench::parse_scale(scale);

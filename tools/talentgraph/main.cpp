@@ -15,8 +15,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "graph/files.h"
 #include "graph/lock.h"
+#include "graph/snapshot.h"
 #include "graph/store.h"
+#include "ingest/new_store.h"
 #include "tools/talentgraph/cli.h"
 
 namespace tg::cli {
@@ -83,12 +86,21 @@ int run(int argc, char** argv) {
       if (!locked) return report(locked.error());
       lock.emplace(std::move(*locked));
     }
+    // What killed runs left beside the store goes with the next run, reader or writer: a first
+    // ingest's side files, a query's half-written snapshot cache (only of processes now gone).
+    remove_files_of_dead_processes(ingest::new_store_side_prefix(env.db_path));
     if (std::error_code ec; entry.command->creates_store && !std::filesystem::exists(env.db_path, ec))
       return entry.run(env);
     auto store = Store::open(env.db_path, OpenMode::existing_only);
     if (!store) return report(store.error());
+    remove_files_of_dead_processes(atomic_write_prefix(graph::cache_path(*store)));
     env.store = &*store;
     try {
+      // A query reads one state of the store from its first read to its answer, however many
+      // statements it takes: a rebuild committing meanwhile is seen by the next query, never
+      // half by this one (WAL keeps the old state for the open read transaction).
+      std::optional<Store::ReadTransaction> one_state;
+      if (!entry.command->writes) one_state.emplace(*store);
       return entry.run(env);
     } catch (const StoreError& e) {
       return report({ErrorCode::io, fmt::format("{}: {}", env.db_path, e.what())});
