@@ -284,6 +284,11 @@ CREATE INDEX rebuild_moves_by_generation ON rebuild_moves(generation);
 CREATE INDEX rebuild_moves_by_person ON rebuild_moves(person_id);
 CREATE INDEX rebuild_moves_by_key ON rebuild_moves(person_key);
 )sql",
+    // v7: an entry may be the first load into an empty store, whose moves (every move it made)
+    // are counted in moves_new but not logged one by one (`moves` lists them).
+    R"sql(
+ALTER TABLE rebuilds ADD COLUMN initial_load INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == Store::kSchemaVersion);
@@ -1372,13 +1377,14 @@ void Store::log_write(const LogEntry& e, std::span<const LoggedMove> moves) {
   impl_->stmt(
           "INSERT INTO rebuilds(generation, kind, started, finished, duration_ms, files_added, files_changed, "
           "files_removed, files_unchanged, files_skipped, entities_added, entities_retracted, relations_added, "
-          "relations_retracted, claims_added, claims_retracted, moves_new, moves_retracted) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+          "relations_retracted, claims_added, claims_retracted, moves_new, moves_retracted, initial_load) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, e.generation).bind(2, e.kind).bind(3, e.started).bind(4, e.finished).bind(5, e.duration_ms)
       .bind(6, e.files_added).bind(7, e.files_changed).bind(8, e.files_removed).bind(9, e.files_unchanged)
       .bind(10, e.files_skipped).bind(11, e.entities_added).bind(12, e.entities_retracted)
       .bind(13, e.relations_added).bind(14, e.relations_retracted).bind(15, e.claims_added)
-      .bind(16, e.claims_retracted).bind(17, e.moves_new).bind(18, e.moves_retracted).run();
+      .bind(16, e.claims_retracted).bind(17, e.moves_new).bind(18, e.moves_retracted)
+      .bind(19, static_cast<std::int64_t>(e.initial_load)).run();
   for (const LoggedMove& m : moves) {
     auto& s = impl_->stmt(
         "INSERT INTO rebuild_moves(generation, change, person_id, from_id, to_id, person_key, person, from_name, "
@@ -1396,14 +1402,16 @@ std::vector<LogEntry> Store::write_log(std::int64_t min_generation, std::string_
   auto& s = impl_->stmt(
       "SELECT generation, kind, started, finished, duration_ms, files_added, files_changed, files_removed, "
       "files_unchanged, files_skipped, entities_added, entities_retracted, relations_added, relations_retracted, "
-      "claims_added, claims_retracted, moves_new, moves_retracted FROM rebuilds WHERE generation >= ? AND finished >= ? "
+      "claims_added, claims_retracted, moves_new, moves_retracted, initial_load FROM rebuilds WHERE generation >= ? "
+      "AND finished >= ? "
       "ORDER BY generation");
   s.bind(1, min_generation).bind(2, finished_from);
   std::vector<LogEntry> out;
   while (s.step())
     out.push_back(LogEntry{s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5), s.integer(6),
                            s.integer(7), s.integer(8), s.integer(9), s.integer(10), s.integer(11), s.integer(12),
-                           s.integer(13), s.integer(14), s.integer(15), s.integer(16), s.integer(17)});
+                           s.integer(13), s.integer(14), s.integer(15), s.integer(16), s.integer(17),
+                           s.integer(18) != 0});
   return out;
 }
 
