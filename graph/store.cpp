@@ -284,6 +284,11 @@ CREATE INDEX rebuild_moves_by_generation ON rebuild_moves(generation);
 CREATE INDEX rebuild_moves_by_person ON rebuild_moves(person_id);
 CREATE INDEX rebuild_moves_by_key ON rebuild_moves(person_key);
 )sql",
+    // v7: an entry may be the first load into an empty store, whose moves (every move it made)
+    // are counted in moves_new but not logged one by one (`moves` lists them).
+    R"sql(
+ALTER TABLE rebuilds ADD COLUMN initial_load INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == Store::kSchemaVersion);
@@ -452,6 +457,7 @@ struct Store::Impl {
 
   std::unordered_map<std::string, std::unique_ptr<Stmt>> generated;  // keyed by their text
   bool revising = false;  // retract() made this transaction's temp tables (finish_revisions drops them)
+  bool revising_csv = false;  // and retracted a CSV file
 
   Stmt& stmt_text(const std::string& sql) {
     auto& slot = generated[sql];
@@ -842,14 +848,17 @@ void Store::retract(Origin o) {
         "CREATE TEMP TABLE IF NOT EXISTS revised_source_rows AS SELECT * FROM sources WHERE 0;");
     impl_->revising = true;
   }
+  if (o.csv_file) impl_->revising_csv = true;
   // A CSV file is retracted whole (its rows cite many sources); a source, as far as documents
-  // gave it (csv_file 0). The same steps for either, by the file's id or the source's.
+  // gave it (csv_file 0). The same steps for either, by the file's id or the source's. The
+  // claims of a file are read by claims_by_csv_file, whose `csv_file <> 0` the statement must
+  // say for SQLite to use it.
   const std::int64_t key = o.csv_file ? o.csv_file : raw(o.source);
   auto run = [&](const char* by_file, const char* by_source) {
     impl_->stmt(o.csv_file ? by_file : by_source).bind(1, key).run();
   };
   run("INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, confidence, "
-      "file, location_id FROM claims WHERE csv_file = ?",
+      "file, location_id FROM claims WHERE csv_file = ? AND csv_file <> 0",
       "INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, confidence, "
       "file, location_id FROM claims WHERE source_id = ? AND csv_file = 0");
   run("INSERT OR IGNORE INTO temp.revised_origins VALUES (0, ?)",
@@ -858,9 +867,11 @@ void Store::retract(Origin o) {
       "INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE source_id = ? AND csv_file = 0");
   if (!o.csv_file)
     impl_->stmt("INSERT INTO temp.revised_source_rows SELECT * FROM sources WHERE id = ?").bind(1, key).run();
-  run("INSERT OR IGNORE INTO temp.revised_sources SELECT DISTINCT source_id FROM claims WHERE csv_file = ?",
+  run("INSERT OR IGNORE INTO temp.revised_sources SELECT DISTINCT source_id FROM claims WHERE csv_file = ? "
+      "AND csv_file <> 0",
       "INSERT OR IGNORE INTO temp.revised_sources VALUES (?)");
-  run("DELETE FROM claims WHERE csv_file = ?", "DELETE FROM claims WHERE source_id = ? AND csv_file = 0");
+  run("DELETE FROM claims WHERE csv_file = ? AND csv_file <> 0",
+      "DELETE FROM claims WHERE source_id = ? AND csv_file = 0");
   // A CSV file's mentions are by each row's source within the file: the file retracts them all.
   run("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions WHERE csv_file = ?",
       "INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions "
@@ -883,25 +894,39 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
       "SELECT count(*) FROM (SELECT DISTINCT relation_id, source_id, csv_file FROM temp.revised_claims) rc "
       "WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.relation_id = rc.relation_id AND c.source_id = rc.source_id "
       "AND c.csv_file = rc.csv_file)");
+  // (Each claim matches one distinct triple: from the revised claims, not over every claim.)
   r.restated = count(
-      "SELECT count(*) FROM claims c WHERE EXISTS (SELECT 1 FROM temp.revised_claims rc WHERE "
-      "c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file)");
+      "SELECT count(*) FROM (SELECT DISTINCT relation_id, source_id, csv_file FROM temp.revised_claims) rc "
+      "JOIN claims c ON c.relation_id = rc.relation_id AND c.source_id = rc.source_id AND c.csv_file = rc.csv_file");
   // Whether the new versions wrote back exactly what was retracted: claims (with records,
   // quotes and locations), mentions and citations.
-  constexpr const char* kNewClaims =
-      "SELECT relation_id, source_id, csv_file, record, quote, confidence, file, location_id FROM claims c "
-      "WHERE EXISTS (SELECT 1 FROM temp.revised_origins o WHERE (o.csv_file <> 0 AND c.csv_file = o.csv_file) "
-      "OR (o.csv_file = 0 AND c.csv_file = 0 AND c.source_id = o.source_id))";
-  constexpr const char* kNewMentions =
-      "SELECT * FROM mentions m WHERE EXISTS (SELECT 1 FROM temp.revised_origins o WHERE (o.csv_file <> 0 AND "
-      "m.csv_file = o.csv_file) OR (o.csv_file = 0 AND m.csv_file = 0 AND m.source_id = o.source_id))";
-  static const std::string same = fmt::format(
-      "SELECT NOT EXISTS (SELECT * FROM temp.revised_claims EXCEPT {0}) AND NOT EXISTS ({0} EXCEPT SELECT * FROM "
-      "temp.revised_claims) AND NOT EXISTS (SELECT * FROM temp.revised_mentions EXCEPT {1}) AND NOT EXISTS ({1} "
-      "EXCEPT SELECT * FROM temp.revised_mentions) AND NOT EXISTS (SELECT * FROM temp.revised_source_rows EXCEPT "
-      "SELECT * FROM sources WHERE id IN (SELECT id FROM temp.revised_source_rows))",
-      kNewClaims, kNewMentions);
-  r.unchanged = count(same.c_str()) != 0;
+  // The current rows of the revised origins, a branch per kind of origin so that each reads an
+  // index: claims_by_csv_file (its `csv_file <> 0` written out, as the partial index needs),
+  // claims_by_source, the mentions' key (led by source_id, csv_file). The mentions of CSV files
+  // have no index by file (retract() reads them whole too): that branch is only there when a CSV
+  // file was retracted, so a run of documents reads no table whole.
+  auto current = [](const char* columns, const char* table, bool csv) {
+    const std::string by_source = fmt::format(
+        "SELECT {} FROM {} WHERE csv_file = 0 AND source_id IN (SELECT source_id FROM temp.revised_origins "
+        "WHERE csv_file = 0)",
+        columns, table);
+    if (!csv) return fmt::format("SELECT * FROM ({})", by_source);
+    return fmt::format(
+        "SELECT * FROM (SELECT {} FROM {} WHERE csv_file <> 0 AND csv_file IN (SELECT csv_file FROM "
+        "temp.revised_origins WHERE csv_file <> 0) UNION ALL {})",
+        columns, table, by_source);
+  };
+  auto same = [&](bool csv) {
+    return fmt::format(
+        "SELECT NOT EXISTS (SELECT * FROM temp.revised_claims EXCEPT {0}) AND NOT EXISTS ({0} EXCEPT SELECT * FROM "
+        "temp.revised_claims) AND NOT EXISTS (SELECT * FROM temp.revised_mentions EXCEPT {1}) AND NOT EXISTS ({1} "
+        "EXCEPT SELECT * FROM temp.revised_mentions) AND NOT EXISTS (SELECT * FROM temp.revised_source_rows EXCEPT "
+        "SELECT * FROM sources WHERE id IN (SELECT id FROM temp.revised_source_rows))",
+        current("relation_id, source_id, csv_file, record, quote, confidence, file, location_id", "claims", csv),
+        current("*", "mentions", csv));
+  };
+  static const std::string same_documents = same(false), same_files = same(true);
+  r.unchanged = count((impl_->revising_csv ? same_files : same_documents).c_str()) != 0;
   // Relations that keep claims take the location of their best claim that names one.
   impl_->stmt(
           "UPDATE relations SET location_id = (SELECT location_id FROM claims c WHERE c.relation_id = relations.id "
@@ -975,6 +1000,7 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
       "DROP TABLE temp.revised_sources; DROP TABLE temp.revised_origins; DROP TABLE temp.revised_mentions; "
       "DROP TABLE temp.revised_source_rows;");
   impl_->revising = false;
+  impl_->revising_csv = false;
   return r;
 }
 
@@ -1382,13 +1408,14 @@ void Store::log_write(const LogEntry& e, std::span<const LoggedMove> moves) {
   impl_->stmt(
           "INSERT INTO rebuilds(generation, kind, started, finished, duration_ms, files_added, files_changed, "
           "files_removed, files_unchanged, files_skipped, entities_added, entities_retracted, relations_added, "
-          "relations_retracted, claims_added, claims_retracted, moves_new, moves_retracted) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+          "relations_retracted, claims_added, claims_retracted, moves_new, moves_retracted, initial_load) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, e.generation).bind(2, e.kind).bind(3, e.started).bind(4, e.finished).bind(5, e.duration_ms)
       .bind(6, e.files_added).bind(7, e.files_changed).bind(8, e.files_removed).bind(9, e.files_unchanged)
       .bind(10, e.files_skipped).bind(11, e.entities_added).bind(12, e.entities_retracted)
       .bind(13, e.relations_added).bind(14, e.relations_retracted).bind(15, e.claims_added)
-      .bind(16, e.claims_retracted).bind(17, e.moves_new).bind(18, e.moves_retracted).run();
+      .bind(16, e.claims_retracted).bind(17, e.moves_new).bind(18, e.moves_retracted)
+      .bind(19, static_cast<std::int64_t>(e.initial_load)).run();
   for (const LoggedMove& m : moves) {
     auto& s = impl_->stmt(
         "INSERT INTO rebuild_moves(generation, change, person_id, from_id, to_id, person_key, person, from_name, "
@@ -1406,14 +1433,16 @@ std::vector<LogEntry> Store::write_log(std::int64_t min_generation, std::string_
   auto& s = impl_->stmt(
       "SELECT generation, kind, started, finished, duration_ms, files_added, files_changed, files_removed, "
       "files_unchanged, files_skipped, entities_added, entities_retracted, relations_added, relations_retracted, "
-      "claims_added, claims_retracted, moves_new, moves_retracted FROM rebuilds WHERE generation >= ? AND finished >= ? "
+      "claims_added, claims_retracted, moves_new, moves_retracted, initial_load FROM rebuilds WHERE generation >= ? "
+      "AND finished >= ? "
       "ORDER BY generation");
   s.bind(1, min_generation).bind(2, finished_from);
   std::vector<LogEntry> out;
   while (s.step())
     out.push_back(LogEntry{s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5), s.integer(6),
                            s.integer(7), s.integer(8), s.integer(9), s.integer(10), s.integer(11), s.integer(12),
-                           s.integer(13), s.integer(14), s.integer(15), s.integer(16), s.integer(17)});
+                           s.integer(13), s.integer(14), s.integer(15), s.integer(16), s.integer(17),
+                           s.integer(18) != 0});
   return out;
 }
 

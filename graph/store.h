@@ -144,8 +144,9 @@ struct SourceFileRow {
   std::vector<FileOrigin> origins;
 };
 
-// The write log (schema v6, tables `rebuilds` and `rebuild_moves`): one entry per committed
-// ingest or rebuild, with what it did and the moves that appeared and disappeared. A move is
+// The write log (schema v6, tables `rebuilds` and `rebuild_moves`; v7 marks a first load): one
+// entry per committed ingest or rebuild, with what it did and the moves that appeared and
+// disappeared. A move is
 // kept as it read when it was logged (names, countries, date, one piece of evidence): a retracted
 // move's entities may be gone.
 struct LogEntry {
@@ -157,6 +158,9 @@ struct LogEntry {
   std::int64_t entities_added = 0, entities_retracted = 0, relations_added = 0, relations_retracted = 0;
   std::int64_t claims_added = 0, claims_retracted = 0;
   std::int64_t moves_new = 0, moves_retracted = 0;
+  // The first load into an empty store (schema v7): its moves_new moves, every move it made, are
+  // counted but not logged one by one (`moves` lists them).
+  bool initial_load = false;
 };
 
 struct LoggedMove {
@@ -178,7 +182,7 @@ enum class OpenMode { create_if_missing, existing_only, initial_load };
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens (creating and migrating as needed). A missing file with existing_only is
   // ErrorCode::missing_db; a database from a newer talentgraph is refused.

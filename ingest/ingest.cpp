@@ -215,7 +215,14 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     // with it the snapshot cache.
     if (!run.changed()) return run.report();
     // The write log: what the run changed, and the moves that appeared and disappeared.
-    if (auto moves = changed_moves(store, was_empty, run.origins(), run.report())) {
+    // The first load into an empty store counts its moves; the log does not itemise them.
+    if (was_empty) {
+      LogEntry entry = log_entry(store, run.report(), "ingest", clock, {});
+      entry.files_added = static_cast<std::int64_t>(run.report().files);
+      entry.initial_load = true;
+      entry.moves_new = static_cast<std::int64_t>(count_moves(store));
+      store.log_write(entry, {});
+    } else if (auto moves = changed_moves(store, false, run.origins(), run.report())) {
       LogEntry entry = log_entry(store, run.report(), "ingest", clock, *moves);
       entry.files_added = static_cast<std::int64_t>(run.report().files);
       store.log_write(entry, *moves);

@@ -204,6 +204,12 @@ std::optional<std::vector<LoggedMove>> changed_moves(Store& store, bool was_empt
   return diff_moves(store, &*before, MoveScope{std::move(origins), everyone});
 }
 
+std::size_t count_moves(Store& store) {
+  Side side{&store, {}};
+  read_side(side, {}, true);
+  return side.moves.size();
+}
+
 LogEntry log_entry(Store& store, const IngestReport& r, std::string kind, const LogClock& clock,
                    std::span<const LoggedMove> moves) {
   LogEntry e;

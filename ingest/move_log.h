@@ -9,7 +9,9 @@
 // one new. Everyone is read instead when a run merged entities (curation same_as, name order:
 // ids change under other people's relations), when the part_of relations the origins claim
 // changed (a lab moved into a company changes whose stints are one), for --full and for a
-// store that was empty before. Forgotten people never enter the log.
+// store that was empty before. The first load into an empty store (not --full) is not
+// itemised: its entry counts its moves, every move the store then holds (count_moves), and logs
+// none one by one. Forgotten people never enter the log.
 #pragma once
 
 #include <chrono>
@@ -61,6 +63,11 @@ std::vector<LoggedMove> diff_moves(Store& store, Store* before, const MoveScope&
 // transaction. None when the store was not empty and is in memory (nothing to compare with).
 std::optional<std::vector<LoggedMove>> changed_moves(Store& store, bool was_empty, std::vector<FileOrigin> origins,
                                                      const IngestReport& report, bool everyone = false);
+
+// The moves the store holds in its open transaction, counted as diff_moves tells them apart
+// (person, from, to, date), without reading their names or evidence: what the first load into
+// an empty store logs.
+std::size_t count_moves(Store& store);
 
 // A log entry of `kind` with the run's counts, times and moves; the generation is the one the
 // caller's commit makes, the file counts are the caller's.

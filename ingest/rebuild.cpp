@@ -49,6 +49,7 @@ std::vector<FileOrigin> read_alone(const SourceFile& f, Errors& errors, FileRead
 }  // namespace
 
 std::size_t RebuildReport::moves_new() const {
+  if (initial_load) return initial_moves;
   return static_cast<std::size_t>(std::ranges::count_if(moves, [](const LoggedMove& m) { return m.change > 0; }));
 }
 
@@ -223,9 +224,15 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
     report.generation = store.generation() + 1;  // what the commit makes it
     std::vector<FileOrigin> touched(retract.begin(), retract.end());
     touched.insert(touched.end(), run.origins().begin(), run.origins().end());
-    auto moves = changed_moves(store, was_empty, std::move(touched), report.ingest, options.full);
-    report.moves_known = moves.has_value();
-    if (moves) report.moves = std::move(*moves);
+    // The first load into an empty store counts its moves; the log does not itemise them.
+    report.initial_load = was_empty && !options.full;
+    if (report.initial_load) {
+      report.initial_moves = count_moves(store);
+    } else {
+      auto moves = changed_moves(store, was_empty, std::move(touched), report.ingest, options.full);
+      report.moves_known = moves.has_value();
+      if (moves) report.moves = std::move(*moves);
+    }
     for (const Plan& p : plans)
       if (p.apply || p.state == State::rehashed)
         store.put_source_file(SourceFileRow{p.file.rel, std::string(format(p.file.format).name), p.file.size,
@@ -245,6 +252,8 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
       entry.files_removed = static_cast<std::int64_t>(report.removed.size());
       entry.files_unchanged = static_cast<std::int64_t>(report.unchanged);
       entry.files_skipped = static_cast<std::int64_t>(report.skipped.size());
+      entry.initial_load = report.initial_load;
+      if (report.initial_load) entry.moves_new = static_cast<std::int64_t>(report.initial_moves);
       store.log_write(entry, report.moves);
     }
     tx.commit();

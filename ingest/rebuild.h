@@ -62,8 +62,12 @@ struct RebuildReport {
   // something before (nothing to compare with).
   std::vector<LoggedMove> moves;
   bool moves_known = true;
+  // The first load into an empty store (not --full): its `initial_moves` moves, every move it
+  // made, are counted, not listed (`moves` is empty; the log keeps the count alone).
+  bool initial_load = false;
+  std::size_t initial_moves = 0;
   std::size_t moves_new() const;
-  std::size_t moves_retracted() const { return moves.size() - moves_new(); }
+  std::size_t moves_retracted() const { return initial_load ? 0 : moves.size() - moves_new(); }
   std::string started, finished;  // UTC ISO 8601 (ingest/move_log.h: LogClock)
   std::int64_t duration_ms = 0;
 };

@@ -25,7 +25,9 @@ struct ChangeSearch {
 
 struct ChangeEntry {
   LogEntry entry;
-  std::vector<LoggedMove> moves;  // those passing the filter, new first
+  // Those passing the filter, new first; none for the first load into an empty store
+  // (entry.initial_load: the log counts its moves and does not itemise them).
+  std::vector<LoggedMove> moves;
 };
 
 // The entries selected, oldest first. A --since that is none of the three forms is

@@ -1,5 +1,6 @@
-// The write log (schema v6): each committed ingest and rebuild is one entry, with the moves that
-// appeared and disappeared (ingest/move_log.h); `changes` selects and filters them
+// The write log (schema v7): each committed ingest and rebuild is one entry, with the moves that
+// appeared and disappeared (ingest/move_log.h) — but the first load into an empty store counts
+// its moves without logging them one by one; `changes` selects and filters them
 // (queries/changes.h); forgetting a person removes their logged moves.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -103,19 +104,21 @@ class LogTest : public ::testing::Test {
 TEST_F(LogTest, NewRetractedAndADateChange) {
   put("ann.json", career("s-ann", "Ann Lee", {{"Acme", "US", "2018", "2020"}, {"Bolt", "CN", "2021", ""}}));
   put("bo.json", career("s-bo", "Bo Park", {{"Cove", "US", "2015", "2019"}, {"Dune", "KR", "2019-06", ""}}));
+  // The first load into an empty store: its two moves counted, none logged one by one.
   RebuildReport r = run_ok();
-  EXPECT_EQ(lines(r.moves), (Strings{"+Ann Lee: Acme (US) -> Bolt (CN) 2021", "+Bo Park: Cove (US) -> Dune (KR) 2019-06"}));
+  EXPECT_TRUE(r.initial_load);
+  EXPECT_TRUE(r.moves.empty());
+  EXPECT_EQ(r.moves_new(), 2u);
+  EXPECT_EQ(r.moves_retracted(), 0u);
   ASSERT_EQ(store.write_log(0).size(), 1u);
   const LogEntry first = store.write_log(0)[0];
   EXPECT_EQ(first.generation, store.generation());
   EXPECT_EQ(first.kind, "rebuild");
+  EXPECT_TRUE(first.initial_load);
   EXPECT_EQ(first.files_added, 2);
   EXPECT_EQ(first.moves_new, 2);
   EXPECT_EQ(first.moves_retracted, 0);
-  ASSERT_EQ(r.moves.size(), 2u);
-  EXPECT_EQ(r.moves[0].source, "s-ann");
-  EXPECT_EQ(r.moves[0].quote, "Ann Lee at Bolt from 2021.");  // the arrival's evidence
-  EXPECT_EQ(r.moves[0].basis, "dated");
+  EXPECT_EQ(logged_rows(), 0u);
 
   // The same folder: nothing written, nothing logged.
   r = run_ok();
@@ -127,7 +130,12 @@ TEST_F(LogTest, NewRetractedAndADateChange) {
   // not read and his move is not logged again.
   put("ann.json", career("s-ann", "Ann Lee", {{"Acme", "US", "2018", "2020"}, {"Bolt", "CN", "2022", ""}}));
   r = run_ok();
+  EXPECT_FALSE(r.initial_load);
   EXPECT_EQ(lines(r.moves), (Strings{"+Ann Lee: Acme (US) -> Bolt (CN) 2022", "-Ann Lee: Acme (US) -> Bolt (CN) 2021"}));
+  EXPECT_EQ(r.moves[0].source, "s-ann");
+  EXPECT_EQ(r.moves[0].quote, "Ann Lee at Bolt from 2022.");  // the arrival's evidence
+  EXPECT_EQ(r.moves[0].basis, "dated");
+  EXPECT_EQ(logged_rows(), 2u);
   // A removed file: its moves are retracted, even though their entities are gone.
   remove("bo.json");
   r = run_ok();
@@ -135,6 +143,8 @@ TEST_F(LogTest, NewRetractedAndADateChange) {
   EXPECT_FALSE(store.entity(r.moves[0].person));
   const auto log = store.write_log(0);
   ASSERT_EQ(log.size(), 3u);
+  EXPECT_FALSE(log[1].initial_load);
+  EXPECT_FALSE(log[2].initial_load);
   EXPECT_EQ(log[2].files_removed, 1);
   EXPECT_EQ(log[2].moves_retracted, 1);
   EXPECT_EQ(log[2].relations_retracted, 2);
@@ -165,7 +175,7 @@ TEST_F(LogTest, DryRunLogsNothingButReportsTheMoves) {
   const RebuildReport r = run_ok(o);
   EXPECT_EQ(r.moves.size(), 2u);
   EXPECT_EQ(store.write_log(0).size(), 1u);
-  EXPECT_EQ(logged_rows(), 1u);
+  EXPECT_EQ(logged_rows(), 0u);  // the first load's move is counted, not logged
 }
 
 TEST_F(LogTest, PlainIngestsAreLoggedToo) {
@@ -178,8 +188,58 @@ TEST_F(LogTest, PlainIngestsAreLoggedToo) {
   const auto log = store.write_log(0);
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].kind, "ingest");
+  EXPECT_TRUE(log[0].initial_load);  // into an empty store: counted, not itemised
   EXPECT_EQ(log[0].moves_new, 1);
+  EXPECT_FALSE(log[1].initial_load);
   EXPECT_EQ(log[1].moves_new + log[1].moves_retracted, 0);
+  EXPECT_EQ(logged_rows(), 0u);
+  // A third ingest, of someone new: itemised.
+  const std::string c = dir.write("in/c.json", career("s-cy", "Cy Dow", {{"Bolt", "CN", "2019", "2023"}, {"Cove", "US", "2024", ""}}));
+  r = ingest(store, {c}, IngestOptions{});
+  ASSERT_TRUE(r) << r.error().str();
+  EXPECT_EQ(lines(store.logged_moves(0)), Strings{"+Cy Dow: Bolt (CN) -> Cove (US) 2024"});
+}
+
+TEST_F(LogTest, TheFirstLoadIsCountedAndChangesSaysSoWhateverTheFilter) {
+  put("ann.json", career("s-ann", "Ann Lee", {{"Acme", "US", "2018", "2020"}, {"Bolt", "CN", "2021", ""}}));
+  put("bo.json", career("s-bo", "Bo Park", {{"Cove", "US", "2015", "2019"}, {"Dune", "KR", "2019-06", ""}}));
+  run_ok();
+  queries::ChangeSearch s;
+  auto c = changes(s);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_TRUE(c[0].entry.initial_load);
+  EXPECT_EQ(c[0].entry.moves_new, 2);
+  EXPECT_TRUE(c[0].moves.empty());
+  s.person = "Nobody Here";  // the count is the entry's: filters do not apply to it
+  c = changes(s);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].entry.moves_new, 2);
+  // --full into a store that holds something is itemised (and here changes no move).
+  RebuildOptions full;
+  full.full = true;
+  RebuildReport r = run_ok(full);
+  EXPECT_FALSE(r.initial_load);
+  EXPECT_TRUE(r.moves.empty());
+  const auto log = store.write_log(0);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_FALSE(log[1].initial_load);
+  EXPECT_EQ(log[1].moves_new + log[1].moves_retracted, 0);
+}
+
+TEST(LogFirstLoad, FullIntoAnEmptyStoreIsItemised) {
+  ScratchDir dir;
+  dir.write("src/ann.json", career("s-ann", "Ann Lee", {{"Acme", "US", "2018", "2020"}, {"Bolt", "CN", "2021", ""}}));
+  Store store = must_open(dir.file("tg.db"));
+  RebuildOptions o;
+  o.sources = dir.file("src");
+  o.full = true;
+  auto r = rebuild(store, o);
+  ASSERT_TRUE(r) << r.error().str();
+  EXPECT_FALSE(r->initial_load);
+  EXPECT_EQ(lines(r->moves), Strings{"+Ann Lee: Acme (US) -> Bolt (CN) 2021"});
+  ASSERT_EQ(store.write_log(0).size(), 1u);
+  EXPECT_FALSE(store.write_log(0)[0].initial_load);
+  EXPECT_EQ(lines(store.logged_moves(0)), Strings{"+Ann Lee: Acme (US) -> Bolt (CN) 2021"});
 }
 
 TEST_F(LogTest, APartOfChangeRereadsEveryone) {
@@ -191,7 +251,8 @@ TEST_F(LogTest, APartOfChangeRereadsEveryone) {
        rel("worked_at", "p", "l", {{"start", "2021"}, {"quote", "at Bolt Research since 2021"}})});
   put("ann.json", ann.dump());
   RebuildReport r = run_ok();
-  EXPECT_EQ(lines(r.moves), Strings{"+Ann Lee: Bolt () -> Bolt Research () 2021"});
+  EXPECT_TRUE(r.initial_load);
+  EXPECT_EQ(r.moves_new(), 1u);  // Bolt -> Bolt Research, 2021
   json org = test_support::document("s-org", {entity("b", "company", "Bolt"), entity("l", "lab", "Bolt Research")},
                                     {rel("part_of", "l", "b", {{"quote", "Bolt's research lab"}})});
   put("org.json", org.dump());
@@ -235,7 +296,10 @@ TEST_F(LogTest, ChangesSinceLastGenerationAndDateWithFilters) {
   s.since = std::to_string(last - 1);  // generation N and later
   c = changes(s);
   ASSERT_EQ(c.size(), 2u);
-  EXPECT_EQ(lines(c[0].moves), (Strings{"+Ann Lee: Acme (US) -> Bolt (CN) 2021", "+Bo Park: Cove (US) -> Dune (KR) 2019-06"}));
+  EXPECT_TRUE(c[0].entry.initial_load);  // the first load: counted, not itemised
+  EXPECT_EQ(c[0].entry.moves_new, 2);
+  EXPECT_TRUE(c[0].moves.empty());
+  EXPECT_FALSE(c[1].entry.initial_load);
   s.since = "2026-11-02";
   EXPECT_EQ(changes(s).size(), 1u);
   s.since = "2026-11";
@@ -250,25 +314,29 @@ TEST_F(LogTest, ChangesSinceLastGenerationAndDateWithFilters) {
 
 TEST_F(LogTest, ForgetRemovesTheLoggedMovesOfEveryIdThePersonHad) {
   put("ann.json", career("s-ann", "Ann Lee", {{"Acme", "US", "2018", "2020"}, {"Bolt", "CN", "2021", ""}}));
-  put("bo.json", career("s-bo", "Bo Park", {{"Cove", "US", "2015", "2019"}, {"Dune", "KR", "2019-06", ""}}));
-  run_ok();
-  // Ann retracted, then back under another id.
+  run_ok();  // the first load: Ann's move counted, not itemised
+  // Ann retracted (Bo arrives the same night), then back under another id.
   remove("ann.json");
+  put("bo.json", career("s-bo", "Bo Park", {{"Cove", "US", "2015", "2019"}, {"Dune", "KR", "2019-06", ""}}));
   run_ok();
   put("ann.json", career("s-ann", "Ann Lee", {{"Acme", "US", "2018", "2020"}, {"Bolt", "CN", "2021", ""}}));
   run_ok();
-  ASSERT_EQ(logged_rows("person = 'Ann Lee'"), 3u);
+  // The first load's moves are not itemised: Ann's retraction (her old id) and her new move.
+  ASSERT_EQ(logged_rows("person = 'Ann Lee'"), 2u);
   const auto ids = store.entities_with_alias_key("annlee");
   ASSERT_EQ(ids.size(), 1u);
-  ASSERT_EQ(logged_rows(fmt::format("person_id <> {} AND person = 'Ann Lee'", raw(ids[0]))), 2u);
+  ASSERT_EQ(logged_rows(fmt::format("person_id <> {} AND person = 'Ann Lee'", raw(ids[0]))), 1u);
   auto f = forget_person(store, ids[0]);
   ASSERT_TRUE(f) << f.error().str();
   EXPECT_EQ(logged_rows("person = 'Ann Lee' OR person_key = 'annlee'"), 0u);
   EXPECT_EQ(logged_rows("person = 'Bo Park'"), 1u);
-  // The entries count what the log holds: Ann's three rows left their counts.
+  // The entries count what the log holds: Ann's two rows left their counts. The first load's
+  // count names nobody and stays.
   const auto log = store.write_log(0);
   ASSERT_EQ(log.size(), 3u);
-  EXPECT_EQ(log[0].moves_new, 1);  // Bo's
+  EXPECT_TRUE(log[0].initial_load);
+  EXPECT_EQ(log[0].moves_new, 1);
+  EXPECT_EQ(log[1].moves_new, 1);  // Bo's
   EXPECT_EQ(log[1].moves_retracted, 0);
   EXPECT_EQ(log[2].moves_new, 0);
   // A forget rule in the folder, the night Bo's file changes too: Bo's moves leave the log, and
@@ -297,7 +365,7 @@ TEST(LogMigration, ASchemaV1StoreGainsAnEmptyLogAndLogsItsNextWrite) {
     sqlite3_close(db);
   }
   Store store = must_open(path);
-  EXPECT_EQ(Store::kSchemaVersion, 6);
+  EXPECT_EQ(Store::kSchemaVersion, 7);
   EXPECT_TRUE(store.write_log(0).empty());
   EXPECT_FALSE(store.last_logged_generation());
   // The fixture's own careers, once more: the CSV file's rows were there, its claims are
@@ -309,6 +377,7 @@ TEST(LogMigration, ASchemaV1StoreGainsAnEmptyLogAndLogsItsNextWrite) {
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].generation, store.generation());
   EXPECT_EQ(log[0].moves_new, 1);
+  EXPECT_FALSE(log[0].initial_load);  // the store held the fixture: itemised
   EXPECT_EQ(lines(store.logged_moves(0)), Strings{"+Nia Obi: Acme (US) -> Bolt (CN) 2021"});
 }
 

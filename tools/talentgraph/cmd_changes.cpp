@@ -55,7 +55,9 @@ Object log_entry_json(const LogEntry& e) {
                 {"entities", Object{{"added", e.entities_added}, {"retracted", e.entities_retracted}}},
                 {"relations", Object{{"added", e.relations_added}, {"retracted", e.relations_retracted}}},
                 {"claims", Object{{"added", e.claims_added}, {"retracted", e.claims_retracted}}},
-                {"moves", Object{{"new", e.moves_new}, {"retracted", e.moves_retracted}}}};
+                {"moves", Object{{"new", e.moves_new}, {"retracted", e.moves_retracted}}},
+                {"initial_load", e.initial_load},
+                {"moves_total", e.moves_new + e.moves_retracted}};
 }
 
 namespace {
@@ -130,7 +132,13 @@ int run_changes(Env& env, const ChangesArgs& args) {
   if (format == Format::table) {
     if (entries->empty())
       std::cerr << (args.since == "last" ? "(no write logged yet)\n" : fmt::format("(no write logged since {})\n", args.since));
-    for (const auto& c : *entries) std::cerr << "(" << entry_line(c.entry) << ")\n";
+    for (const auto& c : *entries) {
+      std::cerr << "(" << entry_line(c.entry) << ")\n";
+      if (c.entry.initial_load)
+        std::cerr << fmt::format("(generation {} was the first load into an empty store: its {} move(s) are not "
+                                 "listed one by one, nor filtered; talentgraph moves lists them)\n",
+                                 c.entry.generation, c.entry.moves_new);
+    }
   }
   return 0;
 }

@@ -49,6 +49,11 @@ void print_moves(const ingest::RebuildReport& r, const RebuildArgs& args) {
   }
   const std::size_t added = r.moves_new(), retracted = r.moves_retracted();
   std::cerr << fmt::format("  moves: {} new, {} retracted\n", added, retracted);
+  if (r.initial_load) {
+    std::cerr << fmt::format("    the first load into an empty store: its {} move(s) are not listed one by one "
+                             "(talentgraph moves lists them)\n", added);
+    return;
+  }
   for (int change : {+1, -1}) {
     std::size_t shown = 0, total = change > 0 ? added : retracted;
     for (const auto& m : r.moves) {
@@ -114,7 +119,9 @@ Value rebuild_json(const ingest::RebuildReport& r, const RebuildArgs& args) {
                                  {"read_again", n(r.reread)}, {"skipped", std::move(skipped)},
                                  {"read", std::move(read)}}},
                 {"ingest", report_json(r.ingest)},
-                {"moves", r.moves_known ? Value(Object{{"new", std::move(added)}, {"retracted", std::move(retracted)}})
+                {"moves", r.moves_known ? Value(Object{{"initial_load", r.initial_load},
+                                                       {"total", static_cast<std::int64_t>(r.moves_new() + r.moves_retracted())},
+                                                       {"new", std::move(added)}, {"retracted", std::move(retracted)}})
                                         : Value()},
                 {"dry_run", args.options.dry_run},
                 {"full", args.options.full},
