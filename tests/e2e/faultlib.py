@@ -12,6 +12,11 @@ import shutil
 import sqlite3
 import subprocess
 
+# The write log (rebuilds, rebuild_moves) records when each write ran: with the clock frozen, as
+# the golden runner freezes it, two rebuilds of one folder from one store give the same tables
+# and a state can be compared whole. Every talentgraph these tests start inherits it.
+os.environ.setdefault("TALENTGRAPH_NOW", "2026-11-01T03:00:00Z")
+
 COUNTRIES = ["US", "CN", "KR", "JP", "DE", "FR", "GB", "CA", "IN", "SG"]
 KINDS = ["company", "lab", "university"]
 ROLES = ["Engineer", "Researcher", "Scientist", "Manager", "Director"]
