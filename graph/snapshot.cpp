@@ -214,35 +214,22 @@ struct Snapshot::Lazy {
     return trusted || bytes_ok(s, index * sizeof(T), (index + 1) * sizeof(T));
   }
   // Whole-array checks, run once each; a failure leaves a repaired array and the damage flag.
-  void check_edges() {
-    const bool ok = walk(kEdges, file_edges, [&](std::span<const SnapshotEdge> chunk) {
+  void check_edges() { edges = checked(kEdges, file_edges, edge_ok, repaired_edges); }
+  void check_moves() { moves = checked(kMoves, file_moves, move_ok, repaired_moves); }
+  // The mapped array when its blocks' sums and every element are sound, else a repaired copy.
+  template <typename T>
+  std::span<const T> checked(Section s, std::span<const T> file, bool (*sound)(const T&, std::uint64_t),
+                             std::vector<T>& copy) {
+    const bool ok = walk(s, file, [&](std::span<const T> chunk) {
       bool good = true;
-      for (const SnapshotEdge& e : chunk) good &= edge_ok(e, nodes);
+      for (const T& x : chunk) good &= sound(x, nodes);
       return good;
     });
-    if (ok) {
-      edges = file_edges;
-      return;
-    }
+    if (ok) return file;
     damaged = true;
-    repaired_edges.reserve(file_edges.size());
-    for (const SnapshotEdge& e : file_edges) repaired_edges.push_back(repaired(e, nodes));
-    edges = repaired_edges;
-  }
-  void check_moves() {
-    const bool ok = walk(kMoves, file_moves, [&](std::span<const SnapshotMove> chunk) {
-      bool good = true;
-      for (const SnapshotMove& m : chunk) good &= move_ok(m, nodes);
-      return good;
-    });
-    if (ok) {
-      moves = file_moves;
-      return;
-    }
-    damaged = true;
-    repaired_moves.reserve(file_moves.size());
-    for (const SnapshotMove& m : file_moves) repaired_moves.push_back(repaired(m, nodes));
-    moves = repaired_moves;
+    copy.reserve(file.size());
+    for (const T& x : file) copy.push_back(repaired(x, nodes));
+    return copy;
   }
   // The graph's rows checked chunk by chunk, each chunk's values right after its blocks' sums,
   // while its bytes are in cache: one pass over memory, not two (at L the rows are 100 MB).
