@@ -363,6 +363,20 @@ TEST_F(CountryTest, ATieIsBrokenByConfidenceThenCodeAndReportedUnresolved) {
   EXPECT_EQ(country, "US");
 }
 
+TEST_F(CountryTest, ATieOfSourcesAndConfidenceIsBrokenByCode) {
+  // One source each for US and KR, both at confidence 1: the lower code, KR, ingested second.
+  // With a second source for US, US.
+  auto claim = [&](const char* file, const char* source, const char* country) {
+    return write(file, document(source, {entity("z", "company", "Zeta Labs", {{"country", country}}),
+                                         entity("p", "person", std::string("Someone of ") + source)},
+                                {rel("worked_at", "p", "z")}));
+  };
+  run_ok({claim("a.json", "s-a", "US"), claim("b.json", "s-b", "KR")});
+  EXPECT_EQ(only("Zeta Labs").country, "KR");
+  run_ok({claim("c.json", "s-c", "US")});
+  EXPECT_EQ(only("Zeta Labs").country, "US");
+}
+
 TEST_F(CountryTest, APinWinsOverEverySource) {
   run_ok({seed(), third()});
   IngestOptions options;

@@ -16,6 +16,7 @@
 
 #include "graph/files.h"
 #include "ingest/ingest.h"
+#include "ingest/move_log.h"
 #include "ingest/rebuild.h"
 #include "queries/changes.h"
 #include "tests/support/documents.h"
@@ -379,6 +380,26 @@ TEST(LogMigration, ASchemaV1StoreGainsAnEmptyLogAndLogsItsNextWrite) {
   EXPECT_EQ(log[0].moves_new, 1);
   EXPECT_FALSE(log[0].initial_load);  // the store held the fixture: itemised
   EXPECT_EQ(lines(store.logged_moves(0)), Strings{"+Nia Obi: Acme (US) -> Bolt (CN) 2021"});
+}
+
+// count_moves (what the first load logs) counts exactly the moves diff_moves would itemise, on
+// careers with moved claims, part_of chains, repeated stints and several sources of one move.
+TEST(LogFirstLoad, TheCountIsTheNumberOfMovesItemised) {
+  ScratchDir dir;
+  Store store = must_open(dir.file("tg.db"));
+  const std::string fixtures = TG_FIXTURES;
+  const std::string small = dir.file("small-careers.csv");  // a CSV file's name is its identity
+  std::filesystem::copy_file(fixtures + "/small/careers.csv", small);
+  auto r = ingest(store,
+                  {fixtures + "/careers/careers.csv", fixtures + "/careers/news-a.json", fixtures + "/careers/news-b.json",
+                   small, fixtures + "/small/world.json"},
+                  IngestOptions{});
+  ASSERT_TRUE(r) << r.error().str();
+  const std::vector<LoggedMove> all = diff_moves(store, nullptr, MoveScope{{}, true});
+  ASSERT_GT(all.size(), 10u);
+  EXPECT_EQ(count_moves(store), all.size());
+  ASSERT_EQ(store.write_log(0).size(), 1u);
+  EXPECT_EQ(store.write_log(0)[0].moves_new, static_cast<std::int64_t>(all.size()));
 }
 
 }  // namespace
