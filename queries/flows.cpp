@@ -8,6 +8,7 @@
 #include <optional>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -79,10 +80,38 @@ void counting_sort(std::vector<T>& rows, std::initializer_list<std::uint32_t T::
   }
 }
 
+// Countries as dense ids ("" for unknown is one too), each node's looked up once: at L a flow
+// by country asks for both ends of 2.6M moves, and making a string and hashing it for each
+// was a third of the query.
+class CountryIds {
+ public:
+  explicit CountryIds(const graph::Snapshot& snapshot) : snapshot_(snapshot), of_node_(snapshot.num_nodes(), kUnset) {}
+  std::uint32_t of_node(std::uint32_t node) {
+    std::uint32_t& id = of_node_[node];
+    if (id == kUnset) id = of(snapshot_.country(node));
+    return id;
+  }
+  std::uint32_t of(const std::string& country) {
+    auto [it, fresh] = ids_.try_emplace(country, static_cast<std::uint32_t>(names_.size()));
+    if (fresh) names_.push_back(country);
+    return it->second;
+  }
+  const std::string& name(std::uint32_t id) const { return names_[id]; }
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  static constexpr std::uint32_t kUnset = std::numeric_limits<std::uint32_t>::max();
+  const graph::Snapshot& snapshot_;
+  std::vector<std::uint32_t> of_node_;
+  std::unordered_map<std::string, std::uint32_t> ids_;
+  std::vector<std::string> names_;
+};
+
 // The country a move's end is in, by the employer or by the place of work (CountryOf).
 class SideCountries {
  public:
-  SideCountries(const graph::Snapshot& snapshot, CountryOf of) : snapshot_(snapshot), by_place_(of == CountryOf::location) {
+  SideCountries(const graph::Snapshot& snapshot, CountryOf of, CountryIds& ids)
+      : snapshot_(snapshot), by_place_(of == CountryOf::location), ids_(ids) {
     if (!by_place_) return;
     // The headquarters is a site too: a company in Hangzhou with one office in Mountain View does
     // not have its people in Mountain View unless a source says so.
@@ -94,17 +123,17 @@ class SideCountries {
   }
 
   // `org` as the move names it, `folded` the organisation counted (its top when rolled up),
-  // `place` the stint's place of work (kNoNode: unsaid).
-  std::string of(std::uint32_t org, std::uint32_t folded, std::uint32_t place, std::int32_t first,
-                 std::int32_t last) const {
+  // `place` the stint's place of work (kNoNode: unsaid). A country id of `ids`.
+  std::uint32_t of(std::uint32_t org, std::uint32_t folded, std::uint32_t place, std::int32_t first,
+                   std::int32_t last) const {
     if (by_place_) {
       if (place != graph::kNoNode)
-        if (std::string c = snapshot_.country(place); !c.empty()) return c;
+        if (const std::uint32_t c = ids_.of_node(place); !ids_.name(c).empty()) return c;
       for (std::uint32_t o : {org, folded})
         if (auto office = only_office(o, first, last))
-          if (std::string c = snapshot_.country(*office); !c.empty()) return c;
+          if (const std::uint32_t c = ids_.of_node(*office); !ids_.name(c).empty()) return c;
     }
-    return snapshot_.country(folded);
+    return ids_.of_node(folded);
   }
 
  private:
@@ -128,6 +157,7 @@ class SideCountries {
 
   const graph::Snapshot& snapshot_;
   bool by_place_;
+  CountryIds& ids_;
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> offices_;  // org -> office_in edges
 };
 
@@ -148,18 +178,12 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   // A move's date bounds -> its period and whether the date is coarser than a period: most
   // moves share their dates, so each label is made once.
   std::unordered_map<std::uint64_t, std::pair<std::uint32_t, bool>> period_of_date;
-  std::vector<std::string> countries;
-  std::unordered_map<std::string, std::uint32_t> country_ids;
-  auto country_id = [&](const std::string& cc) {
-    auto [it, fresh] = country_ids.try_emplace(cc, static_cast<std::uint32_t>(countries.size()));
-    if (fresh) countries.push_back(cc);
-    return it->second;
-  };
+  CountryIds countries(snapshot);
   const bool by_org = query.by == FlowBy::org;
   auto fold = [&](std::uint32_t node) { return query.roll_up ? snapshot.top(node) : node; };
   constexpr std::uint32_t kAny = std::numeric_limits<std::uint32_t>::max();
   const std::uint32_t want_from = query.from ? fold(*query.from) : kAny, want_to = query.to ? fold(*query.to) : kAny;
-  const SideCountries side(snapshot, query.country_of);
+  const SideCountries side(snapshot, query.country_of, countries);
   FlowResult r;
   std::vector<Key> keys;
   for (const auto& m : snapshot.moves()) {
@@ -170,10 +194,10 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     const std::uint32_t from = fold(m.from), to = fold(m.to);
     if (want_from != kAny && from != want_from) continue;
     if (want_to != kAny && to != want_to) continue;
-    const std::string fc = side.of(m.from, from, m.from_place, m.date_first, m.date_last);
-    const std::string tc = side.of(m.to, to, m.to_place, m.date_first, m.date_last);
-    if (!query.from_country.empty() && fc != query.from_country) continue;
-    if (!query.to_country.empty() && tc != query.to_country) continue;
+    const std::uint32_t fc = side.of(m.from, from, m.from_place, m.date_first, m.date_last);
+    const std::uint32_t tc = side.of(m.to, to, m.to_place, m.date_first, m.date_last);
+    if (!query.from_country.empty() && countries.name(fc) != query.from_country) continue;
+    if (!query.to_country.empty() && countries.name(tc) != query.to_country) continue;
     if (from == to) {  // within one organisation once rolled up: no move between organisations
       ++r.internal;
       continue;
@@ -196,10 +220,12 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
       period = known->second.first;
       if (known->second.second) ++r.coarse;
     }
-    keys.push_back({period, by_org ? from : country_id(fc), by_org ? to : country_id(tc), m.person});
+    keys.push_back({period, by_org ? from : fc, by_org ? to : tc, m.person});
   }
-  counting_sort(keys, {&Key::person, &Key::to, &Key::from, &Key::period});
-  auto label = [&](std::uint32_t v) { return std::string(by_org ? snapshot.name(v) : std::string_view(countries[v])); };
+  // Grouped by (period, from, to); people are told apart within a group by the group each was
+  // last seen in, rather than by a fourth pass over the 2M people ids.
+  counting_sort(keys, {&Key::to, &Key::from, &Key::period});
+  auto label = [&](std::uint32_t v) { return std::string(by_org ? snapshot.name(v) : std::string_view(countries.name(v))); };
   // Net gain: distinct people in and out of each organisation or country (per the whole window).
   struct Side {
     std::uint32_t node, person;
@@ -216,11 +242,14 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
   };
   std::vector<Group> groups;
   std::vector<Side> ins, outs;
+  constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> last_group(snapshot.num_nodes(), kNoGroup);
   for (std::size_t i = 0; i < keys.size();) {
     std::size_t j = i;
     std::uint64_t people = 0;
+    const auto group = static_cast<std::uint32_t>(groups.size());
     for (; j < keys.size() && keys[j].period == keys[i].period && keys[j].from == keys[i].from && keys[j].to == keys[i].to; ++j)
-      if (j == i || keys[j].person != keys[j - 1].person) ++people;
+      if (std::exchange(last_group[keys[j].person], group) != group) ++people;
     groups.push_back({keys[i].period, keys[i].from, keys[i].to, people, j - i, std::nullopt, 0, 0, 0});
     // Within one country: a flow, but no net change.
     if (query.net && (by_org || keys[i].from != keys[i].to))
@@ -238,7 +267,7 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
       if (!day) continue;
       auto it = counted.find(*day);
       if (it == counted.end()) it = counted.emplace(*day, headcount(snapshot, *day, query.by, query.roll_up)).first;
-      g.headcount = by_org ? it->second.of(g.from) : it->second.of(countries[g.from]);
+      g.headcount = by_org ? it->second.of(g.from) : it->second.of(countries.name(g.from));
     }
   }
   // The order: periods by label (the undated one last), count descending, then names (and node,
@@ -258,7 +287,7 @@ FlowResult flows(const graph::Snapshot& snapshot, const FlowQuery& query) {
     for (const Group& g : groups) named.insert(named.end(), {g.from, g.to});
     std::ranges::sort(named);
     named.erase(std::unique(named.begin(), named.end()), named.end());
-    auto name = [&](std::uint32_t v) -> std::string_view { return by_org ? snapshot.name(v) : std::string_view(countries[v]); };
+    auto name = [&](std::uint32_t v) -> std::string_view { return by_org ? snapshot.name(v) : std::string_view(countries.name(v)); };
     std::ranges::sort(named, [&](std::uint32_t x, std::uint32_t y) {
       const int c = name(x).compare(name(y));
       return c != 0 ? c < 0 : x < y;
