@@ -459,6 +459,34 @@ struct Store::Impl {
   bool revising = false;  // retract() made this transaction's temp tables (finish_revisions drops them)
   bool revising_csv = false;  // and retracted a CSV file
 
+  // Deletes the entities listed in `table` (its column entity_id) that no origin mentions and no
+  // relation touches, with their aliases and ids; what went, counted.
+  Retracted delete_unreferenced(std::string_view table) {
+    Retracted r;
+    std::vector<std::int64_t> gone;
+    {
+      auto& s = stmt_text(fmt::format(
+          "SELECT entity_id FROM {} re WHERE EXISTS (SELECT 1 FROM entities WHERE id = re.entity_id) "
+          "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = re.entity_id) "
+          "AND NOT EXISTS (SELECT 1 FROM relations WHERE from_id = re.entity_id) "
+          "AND NOT EXISTS (SELECT 1 FROM relations WHERE to_id = re.entity_id) "
+          "AND NOT EXISTS (SELECT 1 FROM relations WHERE left_id = re.entity_id) "
+          "AND NOT EXISTS (SELECT 1 FROM relations WHERE location_id = re.entity_id) ORDER BY entity_id",
+          table));
+      while (s.step()) gone.push_back(s.integer(0));
+    }
+    for (std::int64_t id : gone) {
+      stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, id).run();
+      r.aliases += static_cast<std::size_t>(sqlite3_changes(db));
+      stmt("DELETE FROM external_ids WHERE entity_id = ?").bind(1, id).run();
+      r.ids += static_cast<std::size_t>(sqlite3_changes(db));
+      stmt("UPDATE claims SET location_id = NULL WHERE location_id = ?").bind(1, id).run();
+      stmt("DELETE FROM entities WHERE id = ?").bind(1, id).run();
+      ++r.entities;
+    }
+    return r;
+  }
+
   Stmt& stmt_text(const std::string& sql) {
     auto& slot = generated[sql];
     if (!slot) slot = std::make_unique<Stmt>(db, sql.c_str());
@@ -863,7 +891,11 @@ void Store::retract(Origin o) {
       "file, location_id FROM claims WHERE source_id = ? AND csv_file = 0");
   run("INSERT OR IGNORE INTO temp.revised_origins VALUES (0, ?)",
       "INSERT OR IGNORE INTO temp.revised_origins VALUES (?, 0)");
-  run("INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE csv_file = ?",
+  // A CSV file's mentions are read by the mentions' key, led by source_id: of the sources its
+  // claims cite (or 0, a v4 store's vote of the file), which are all the sources its mentions
+  // are by (ingest writes a row's mentions with its claim; delete_entity keeps it so).
+  run("INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE csv_file = ?1 AND source_id IN (SELECT 0 "
+      "UNION SELECT source_id FROM claims WHERE csv_file = ?1 AND csv_file <> 0)",
       "INSERT INTO temp.revised_mentions SELECT * FROM mentions WHERE source_id = ? AND csv_file = 0");
   if (!o.csv_file)
     impl_->stmt("INSERT INTO temp.revised_source_rows SELECT * FROM sources WHERE id = ?").bind(1, key).run();
@@ -873,10 +905,13 @@ void Store::retract(Origin o) {
   run("DELETE FROM claims WHERE csv_file = ? AND csv_file <> 0",
       "DELETE FROM claims WHERE source_id = ? AND csv_file = 0");
   // A CSV file's mentions are by each row's source within the file: the file retracts them all.
-  run("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions WHERE csv_file = ?",
+  run("INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM temp.revised_mentions "
+      "WHERE csv_file = ?",
       "INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions "
       "WHERE source_id = ? AND csv_file = 0");
-  run("DELETE FROM mentions WHERE csv_file = ?", "DELETE FROM mentions WHERE source_id = ? AND csv_file = 0");
+  run("DELETE FROM mentions WHERE csv_file = ?1 AND source_id IN (SELECT source_id FROM temp.revised_mentions "
+      "WHERE csv_file = ?1)",
+      "DELETE FROM mentions WHERE source_id = ? AND csv_file = 0");
 }
 
 Retracted Store::finish_revisions(std::vector<EntityId>* left) {
@@ -902,19 +937,23 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
   // quotes and locations), mentions and citations.
   // The current rows of the revised origins, a branch per kind of origin so that each reads an
   // index: claims_by_csv_file (its `csv_file <> 0` written out, as the partial index needs),
-  // claims_by_source, the mentions' key (led by source_id, csv_file). The mentions of CSV files
-  // have no index by file (retract() reads them whole too): that branch is only there when a CSV
-  // file was retracted, so a run of documents reads no table whole.
+  // claims_by_source, the mentions' key (led by source_id, csv_file; a CSV file's by the sources
+  // its claims cite).
   auto current = [](const char* columns, const char* table, bool csv) {
     const std::string by_source = fmt::format(
         "SELECT {} FROM {} WHERE csv_file = 0 AND source_id IN (SELECT source_id FROM temp.revised_origins "
         "WHERE csv_file = 0)",
         columns, table);
     if (!csv) return fmt::format("SELECT * FROM ({})", by_source);
+    // A file's mentions by the sources its claims cite, as retract() reads them.
+    const char* of_sources = std::string_view(table) == "mentions"
+                                 ? "AND source_id IN (SELECT 0 UNION SELECT source_id FROM claims WHERE csv_file <> 0 "
+                                   "AND csv_file IN (SELECT csv_file FROM temp.revised_origins WHERE csv_file <> 0))"
+                                 : "";
     return fmt::format(
         "SELECT * FROM (SELECT {} FROM {} WHERE csv_file <> 0 AND csv_file IN (SELECT csv_file FROM "
-        "temp.revised_origins WHERE csv_file <> 0) UNION ALL {})",
-        columns, table, by_source);
+        "temp.revised_origins WHERE csv_file <> 0) {} UNION ALL {})",
+        columns, table, of_sources, by_source);
   };
   auto same = [&](bool csv) {
     return fmt::format(
@@ -946,26 +985,10 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
   impl_->stmt("DELETE FROM relations WHERE id IN (SELECT id FROM temp.gone_relations)").run();
   r.relations = changes();
   // Entities no origin mentions any more and no relation touches.
-  std::vector<EntityId> gone;
-  {
-    auto& s = impl_->stmt(
-        "SELECT entity_id FROM temp.revised_entities re WHERE EXISTS (SELECT 1 FROM entities WHERE id = re.entity_id) "
-        "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = re.entity_id) "
-        "AND NOT EXISTS (SELECT 1 FROM relations WHERE from_id = re.entity_id) "
-        "AND NOT EXISTS (SELECT 1 FROM relations WHERE to_id = re.entity_id) "
-        "AND NOT EXISTS (SELECT 1 FROM relations WHERE left_id = re.entity_id) "
-        "AND NOT EXISTS (SELECT 1 FROM relations WHERE location_id = re.entity_id) ORDER BY entity_id");
-    while (s.step()) gone.push_back(EntityId{s.integer(0)});
-  }
-  for (EntityId id : gone) {
-    impl_->stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, raw(id)).run();
-    r.aliases += changes();
-    impl_->stmt("DELETE FROM external_ids WHERE entity_id = ?").bind(1, raw(id)).run();
-    r.ids += changes();
-    impl_->stmt("UPDATE claims SET location_id = NULL WHERE location_id = ?").bind(1, raw(id)).run();
-    impl_->stmt("DELETE FROM entities WHERE id = ?").bind(1, raw(id)).run();
-    ++r.entities;
-  }
+  const Retracted unreferenced = impl_->delete_unreferenced("temp.revised_entities");
+  r.entities += unreferenced.entities;
+  r.aliases += unreferenced.aliases;
+  r.ids += unreferenced.ids;
   // Aliases and ids of the entities that stay, when no origin gives them any more (an entity
   // keeps its own name; one that no origin mentions keeps everything).
   impl_->stmt(
@@ -1206,6 +1229,17 @@ void Store::delete_entity(EntityId id) {
       "UNION SELECT id FROM relations WHERE left_id = ?1";
   static const std::string delete_claims = fmt::format("DELETE FROM claims WHERE relation_id IN ({})", kTouching);
   static const std::string delete_relations = fmt::format("DELETE FROM relations WHERE id IN ({})", kTouching);
+  // The other ends of its relations, and the entities its sources spoke of: each goes too when
+  // nothing is left of it (below), as a revision leaves nothing unreferenced.
+  impl_->exec("CREATE TEMP TABLE IF NOT EXISTS forgotten_ends (entity_id INTEGER PRIMARY KEY); "
+              "DELETE FROM temp.forgotten_ends;");
+  static const std::string ends = fmt::format(
+      "INSERT OR IGNORE INTO temp.forgotten_ends SELECT from_id FROM relations WHERE id IN ({0}) "
+      "UNION SELECT to_id FROM relations WHERE id IN ({0}) "
+      "UNION SELECT left_id FROM relations WHERE id IN ({0}) AND left_id IS NOT NULL "
+      "UNION SELECT location_id FROM relations WHERE id IN ({0}) AND location_id IS NOT NULL",
+      kTouching);
+  impl_->stmt(ends.c_str()).bind(1, raw(id)).run();
   impl_->stmt(delete_claims.c_str()).bind(1, raw(id)).run();
   impl_->stmt(delete_relations.c_str()).bind(1, raw(id)).run();
   impl_->stmt("DELETE FROM aliases WHERE entity_id = ?").bind(1, raw(id)).run();
@@ -1217,8 +1251,20 @@ void Store::delete_entity(EntityId id) {
   impl_->stmt("INSERT INTO alias_search(alias_search) VALUES ('optimize')").run();
   // Sources left without any claim were only about this entity: they go too, with what they
   // said of others.
-  impl_->stmt("DELETE FROM mentions WHERE source_id <> 0 AND source_id NOT IN (SELECT source_id FROM claims)").run();
+  // And what a CSV file's rows of this entity's sources said of others, when no claim of that
+  // file cites the source any more: a revision of the file finds its mentions by its claims'
+  // sources (retract).
+  constexpr const char* kUncited =
+      "source_id <> 0 AND (source_id NOT IN (SELECT source_id FROM claims) OR (csv_file <> 0 AND NOT EXISTS "
+      "(SELECT 1 FROM claims c WHERE c.source_id = mentions.source_id AND c.csv_file = mentions.csv_file)))";
+  static const std::string uncited_ends =
+      fmt::format("INSERT OR IGNORE INTO temp.forgotten_ends SELECT entity_id FROM mentions WHERE {}", kUncited);
+  static const std::string delete_uncited = fmt::format("DELETE FROM mentions WHERE {}", kUncited);
+  impl_->stmt(uncited_ends.c_str()).run();
+  impl_->stmt(delete_uncited.c_str()).run();
   impl_->stmt("DELETE FROM sources WHERE NOT EXISTS (SELECT 1 FROM claims WHERE claims.source_id = sources.id)").run();
+  impl_->delete_unreferenced("temp.forgotten_ends");
+  impl_->exec("DROP TABLE temp.forgotten_ends;");
 }
 
 void Store::add_forgotten(std::string_view digest) {

@@ -113,8 +113,9 @@ void CareerRows::add(const CareerRow& r) {
   last_person_ = p;
   last_person_name_.assign(r.person);
   last_person_id_.assign(r.person_id);
+  if (!p) return;  // a forgotten person's row: nothing of it is written, not even its organisation
   auto o = resolver_.resolve(org_, where);
-  if (!p || !o) return;  // about a forgotten person
+  if (!o) return;
   std::optional<EntityId> location;
   if (!r.location.empty()) {
     place_.name.assign(r.location);

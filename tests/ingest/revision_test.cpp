@@ -413,6 +413,34 @@ TEST_F(CountryTest, ARevisionRecomputesTheCountry) {
 
 // ---- curation and locations ----
 
+// Forgetting a person whose CSV row cites a source another file's rows cite too: what the row
+// said of others (Acme's name and country) goes with the person, and so does Acme, known only
+// from it. A revision of the file finds its mentions by the sources its claims cite, so none
+// may be left that no claim of the file cites.
+TEST_F(RevisionTest, AForgottenPersonsCsvRowLeavesNothingOfItsOwn) {
+  const std::string head(kCsvHeader);
+  const auto f1 = write("v1/f.csv", head + "Ann Lee,Acme Robotics,Engineer,2019,,https://news.example/shared,,company,US,\n"
+                                          "Cy Dow,Cove Labs,Engineer,2018,,https://x.example/cy,,company,KR,\n");
+  const auto g = write("g.csv", head + "Bob Park,Bolt Systems,Engineer,2020,,https://news.example/shared,,company,CN,\n");
+  run_ok({f1, g});
+  ASSERT_EQ(named("Acme Robotics").size(), 1u);
+  run_ok({write("forget.curation.json", std::string(R"({"forget": ["Ann Lee"]})"))});
+  auto mentioning = [&](std::string_view what) {
+    return std::ranges::count_if(dump(), [&](const std::string& row) { return row.find(what) != std::string::npos; });
+  };
+  EXPECT_TRUE(named("Ann Lee").empty());
+  EXPECT_TRUE(named("Acme Robotics").empty());
+  EXPECT_EQ(mentioning("Acme"), 0);
+  EXPECT_EQ(only("Bolt Systems").country, "CN");  // the shared source stays, cited by g.csv
+  // The file revised (Ann's row suppressed, Cy's changed): Cove Labs and Cy as the new row says.
+  const IngestReport r = run_ok({write("v2/f.csv", head + "Ann Lee,Acme Robotics,Engineer,2019,,https://news.example/shared,,company,US,\n"
+                                                          "Cy Dow,Cove Labs,Lead,2018,,https://x.example/cy,,company,KR,\n")});
+  EXPECT_EQ(r.forgotten_skipped, 1u);
+  EXPECT_EQ(mentioning("Acme"), 0);
+  EXPECT_EQ(only("Cove Labs").country, "KR");
+  EXPECT_EQ(only("Bolt Systems").country, "CN");
+}
+
 TEST_F(RevisionTest, SameAsAcrossKindsIsAnErrorNamingBoth) {
   run_ok({write("a.json", document("a", {entity("p", "person", "Mercury"), entity("c", "company", "Mercury Labs")},
                                    {rel("worked_at", "p", "c")}))});
