@@ -458,6 +458,7 @@ struct Store::Impl {
   std::unordered_map<std::string, std::unique_ptr<Stmt>> generated;  // keyed by their text
   bool revising = false;  // retract() made this transaction's temp tables (finish_revisions drops them)
   bool revising_csv = false;  // and retracted a CSV file
+  bool revising_all = false;  // retract_all(): everything is written again, whether or not it is the same
 
   // Deletes the entities listed in `table` (its column entity_id) that no origin mentions and no
   // relation touches, with their aliases and ids; what went, counted.
@@ -813,17 +814,6 @@ std::optional<std::int64_t> Store::find_csv_file(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<Origin> Store::origins() {
-  std::vector<Origin> out;
-  {
-    auto& s = impl_->stmt("SELECT id FROM sources ORDER BY id");
-    while (s.step()) out.push_back(Origin{SourceId{s.integer(0)}, 0});
-  }
-  auto& s = impl_->stmt("SELECT id FROM csv_files ORDER BY id");
-  while (s.step()) out.push_back(Origin{SourceId{0}, s.integer(0)});
-  return out;
-}
-
 std::vector<SourceFileRow> Store::source_files() {
   std::vector<SourceFileRow> out;
   {
@@ -861,21 +851,41 @@ void Store::insert_csv_file(std::int64_t id, std::string_view name) {
   impl_->stmt("INSERT INTO csv_files(id, name) VALUES (?, ?)").bind(1, id).bind(2, name).run();
 }
 
+void Store::begin_revisions() {
+  if (impl_->revising) return;
+  impl_->exec(
+      "CREATE TEMP TABLE IF NOT EXISTS revised_claims (relation_id INTEGER, source_id INTEGER, csv_file INTEGER, "
+      "record TEXT, quote TEXT, confidence REAL, file TEXT, location_id INTEGER, "
+      "PRIMARY KEY (relation_id, source_id, csv_file, record)) WITHOUT ROWID;"
+      "CREATE TEMP TABLE IF NOT EXISTS revised_entities (entity_id INTEGER PRIMARY KEY);"
+      "CREATE TEMP TABLE IF NOT EXISTS revised_sources (source_id INTEGER PRIMARY KEY);"
+      // What the revised origins said before, to tell whether the new versions say the same.
+      "CREATE TEMP TABLE IF NOT EXISTS revised_origins (source_id INTEGER, csv_file INTEGER, "
+      "PRIMARY KEY (source_id, csv_file)) WITHOUT ROWID;"
+      "CREATE TEMP TABLE IF NOT EXISTS revised_mentions AS SELECT * FROM mentions WHERE 0;"
+      "CREATE TEMP TABLE IF NOT EXISTS revised_source_rows AS SELECT * FROM sources WHERE 0;");
+  impl_->revising = true;
+}
+
+void Store::retract_all() {
+  begin_revisions();
+  impl_->revising_csv = true;
+  impl_->revising_all = true;
+  impl_->exec(
+      "INSERT OR IGNORE INTO temp.revised_claims SELECT relation_id, source_id, csv_file, record, quote, confidence, "
+      "file, location_id FROM claims;"
+      "INSERT OR IGNORE INTO temp.revised_origins SELECT 0, id FROM csv_files;"
+      "INSERT OR IGNORE INTO temp.revised_origins SELECT id, 0 FROM sources;"
+      "INSERT INTO temp.revised_mentions SELECT * FROM mentions;"
+      "INSERT INTO temp.revised_source_rows SELECT * FROM sources;"
+      "INSERT OR IGNORE INTO temp.revised_sources SELECT id FROM sources;"
+      "DELETE FROM claims;"
+      "INSERT OR IGNORE INTO temp.revised_entities SELECT DISTINCT entity_id FROM mentions;"
+      "DELETE FROM mentions;");
+}
+
 void Store::retract(Origin o) {
-  if (!impl_->revising) {
-    impl_->exec(
-        "CREATE TEMP TABLE IF NOT EXISTS revised_claims (relation_id INTEGER, source_id INTEGER, csv_file INTEGER, "
-        "record TEXT, quote TEXT, confidence REAL, file TEXT, location_id INTEGER, "
-        "PRIMARY KEY (relation_id, source_id, csv_file, record)) WITHOUT ROWID;"
-        "CREATE TEMP TABLE IF NOT EXISTS revised_entities (entity_id INTEGER PRIMARY KEY);"
-        "CREATE TEMP TABLE IF NOT EXISTS revised_sources (source_id INTEGER PRIMARY KEY);"
-        // What the revised origins said before, to tell whether the new versions say the same.
-        "CREATE TEMP TABLE IF NOT EXISTS revised_origins (source_id INTEGER, csv_file INTEGER, "
-        "PRIMARY KEY (source_id, csv_file)) WITHOUT ROWID;"
-        "CREATE TEMP TABLE IF NOT EXISTS revised_mentions AS SELECT * FROM mentions WHERE 0;"
-        "CREATE TEMP TABLE IF NOT EXISTS revised_source_rows AS SELECT * FROM sources WHERE 0;");
-    impl_->revising = true;
-  }
+  begin_revisions();
   if (o.csv_file) impl_->revising_csv = true;
   // A CSV file is retracted whole (its rows cite many sources); a source, as far as documents
   // gave it (csv_file 0). The same steps for either, by the file's id or the source's. The
@@ -965,7 +975,9 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
         current("*", "mentions", csv));
   };
   static const std::string same_documents = same(false), same_files = same(true);
-  r.unchanged = count((impl_->revising_csv ? same_files : same_documents).c_str()) != 0;
+  // (Not asked after retract_all: rebuild --full writes whatever it finds, and comparing every
+  // claim and mention both ways was a quarter of it.)
+  r.unchanged = !impl_->revising_all && count((impl_->revising_csv ? same_files : same_documents).c_str()) != 0;
   // Relations that keep claims take the location of their best claim that names one.
   impl_->stmt(
           "UPDATE relations SET location_id = (SELECT location_id FROM claims c WHERE c.relation_id = relations.id "
@@ -1024,6 +1036,7 @@ Retracted Store::finish_revisions(std::vector<EntityId>* left) {
       "DROP TABLE temp.revised_source_rows;");
   impl_->revising = false;
   impl_->revising_csv = false;
+  impl_->revising_all = false;
   return r;
 }
 

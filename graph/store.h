@@ -313,8 +313,6 @@ class Store {
   std::vector<SourceFileRow> source_files();  // by path, with their origins
   void put_source_file(const SourceFileRow& row);  // replaces the row of its path
   void delete_source_file(std::string_view path);
-  // Every origin the store holds (every source, every CSV file): what `rebuild --full` retracts.
-  std::vector<Origin> origins();
 
   // ---- the write log (writes inside a Transaction) ----
   void log_write(const LogEntry& entry, std::span<const LoggedMove> moves);
@@ -340,6 +338,10 @@ class Store {
   // any: relations without a claim, aliases and ids no origin gives, entities no origin
   // mentions and no relation touches. Ids of what stays do not change.
   void retract(Origin origin);
+  // retract() of every origin the store holds (rebuild --full), by whole tables rather than
+  // origin by origin; finish_revisions() then does not compare what came back with what went
+  // (its `unchanged` is false).
+  void retract_all();
   // `left`: the entities the revisions touched that are still there (their countries may change).
   Retracted finish_revisions(std::vector<EntityId>* left = nullptr);
 
@@ -408,6 +410,7 @@ class Store {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  void begin_revisions();  // the temp tables retract() and retract_all() fill
   std::unique_ptr<Impl> impl_;
 };
 

@@ -200,7 +200,7 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
     Store::Transaction tx(store, Store::Checks::trusted);
     bool retracted = false;
     if (options.full) {
-      for (const Origin& o : store.origins()) store.retract(o);
+      store.retract_all();
       retracted = true;
     } else {
       for (const FileOrigin& o : retract) {
