@@ -14,7 +14,8 @@ namespace tg::queries {
 namespace {
 
 // A DOT quoted string: `"` and `\` escaped (a backslash alone would start an escString escape),
-// a newline as \n, what XML 1.0 drops dropped here too (Graphviz reads UTF-8).
+// a newline as \n, & as &amp; (Graphviz reads entity references in labels: "&amp;" would show as
+// "&"), what XML 1.0 drops dropped here too (Graphviz reads UTF-8).
 std::string dot_string(std::string_view text) {
   std::string out = "\"";
   for_each_code_point(text, [&](char32_t c, std::string_view bytes) {
@@ -24,6 +25,8 @@ std::string dot_string(std::string_view text) {
       out += "\\\\";
     else if (c == '\n')
       out += "\\n";
+    else if (c == '&')
+      out += "&amp;";
     else if (c < 0x20 || c == kInvalidCodePoint)
       return;
     else
