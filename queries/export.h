@@ -32,7 +32,9 @@ struct ExportSelection {
   std::uint32_t hops = 2;
   std::vector<NodeKind> kinds;         // only nodes of these kinds (empty: every kind)
   DateWindow window;                   // --since/--until: relations or moves overlapping it
-  std::optional<std::int32_t> as_of;   // affiliation: relations that held on this day
+  // Affiliation: relations that held on this day. The move graph takes only the window (the CLI's
+  // --as-of ends it too, as for `flows`).
+  std::optional<std::int32_t> as_of;
   std::optional<double> min_confidence;  // affiliation: relations whose best claim has at least this
   bool include_undated = true;         // moves graph: moves of unknown date stay in a window
   bool roll_up = false;                // organisations folded into their top parent (part_of)

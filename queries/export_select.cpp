@@ -282,8 +282,6 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
   if (moves && s.min_confidence)
     return fail(ErrorCode::usage,
                 "export: --min-confidence: applies to the affiliation graph (moves are derived from careers, not claimed)");
-  if (moves && s.as_of)
-    return fail(ErrorCode::usage, "export: --as-of: the move graph is taken over a window: use --since/--until");
   std::optional<std::uint32_t> centre;
   if (!s.around.empty()) {
     auto id = find_entity(store, s.around);
