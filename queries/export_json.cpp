@@ -12,11 +12,23 @@
 
 namespace tg::queries {
 
-std::string json_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
+namespace {
+
+// json_string appended to `out`: plain ASCII runs copied whole, the rest a code point at a time.
+void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  for_each_code_point(text, [&](char32_t c, std::string_view bytes) {
+  std::size_t plain = 0;
+  while (plain < text.size()) {
+    const auto b = static_cast<unsigned char>(text[plain]);
+    if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\' || b == '<' || b == '>' || b == '&') break;
+    ++plain;
+  }
+  out.append(text.substr(0, plain));
+  if (plain == text.size()) {
+    out += '"';
+    return;
+  }
+  for_each_code_point(text.substr(plain), [&](char32_t c, std::string_view bytes) {
     switch (c) {
       case '"': out += "\\\""; return;
       case '\\': out += "\\\\"; return;
@@ -38,6 +50,14 @@ std::string json_string(std::string_view text) {
       out += bytes;
   });
   out += '"';
+}
+
+}  // namespace
+
+std::string json_string(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_string(out, text);
   return out;
 }
 
@@ -56,7 +76,7 @@ class Object {
   }
   void text(std::string_view k, std::string_view v) {
     key(k);
-    out_ += json_string(v);
+    append_json_string(out_, v);
   }
   // null when empty
   void text_or_null(std::string_view k, std::string_view v) {
@@ -64,7 +84,7 @@ class Object {
     if (v.empty())
       out_ += "null";
     else
-      out_ += json_string(v);
+      append_json_string(out_, v);
   }
   void number(std::string_view k, std::uint64_t v) {
     key(k);
@@ -83,7 +103,7 @@ class Object {
     out_ += '[';
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (i) out_ += ',';
-      out_ += json_string(v[i]);
+      append_json_string(out_, v[i]);
     }
     out_ += ']';
   }

@@ -91,7 +91,9 @@ Result<void> write_out(const std::string& path, const std::string& text) {
     if (!std::cout) return fail(ErrorCode::io, "export: cannot write to standard output");
     return {};
   }
-  return write_file_atomic(path, text);
+  // Atomic (a reader sees the old file or the new one) but not synced: an export is made again
+  // from the store, and a sync of a large file would take longer than writing it.
+  return write_file_atomic(path, text, Sync::no);
 }
 
 Result<void> write_dir(const std::string& dir, const std::map<std::string, std::string>& files) {
@@ -101,7 +103,7 @@ Result<void> write_dir(const std::string& dir, const std::map<std::string, std::
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(ErrorCode::io, fmt::format("{}: cannot create the directory ({})", dir, ec.message()));
   for (const auto& [name, text] : files)
-    if (auto ok = write_file_atomic((std::filesystem::path(dir) / name).string(), text); !ok) return ok;
+    if (auto ok = write_file_atomic((std::filesystem::path(dir) / name).string(), text, Sync::no); !ok) return ok;
   return {};
 }
 
