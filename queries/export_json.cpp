@@ -157,8 +157,28 @@ void edge_members(Object& o, std::string& out, const ExportEdge& e) {
   o.text_or_null("quote_source", e.quote_source);
 }
 
-std::string_view graph_name(const ExportGraph& g) {
-  return g.graph == ExportGraphKind::moves ? "moves" : "affiliation";
+// The selection's description, under `key` of `top`.
+void graph_meta(Object& top, std::string& out, std::string_view key, const ExportGraph& g) {
+  top.key(key);
+  Object meta(out);
+  meta.text("name", "talentgraph");
+  meta.text("graph", g.graph == ExportGraphKind::moves ? "moves" : "affiliation");
+  meta.boolean("redacted", g.redacted);
+  meta.close();
+}
+
+// An array of objects under `key` of `parent`, one line each: each(object, item) writes one.
+template <typename T, typename Each>
+void objects(Object& parent, std::string& out, std::string_view key, const std::vector<T>& items, Each&& each) {
+  parent.key(key);
+  out += "[\n";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ",\n";
+    Object o(out);
+    each(o, items[i]);
+    o.close();
+  }
+  out += "\n]";
 }
 
 }  // namespace
@@ -169,38 +189,18 @@ std::string write_node_link(const ExportGraph& g, const NodeLinkOptions& options
   Object top(out);
   top.boolean("directed", g.directed);
   top.boolean("multigraph", g.multigraph);
-  top.key("graph");
-  {
-    Object meta(out);
-    meta.text("name", "talentgraph");
-    meta.text("graph", graph_name(g));
-    meta.boolean("redacted", g.redacted);
-    meta.close();
-  }
-  top.key("nodes");
-  out += "[\n";
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-    if (i) out += ",\n";
-    Object o(out);
-    o.text("id", g.nodes[i].id);
-    node_members(o, g.nodes[i]);
-    o.close();
-  }
-  out += "\n]";
-  top.key(options.links_key);
-  out += "[\n";
-  for (std::size_t i = 0; i < g.edges.size(); ++i) {
-    const ExportEdge& e = g.edges[i];
-    if (i) out += ",\n";
-    Object o(out);
+  graph_meta(top, out, "graph", g);
+  objects(top, out, "nodes", g.nodes, [&](Object& o, const ExportNode& n) {
+    o.text("id", n.id);
+    node_members(o, n);
+  });
+  objects(top, out, options.links_key, g.edges, [&](Object& o, const ExportEdge& e) {
     o.text("source", g.nodes[e.source].id);
     o.text("target", g.nodes[e.target].id);
     if (g.multigraph) o.text("key", e.id);
     o.text("id", e.id);
     edge_members(o, out, e);
-    o.close();
-  }
-  out += "\n]";
+  });
   top.close();
   out += '\n';
   return out;
@@ -213,22 +213,10 @@ std::string write_cytoscape(const ExportGraph& g) {
   top.text("format_version", "1.0");
   top.text("generated_by", "talentgraph");
   top.text("target_cytoscapejs_version", "~3.0");
-  top.key("data");
-  {
-    Object meta(out);
-    meta.text("name", "talentgraph");
-    meta.text("graph", graph_name(g));
-    meta.boolean("redacted", g.redacted);
-    meta.close();
-  }
+  graph_meta(top, out, "data", g);
   top.key("elements");
   Object elements(out);
-  elements.key("nodes");
-  out += "[\n";
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-    const ExportNode& n = g.nodes[i];
-    if (i) out += ",\n";
-    Object o(out);
+  objects(elements, out, "nodes", g.nodes, [&](Object& o, const ExportNode& n) {
     o.key("data");
     {
       Object d(out);
@@ -243,15 +231,8 @@ std::string write_cytoscape(const ExportGraph& g) {
       p.real("y", n.position->second);
       p.close();
     }
-    o.close();
-  }
-  out += "\n]";
-  elements.key("edges");
-  out += "[\n";
-  for (std::size_t i = 0; i < g.edges.size(); ++i) {
-    const ExportEdge& e = g.edges[i];
-    if (i) out += ",\n";
-    Object o(out);
+  });
+  objects(elements, out, "edges", g.edges, [&](Object& o, const ExportEdge& e) {
     o.key("data");
     Object d(out);
     d.text("id", e.id);
@@ -262,9 +243,7 @@ std::string write_cytoscape(const ExportGraph& g) {
     d.text("name", fmt::format("{} ({}) {}", g.nodes[e.source].name, e.kind, g.nodes[e.target].name));
     edge_members(d, out, e);
     d.close();
-    o.close();
-  }
-  out += "\n]";
+  });
   elements.close();
   top.close();
   out += '\n';
