@@ -2,7 +2,9 @@
 // (.cyjs, as Cytoscape desktop reads it). Written by hand rather than through a JSON library's
 // tree: one pass over the selection into one string, which is what makes an export of millions of
 // edges fast; the escaping is json_string's.
+#include <charconv>
 #include <cmath>
+#include <tuple>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -88,7 +90,8 @@ class Object {
   }
   void number(std::string_view k, std::uint64_t v) {
     key(k);
-    out_ += fmt::format("{}", v);
+    char digits[24];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
   }
   void real(std::string_view k, double v) {
     key(k);
@@ -145,9 +148,10 @@ void edge_members(Object& o, std::string& out, const ExportEdge& e) {
     }
     return;
   }
-  for (auto [name, date] : {std::pair{"start", &e.start}, std::pair{"end", &e.end}}) {
+  for (auto [name, precision, date] :
+       {std::tuple{"start", "start_precision", &e.start}, std::tuple{"end", "end_precision", &e.end}}) {
     o.text_or_null(name, date->str());
-    o.text_or_null(fmt::format("{}_precision", name), to_string(date->precision()));
+    o.text_or_null(precision, to_string(date->precision()));
   }
   if (e.left) o.boolean("left", true);
   if (e.former) o.boolean("former", true);
@@ -155,6 +159,18 @@ void edge_members(Object& o, std::string& out, const ExportEdge& e) {
   if (e.confidence) o.real("confidence", *e.confidence);
   o.text_or_null("quote", e.quote);
   o.text_or_null("quote_source", e.quote_source);
+}
+
+// About the node-link text's size, so that the one string is not copied as it grows: the names,
+// aliases and quotes, and the members around them.
+std::size_t text_estimate(const ExportGraph& g) {
+  std::size_t n = 256;
+  for (const ExportNode& x : g.nodes) {
+    n += 96 + x.id.size() + x.name.size();
+    for (const std::string& a : x.aliases) n += a.size() + 3;
+  }
+  for (const ExportEdge& e : g.edges) n += 224 + e.quote.size() + e.quote_source.size() + e.id.size() * 2 + e.periods.size() * 48;
+  return n + n / 16;
 }
 
 // The selection's description, under `key` of `top`.
@@ -185,7 +201,7 @@ void objects(Object& parent, std::string& out, std::string_view key, const std::
 
 std::string write_node_link(const ExportGraph& g, const NodeLinkOptions& options) {
   std::string out;
-  out.reserve(64 + g.nodes.size() * 128 + g.edges.size() * 192);
+  out.reserve(text_estimate(g));
   Object top(out);
   top.boolean("directed", g.directed);
   top.boolean("multigraph", g.multigraph);
@@ -208,7 +224,7 @@ std::string write_node_link(const ExportGraph& g, const NodeLinkOptions& options
 
 std::string write_cytoscape(const ExportGraph& g) {
   std::string out;
-  out.reserve(64 + g.nodes.size() * 160 + g.edges.size() * 224);
+  out.reserve(text_estimate(g) + g.nodes.size() * 16 + g.edges.size() * 96);
   Object top(out);
   top.text("format_version", "1.0");
   top.text("generated_by", "talentgraph");

@@ -44,7 +44,21 @@ PartialDate date_from_days(std::int32_t first_day, std::int32_t last_day) {
 
 namespace {
 
-std::string node_id(NodeKind kind, EntityId id) { return fmt::format("{}:{}", to_string(kind), raw(id)); }
+std::string node_id(NodeKind kind, EntityId id) { return std::string(to_string(kind)) + ':' + std::to_string(raw(id)); }
+
+// date_from_days, remembered: an export meets the same few thousand spans millions of times.
+class DateCache {
+ public:
+  const PartialDate& operator()(std::int32_t first, std::int32_t last) {
+    const std::uint64_t key = (std::uint64_t{static_cast<std::uint32_t>(first)} << 32) | static_cast<std::uint32_t>(last);
+    auto [it, fresh] = dates_.try_emplace(key);
+    if (fresh) it->second = date_from_days(first, last);
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::uint64_t, PartialDate> dates_;
+};
 
 // Whether the interval [first, last] (kNoDay: open) overlaps the window.
 bool overlaps(const DateWindow& w, std::int32_t first, std::int32_t last) {
@@ -116,8 +130,10 @@ std::vector<Candidate> affiliation_edges(Store& store, const graph::Snapshot& sn
   const std::vector<std::uint8_t> mask = snapshot.mask(s.as_of, {});
   const std::span<const graph::SnapshotEdge> edges = snapshot.edges();
   std::vector<Candidate> out;
+  out.reserve(edges.size());
   std::int64_t cached_relation = -1;
   std::vector<Evidence> evidence;
+  DateCache dates;
   for (std::size_t i = 0; i < edges.size(); ++i) {
     const graph::SnapshotEdge& e = edges[i];
     if (!mask[i]) continue;
@@ -139,11 +155,12 @@ std::vector<Candidate> affiliation_edges(Store& store, const graph::Snapshot& sn
     c.from = from;
     c.to = to;
     ExportEdge& x = c.edge;
-    x.id = e.left ? fmt::format("r{}.left", e.relation) : fmt::format("r{}", e.relation);
+    x.id = 'r' + std::to_string(e.relation);
+    if (e.left) x.id += ".left";
     x.kind = std::string(to_string(e.kind));
     x.left = e.left != 0;
-    x.start = date_from_days(e.start_first, e.start_last);
-    x.end = date_from_days(e.end_first, e.end_last);
+    x.start = dates(e.start_first, e.start_last);
+    x.end = dates(e.end_first, e.end_last);
     x.former = e.former != 0;
     x.claims = evidence.size();
     if (!evidence.empty()) {
