@@ -168,6 +168,18 @@ TEST_F(Export, RedactedHoldsNoPersonAndCountsSharedPeople) {
       EXPECT_EQ(text.find(person), std::string::npos) << person;
 }
 
+TEST_F(Export, PositionsAreWrittenWhenALayoutGaveThem) {
+  ExportGraph g = select({});
+  ASSERT_GE(g.nodes.size(), 2u);
+  EXPECT_EQ(write_cytoscape(g).find("\"position\""), std::string::npos);
+  EXPECT_EQ(write_gexf(g).find("viz:position"), std::string::npos);
+  g.nodes[0].position = std::pair{1.5, -2.0};
+  const std::string cy = write_cytoscape(g), gexf = write_gexf(g);
+  EXPECT_NE(cy.find("\"position\":{\"x\":1.5,\"y\":-2.0}"), std::string::npos);
+  EXPECT_NE(gexf.find("<viz:position x=\"1.5\" y=\"-2.0\" z=\"0\"/>"), std::string::npos);
+  EXPECT_EQ(std::ranges::count(std::string_view(gexf), '\n'), std::ranges::count(std::string_view(write_gexf(select({}))), '\n'));
+}
+
 TEST(ExportText, Escapes) {
   EXPECT_EQ(xml_escape("a<b>&\"c'\n\x01\xff🦄"), "a&lt;b&gt;&amp;&quot;c&apos;&#10;🦄");
   EXPECT_EQ(json_string("</script>\"\\\n\x02 é 🦄"), "\"\\u003c/script\\u003e\\\"\\\\\\n\\u0002 é 🦄\"");
