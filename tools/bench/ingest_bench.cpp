@@ -164,25 +164,36 @@ int run_ingest_bench(const IngestBenchOptions& options) {
   return 0;
 }
 
+std::string bench_workdir(const std::string& requested) { return make_workdir(requested).string(); }
+
+std::string scale_database(const std::string& workdir, const std::string& scale_name, std::uint64_t seed) {
+  const fs::path dir = workdir;
+  const fs::path csv = dir / fmt::format("careers-{}.csv", scale_name), db = dir / fmt::format("{}.db", scale_name);
+  auto scale = parse_scale(scale_name);
+  if (!scale) return {};
+  if (fs::exists(db)) return db.string();
+  auto careers = generate_careers(synth_options(*scale, seed));
+  const fs::path part_of = dir / fmt::format("part-of-{}.json", scale_name);
+  if (auto r = write_careers_csv(careers, csv); !r) return {};
+  if (auto r = write_part_of_json(careers, part_of); !r) return {};
+  fmt::print("scale {}: {} people, {} organisations, {} employments, {} labs part_of a company\n", scale_name,
+             careers.people, careers.organisations, careers.employments.size(), part_of_links(careers).size());
+  auto ing = run_child({TG_TALENTGRAPH_BIN, "--db", db.string(), "ingest", csv.string(), part_of.string()});
+  fmt::print("ingest: {:.1f} s, {:.0f} MiB peak\n", ing.seconds, ing.peak_rss_mib);
+  fs::remove(csv);
+  fs::remove(part_of);
+  if (ing.status != 0) return {};
+  return db.string();
+}
+
 int run_cli_bench(const CliBenchOptions& options) {
   const fs::path dir = make_workdir(options.workdir);
-  const fs::path csv = dir / fmt::format("careers-{}.csv", options.scale), db = dir / fmt::format("{}.db", options.scale);
   auto scale = parse_scale(options.scale);
   if (!scale) return 2;
   const std::string bin = TG_TALENTGRAPH_BIN;
-  if (!fs::exists(db)) {
-    auto careers = generate_careers(synth_options(*scale, options.seed));
-    const fs::path part_of = dir / fmt::format("part-of-{}.json", options.scale);
-    if (auto r = write_careers_csv(careers, csv); !r) return 1;
-    if (auto r = write_part_of_json(careers, part_of); !r) return 1;
-    fmt::print("scale {}: {} people, {} organisations, {} employments, {} labs part_of a company\n", options.scale,
-               careers.people, careers.organisations, careers.employments.size(), part_of_links(careers).size());
-    auto ing = run_child({bin, "--db", db.string(), "ingest", csv.string(), part_of.string()});
-    fmt::print("ingest: {:.1f} s, {:.0f} MiB peak\n", ing.seconds, ing.peak_rss_mib);
-    if (ing.status != 0) return 1;
-    fs::remove(csv);
-    fs::remove(part_of);
-  }
+  const std::string db_path = scale_database(dir.string(), options.scale, options.seed);
+  if (db_path.empty()) return 1;
+  const fs::path db = db_path;
   // Two people far apart in the generated world: the first and the last.
   SynthCareers probe = generate_careers(synth_options(*scale, options.seed));
   const std::string a = probe.person_name(0), b = probe.person_name(probe.people - 1);

@@ -35,6 +35,20 @@ struct CliBenchOptions {
 };
 int run_cli_bench(const CliBenchOptions& options);
 
+// A folder for a benchmark's files: `requested` (created if need be), else a new temporary one.
+std::string bench_workdir(const std::string& requested);
+// The synthetic database of a scale (S, M, L) in `workdir` ("M.db"), generated and ingested by the
+// talentgraph binary when it is not there yet (tg-bench cli and export share it); "" on failure.
+std::string scale_database(const std::string& workdir, const std::string& scale, std::uint64_t seed);
+
+struct ExportBenchOptions {
+  std::string scale = "M";
+  std::uint64_t seed = 1;
+  std::string workdir;
+};
+// tg-bench export (tools/bench/export_bench.cpp).
+int run_export_bench(const ExportBenchOptions& options);
+
 struct RebuildBenchOptions {
   std::uint64_t files = 10'000;        // extraction documents and CSV files, one CSV per 100 files
   std::uint64_t relations = 1'000'000;  // employments, half in the CSV files, half in the documents

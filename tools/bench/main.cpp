@@ -2,6 +2,7 @@
 // and graph-tool run on the same edge lists (tools/bench/peers.py), and prints one table.
 //   tg-bench graph --scale S|M|L [--peers] [--seed N] [--reps N] [--threads N]
 //   tg-bench ingest --rows N · tg-bench cli --scale S|M|L · tg-bench rebuild --files N --relations M
+//   tg-bench export --scale S|M|L
 #include "tools/bench/ingest_bench.h"
 #include <sys/resource.h>
 #include <unistd.h>
@@ -349,7 +350,14 @@ int main(int argc, char** argv) {
   rebuild->add_option("--seed", rebuild_options.seed, "generator seed");
   rebuild->add_option("--reps", rebuild_options.reps, "runs of the fast steps (median)")->check(CLI::PositiveNumber);
   rebuild->add_option("--workdir", rebuild_options.workdir, "keep the folder and databases here");
+  tg::bench::ExportBenchOptions export_options;
+  CLI::App* exp = app.add_subcommand(
+      "export", "time `talentgraph export` to node-link and GEXF beside NetworkX's node_link_data + json.dump and write_gexf");
+  exp->add_option("--scale", export_options.scale, "S, M or L")->check(CLI::IsMember({"S", "M", "L"}))->capture_default_str();
+  exp->add_option("--seed", export_options.seed, "generator seed");
+  exp->add_option("--workdir", export_options.workdir, "keep the database and files here (the database reused when present)");
   CLI11_PARSE(app, argc, argv);
+  if (exp->parsed()) return tg::bench::run_export_bench(export_options);
   if (rebuild->parsed()) return tg::bench::run_rebuild_bench(rebuild_options);
   if (ingest->parsed()) return tg::bench::run_ingest_bench(ingest_options);
   if (cli->parsed()) return tg::bench::run_cli_bench(cli_options);
