@@ -42,6 +42,7 @@ constexpr Command kCommands[] = {
     {"forget", "Remove a person and every claim about them, for good", false, true, setup_forget},
     {"candidates", "Pairs that may be one entity (name order, one edit, contained names), for curation", false,
      false, setup_candidates},
+    {"view", "The selection as one offline HTML page: network, time slider, search, cards, flows", false, false, setup_view},
 };
 
 int run(int argc, char** argv) {
