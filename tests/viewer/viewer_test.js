@@ -10,11 +10,11 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
 
-const [bin, src, out] = process.argv.slice(2);
-if (!bin || !src || !out) {
+if (process.argv.length !== 5) {
   console.error('usage: viewer_test.js TALENTGRAPH SOURCE_DIR OUT_DIR');
   process.exit(2);
 }
+const [bin, src, out] = process.argv.slice(2).map((p) => path.resolve(p));
 const { chromium } = require(path.join(src, 'node_modules', 'playwright-core'));
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
