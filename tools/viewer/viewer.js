@@ -85,7 +85,8 @@
       { selector: '.r-left', style: { 'line-color': '#dd6b20', 'line-style': 'dashed' } },
       // On a large page people are named when found or selected only: 2,000 labels measured
       // would double the first render.
-      ...(big ? [{ selector: '.k-person', style: { label: '' } }, { selector: '.k-person.hit, .k-person:selected', style: { label: 'data(label)' } }] : []),
+      ...(big ? [{ selector: '.k-person', style: { label: '' } }, { selector: '.k-person.hit, .k-person:selected', style: { label: 'data(label)' } }]
+        : [{ selector: 'node', style: { 'text-wrap': 'ellipsis', 'text-max-width': 180 } }]),
       { selector: '.hit', style: { 'border-width': 3, 'border-color': '#e53e3e' } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#1a202c' } },
       { selector: '.gone', style: { display: 'none' } },
