@@ -42,6 +42,8 @@ constexpr Command kCommands[] = {
     {"forget", "Remove a person and every claim about them, for good", false, true, setup_forget},
     {"candidates", "Pairs that may be one entity (name order, one edit, contained names), for curation", false,
      false, setup_candidates},
+    {"export", "The graph or a selection of it for NetworkX, Gephi, Cytoscape, Graphviz, Neo4j, Spark", false, false,
+     setup_export},
     {"view", "The selection as one offline HTML page: network, time slider, search, cards, flows", false, false, setup_view},
 };
 
