@@ -1,11 +1,11 @@
 // view: the selection as one HTML page that works offline — the network drawn at positions
 // computed here (graph/layout.h), a time slider, filters, search, entity cards and a flows chart.
+// The selection is export's (queries/export.h: the same nodes and edges, with the same ids).
 // The page (tools/viewer/) and Cytoscape.js are compiled in; the graph goes in as JSON in a
 // <script type="application/json"> element, every <, >, & and line separator escaped, so no
 // name can close the element or be read as markup.
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,7 +17,7 @@
 
 #include "graph/files.h"
 #include "graph/layout.h"
-#include "queries/entities.h"
+#include "queries/export.h"
 #include "queries/network.h"
 #include "tools/talentgraph/cli.h"
 #include "tools/viewer/page.h"
@@ -32,17 +32,45 @@ constexpr double kScale = 60;
 
 struct ViewArgs {
   std::string around, kinds, redact, out;
-  std::uint32_t hops = 2;
+  std::optional<std::uint32_t> hops;
+  std::optional<double> min_confidence;
+  bool roll_up = false;
   std::uint32_t max_nodes = kViewLimit;
   std::uint64_t seed = 1;
   DateOptions dates;
+
+  // The selection, as export makes it (the affiliation graph).
+  Result<queries::ExportSelection> selection() const {
+    queries::ExportSelection sel;
+    if (hops && around.empty()) return fail(ErrorCode::usage, "view: --hops: takes --around NAME");
+    sel.around = around;
+    sel.hops = hops.value_or(sel.hops);
+    for (std::string_view rest = kinds; !rest.empty();) {
+      const std::string_view item = rest.substr(0, rest.find(','));
+      rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+      if (auto k = parse_node_kind(item)) sel.kinds.push_back(*k);
+      else return fail(ErrorCode::usage, fmt::format("view: --kinds: unknown node kind \"{}\"", item));
+    }
+    auto window = dates.window();
+    if (!window) return fail(window.error());
+    sel.window = *window;
+    auto as_of = dates.as_of_day();
+    if (!as_of) return fail(as_of.error());
+    sel.as_of = *as_of;
+    if (min_confidence && !(*min_confidence >= 0 && *min_confidence <= 1))
+      return fail(ErrorCode::usage, "view: --min-confidence: must be in [0, 1]");
+    sel.min_confidence = min_confidence;
+    sel.roll_up = roll_up;
+    if (!redact.empty() && redact != "people")
+      return fail(ErrorCode::usage, fmt::format("view: --redact: \"{}\": only people can be redacted", redact));
+    sel.redact_people = redact == "people";
+    return sel;
+  }
 };
 
-std::string iso_day(std::int32_t day) {
-  const CivilDate d = civil_from_days(day);
-  return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+nlohmann::json day_or_null(std::int32_t day) {
+  return day == kNoDay ? nlohmann::json(nullptr) : nlohmann::json(queries::iso_day(day));
 }
-nlohmann::json day_or_null(std::int32_t day) { return day == kNoDay ? nlohmann::json(nullptr) : nlohmann::json(iso_day(day)); }
 
 std::string node_id(const graph::Snapshot& s, std::uint32_t node) {
   return fmt::format("{}:{}", to_string(s.kind(node)), static_cast<std::int64_t>(s.entity(node)));
@@ -67,106 +95,49 @@ std::string script_safe(const nlohmann::json& data) {
   return out;
 }
 
-struct Selection {
-  std::vector<std::uint32_t> nodes;       // snapshot nodes, ascending
-  std::vector<std::uint32_t> edges;       // snapshot edge ids
-};
-
-Result<Selection> select(Store& store, const graph::Snapshot& s, const ViewArgs& args, const DateWindow& window,
-                         const std::vector<RelationKind>& kinds) {
-  const bool no_people = args.redact == "people";
-  std::vector<std::uint8_t> keep = s.mask(std::nullopt, kinds);
-  const auto edges = s.edges();
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    const auto& e = edges[i];
-    if (window.last && e.start_first != kNoDay && e.start_first > *window.last) keep[i] = 0;
-    if (window.first && e.end_last != kNoDay && e.end_last < *window.first) keep[i] = 0;
-    if (no_people && (s.kind(e.from) == NodeKind::person || s.kind(e.to) == NodeKind::person)) keep[i] = 0;
-  }
-  std::vector<std::uint8_t> in(s.num_nodes(), 0);
-  if (!args.around.empty()) {
-    auto id = queries::find_entity(store, args.around);
-    if (!id) return fail(id.error());
-    auto root = queries::node_of(s, *id, args.around);
-    if (!root) return fail(root.error());
-    if (no_people && s.kind(*root) == NodeKind::person)
-      return fail(ErrorCode::usage, fmt::format("view: --around: {} is a person, and --redact people leaves people out", args.around));
-    const graph::Csr& g = s.affiliation();
-    std::vector<std::uint32_t> depth(s.num_nodes(), UINT32_MAX);
-    std::deque<std::uint32_t> queue{*root};
-    depth[*root] = 0;
-    in[*root] = 1;
-    while (!queue.empty()) {
-      const std::uint32_t v = queue.front();
-      queue.pop_front();
-      if (depth[v] == args.hops) continue;
-      const auto next = g.out_neighbors(v);
-      const auto ids = g.out_edge_ids(v);
-      for (std::size_t i = 0; i < next.size(); ++i) {
-        if (!keep[ids[i]] || depth[next[i]] != UINT32_MAX) continue;
-        depth[next[i]] = depth[v] + 1;
-        in[next[i]] = 1;
-        queue.push_back(next[i]);
-      }
-    }
-  } else {
-    const bool filtered = !kinds.empty() || window.bounded();
-    for (std::uint32_t v = 0; v < s.num_nodes(); ++v) in[v] = !(no_people && s.kind(v) == NodeKind::person);
-    if (filtered) {  // only what a kept relation touches
-      std::vector<std::uint8_t> touched(s.num_nodes(), 0);
-      for (std::size_t i = 0; i < edges.size(); ++i)
-        if (keep[i]) touched[edges[i].from] = touched[edges[i].to] = 1;
-      for (std::uint32_t v = 0; v < s.num_nodes(); ++v) in[v] = in[v] && touched[v];
-    }
-  }
-  Selection sel;
-  for (std::uint32_t v = 0; v < s.num_nodes(); ++v)
-    if (in[v]) sel.nodes.push_back(v);
-  for (std::size_t i = 0; i < edges.size(); ++i)
-    if (keep[i] && in[edges[i].from] && in[edges[i].to]) sel.edges.push_back(static_cast<std::uint32_t>(i));
-  return sel;
-}
-
-nlohmann::json page_data(Store& store, const graph::Snapshot& s, const Selection& sel, const ViewArgs& args,
-                         const DateWindow& window) {
-  const bool no_people = args.redact == "people";
-  std::vector<std::uint32_t> local(s.num_nodes(), UINT32_MAX);
-  for (std::uint32_t i = 0; i < sel.nodes.size(); ++i) local[sel.nodes[i]] = i;
+// What the page reads: the selection's nodes at their layout positions, its edges with up to three
+// quotes and their links, and the moves of the people in it (redacted: into or out of its
+// organisations, no one named) for the cards and the flows.
+nlohmann::json page_data(Store& store, const graph::Snapshot& s, const queries::ExportGraph& g, const ViewArgs& args,
+                         const queries::ExportSelection& sel) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
-  for (std::uint32_t e : sel.edges) links.emplace_back(local[s.edge(e).from], local[s.edge(e).to]);
-  const auto at = graph::force_layout(static_cast<std::uint32_t>(sel.nodes.size()), links, {.seed = args.seed});
+  for (const auto& e : g.edges) links.emplace_back(e.source, e.target);
+  const auto at = graph::force_layout(static_cast<std::uint32_t>(g.nodes.size()), links, {.seed = args.seed});
 
+  std::vector<std::uint8_t> in(s.num_nodes(), 0);
   nlohmann::json nodes = nlohmann::json::array();
-  for (std::uint32_t i = 0; i < sel.nodes.size(); ++i) {
-    const std::uint32_t v = sel.nodes[i];
-    nlohmann::json aliases = nlohmann::json::array();
-    for (const AliasRow& a : store.aliases(s.entity(v)))
-      if (a.name != s.name(v)) aliases.push_back(a.name);
-    nodes.push_back({{"id", node_id(s, v)},
-                     {"k", std::string(to_string(s.kind(v)))},
-                     {"n", std::string(s.name(v))},
-                     {"c", s.country(v)},
-                     {"a", std::move(aliases)},
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const queries::ExportNode& n = g.nodes[i];
+    if (auto v = s.node_of(n.entity)) in[*v] = 1;
+    nodes.push_back({{"id", n.id},
+                     {"k", std::string(to_string(n.kind))},
+                     {"n", n.name},
+                     {"c", n.country},
+                     {"a", n.aliases},
                      {"x", std::round(at[i].x * kScale)},
                      {"y", std::round(at[i].y * kScale)}});
   }
   nlohmann::json edges = nlohmann::json::array();
-  for (std::uint32_t id : sel.edges) {
-    const graph::SnapshotEdge e = s.edge(id);
+  for (const queries::ExportEdge& e : g.edges) {
     nlohmann::json quotes = nlohmann::json::array();
-    for (const Evidence& ev : store.evidence(RelationId{e.relation})) {
-      if (quotes.size() == 3) break;
-      quotes.push_back({{"src", ev.source}, {"title", ev.source_title}, {"url", ev.source_url}, {"quote", ev.quote}});
-    }
     std::string role;
-    if (auto r = store.relation(RelationId{e.relation})) role = r->role;
-    edges.push_back({{"id", fmt::format("r{}{}", e.relation, e.left ? "-left" : "")},
-                     {"s", node_id(s, e.from)},
-                     {"t", node_id(s, e.to)},
-                     {"k", e.left ? std::string("left") : std::string(to_string(e.kind))},
-                     {"b", day_or_null(e.start_first)},
-                     {"e", day_or_null(e.end_last)},
-                     {"former", e.former != 0},
+    // A relation ("r17", "r17.left"): its claims' quotes with their sources, unless people are
+    // redacted (quotes name them); aggregated edges have none.
+    if (!g.redacted && e.id.size() > 1 && e.id[0] == 'r') {
+      const RelationId relation{std::stoll(e.id.substr(1))};
+      for (const Evidence& ev : store.evidence(relation)) {
+        if (quotes.size() == 3) break;
+        quotes.push_back({{"src", ev.source}, {"title", ev.source_title}, {"url", ev.source_url}, {"quote", ev.quote}});
+      }
+      if (auto r = store.relation(relation)) role = r->role;
+    }
+    edges.push_back({{"id", e.id},
+                     {"s", g.nodes[e.source].id},
+                     {"t", g.nodes[e.target].id},
+                     {"k", e.left ? std::string("left") : e.kind},
+                     {"b", day_or_null(e.first_day)},
+                     {"e", day_or_null(e.last_day)},
+                     {"former", e.former},
                      {"role", role},
                      {"q", std::move(quotes)}});
   }
@@ -176,14 +147,14 @@ nlohmann::json page_data(Store& store, const graph::Snapshot& s, const Selection
   };
   auto name = [&](std::uint32_t node) { return node == graph::kNoNode ? std::string() : std::string(s.name(node)); };
   auto country = [&](std::uint32_t node) { return node == graph::kNoNode ? std::string() : s.country(node); };
+  auto inside = [&](std::uint32_t node) { return node != graph::kNoNode && in[node]; };
+  const DateWindow& window = sel.window;
   for (const graph::SnapshotMove& m : s.moves()) {
-    const bool person_in = local[m.person] != UINT32_MAX;
-    const bool org_in = (m.from != graph::kNoNode && local[m.from] != UINT32_MAX) || (m.to != graph::kNoNode && local[m.to] != UINT32_MAX);
-    if (!(no_people ? org_in : person_in)) continue;
+    if (!(g.redacted ? inside(m.from) || inside(m.to) : inside(m.person))) continue;
     if (m.date_first != kNoDay && window.last && m.date_first > *window.last) continue;
     if (m.date_last != kNoDay && window.first && m.date_last < *window.first) continue;
-    moves.push_back({{"p", no_people ? nlohmann::json(nullptr) : nlohmann::json(node_id(s, m.person))},
-                     {"pn", no_people ? std::string() : std::string(s.name(m.person))},
+    moves.push_back({{"p", g.redacted ? nlohmann::json(nullptr) : nlohmann::json(node_id(s, m.person))},
+                     {"pn", g.redacted ? std::string() : std::string(s.name(m.person))},
                      {"f", end(m.from)},
                      {"fn", name(m.from)},
                      {"fc", country(m.from)},
@@ -193,42 +164,38 @@ nlohmann::json page_data(Store& store, const graph::Snapshot& s, const Selection
                      {"d", day_or_null(m.date_first)}});
   }
   std::string title = "talentgraph";
-  if (!args.around.empty()) title += fmt::format(" — around {} ({} hops)", args.around, args.hops);
+  if (!args.around.empty()) title += fmt::format(" — around {} ({} hops)", args.around, sel.hops);
+  auto day = [](std::optional<std::int32_t> d) { return d ? nlohmann::json(queries::iso_day(*d)) : nlohmann::json(nullptr); };
   return {{"title", title},
           {"limit", args.max_nodes},
-          {"redacted", no_people},
-          {"window", {{"first", window.first ? nlohmann::json(iso_day(*window.first)) : nlohmann::json(nullptr)},
-                      {"last", window.last ? nlohmann::json(iso_day(*window.last)) : nlohmann::json(nullptr)}}},
+          {"redacted", g.redacted},
+          {"window", {{"first", day(window.first)}, {"last", day(window.last)}}},
           {"nodes", std::move(nodes)},
           {"edges", std::move(edges)},
           {"moves", std::move(moves)}};
 }
 
 int run_view(Env& env, const ViewArgs& args) {
-  if (!args.redact.empty() && args.redact != "people")
-    return report({ErrorCode::usage, fmt::format("view: --redact: \"{}\": only people can be redacted", args.redact)});
-  auto window = args.dates.window();
-  if (!window) return report(window.error());
-  auto kinds = relation_kinds(args.kinds);
-  if (!kinds) return report(kinds.error());
+  auto sel = args.selection();
+  if (!sel) return report(sel.error());
   auto snapshot = queries::load_snapshot(*env.store);
   if (!snapshot) return report(snapshot.error());
-  auto sel = select(*env.store, *snapshot, args, *window, *kinds);
-  if (!sel) return report(sel.error());
-  if (sel->nodes.size() > args.max_nodes)
+  auto g = queries::select_export(*env.store, *snapshot, *sel);
+  if (!g) return report(g.error());
+  if (g->nodes.size() > args.max_nodes)
     return report({ErrorCode::usage,
                    fmt::format("view: the selection has {} nodes, more than the page draws ({}): narrow it with "
                                "--around NAME --hops N, --kinds, --since/--until, or --redact people",
-                               sel->nodes.size(), args.max_nodes)});
+                               g->nodes.size(), args.max_nodes)});
   const std::string page =
-      fmt::format("{}{}{}", viewer::page_head(), script_safe(page_data(*env.store, *snapshot, *sel, args, *window)),
+      fmt::format("{}{}{}", viewer::page_head(), script_safe(page_data(*env.store, *snapshot, *g, args, *sel)),
                   viewer::page_tail());
   if (args.out.empty()) {
     std::cout << page;
     return 0;
   }
   if (auto written = write_file_atomic(args.out, page); !written) return report(written.error());
-  std::cerr << fmt::format("view: {} nodes, {} relations written to {}\n", sel->nodes.size(), sel->edges.size(), args.out);
+  std::cerr << fmt::format("view: {} nodes, {} edges written to {}\n", g->nodes.size(), g->edges.size(), args.out);
   return 0;
 }
 
@@ -237,9 +204,11 @@ int run_view(Env& env, const ViewArgs& args) {
 Run setup_view(CLI::App& cmd) {
   auto args = std::make_shared<ViewArgs>();
   cmd.add_option("--around", args->around, "Only what is within --hops relations of this entity (any name)");
-  cmd.add_option("--hops", args->hops, "With --around: how many relations out")->capture_default_str()->check(CLI::Range(0, 16));
-  cmd.add_option("--kinds", args->kinds, "Only these relation kinds, comma-separated (e.g. worked_at,founded)");
-  cmd.add_option("--redact", args->redact, "people: leave people out (organisations, places and the flows between them)");
+  cmd.add_option("--hops", args->hops, "With --around: how many relations out (default 2)")->check(CLI::Range(0, 16));
+  cmd.add_option("--kinds", args->kinds, "Only nodes of these kinds, comma-separated (e.g. person,company,lab)");
+  cmd.add_option("--min-confidence", args->min_confidence, "Only relations whose best claim has at least this confidence");
+  add_roll_up(cmd, args->roll_up);
+  cmd.add_option("--redact", args->redact, "people: leave people out (organisations tied by the people they share and by moves)");
   cmd.add_option("--max-nodes", args->max_nodes,
                  fmt::format("Refuse a selection of more nodes than this (at most {})", kViewLimit))
       ->capture_default_str()
