@@ -172,6 +172,25 @@ async function seedChecks() {
   await shot(page, 'flows.png');
   assert.deepStrictEqual(errors, [], 'no console error');
   await page.close();
+
+  // People redacted: no person drawn or named, the page says so, the flows stay.
+  const redacted = path.join(out, 'redacted.html');
+  view(db, redacted, '--redact', 'people');
+  const r = await open(redacted);
+  const seen = await r.page.evaluate(() => ({
+    people: window.tgCy.nodes('[kind = "person"]').length,
+    named: window.tgData.moves.filter((m) => m.pn || m.p).length,
+    notice: document.querySelector('.notice') && document.querySelector('.notice').textContent,
+  }));
+  assert.strictEqual(seen.people, 0);
+  assert.strictEqual(seen.named, 0);
+  assert.match(seen.notice, /--redact people/);
+  await r.page.click('#tab-flows');
+  assert.ok((await r.page.textContent('#flows-countries')).includes('US → CN'));
+  assert.ok(!fs.readFileSync(redacted, 'utf8').includes('Wu Yuxin'), 'no person named anywhere in the page');
+  await shot(r.page, 'redacted-flows.png');
+  assert.deepStrictEqual(r.errors, [], 'no console error');
+  await r.page.close();
 }
 
 async function hostileChecks() {
