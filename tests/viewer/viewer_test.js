@@ -147,6 +147,13 @@ async function seedChecks() {
   await shot(page, 'slider-2022.png');
   await setDay(null);
   assert.ok((await goneOf(later)).every((g) => !g), 'at the end of the slider everything is back');
+  // Play runs the slider from its start to its end, where it stops with everything shown.
+  await page.click('#play');
+  await page.waitForFunction(() => /as of/.test(document.getElementById('as-of').textContent));
+  assert.ok((await goneOf(later)).every(Boolean), 'playing starts before the later relations began');
+  await page.waitForFunction(() => document.getElementById('play').textContent.includes('Play'), null, { timeout: 30000 });
+  assert.strictEqual(await page.textContent('#as-of'), 'all dates');
+  assert.ok((await goneOf(later)).every((g) => !g));
 
   // The filters: a kind off hides its nodes; a country keeps its nodes and their neighbours.
   await page.uncheck('#kinds input[value="place"]');
