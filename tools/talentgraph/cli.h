@@ -52,6 +52,7 @@ Run setup_candidates(CLI::App& cmd);
 Run setup_rebuild(CLI::App& cmd);
 Run setup_changes(CLI::App& cmd);
 Run setup_export(CLI::App& cmd);
+Run setup_view(CLI::App& cmd);
 
 // Prints "talentgraph: " + the error to stderr; returns its exit status.
 int report(const Error& e);

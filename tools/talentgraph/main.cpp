@@ -44,6 +44,7 @@ constexpr Command kCommands[] = {
      false, setup_candidates},
     {"export", "The graph or a selection of it for NetworkX, Gephi, Cytoscape, Graphviz, Neo4j, Spark", false, false,
      setup_export},
+    {"view", "The selection as one offline HTML page: network, time slider, search, cards, flows", false, false, setup_view},
 };
 
 int run(int argc, char** argv) {
