@@ -1,12 +1,15 @@
 #include "tools/talentgraph/cli.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "graph/layout.h"
 #include "graph/moves.h"
+#include "queries/export.h"
 
 namespace tg::cli {
 
@@ -124,6 +127,15 @@ void note_internal_left_out(bool roll_up, std::uint64_t internal, Format format,
     return;
   }
   std::cerr << fmt::format("(rolled up: {} move(s) within one organisation left out)\n", internal);
+}
+
+void lay_out(queries::ExportGraph& g, std::uint64_t seed) {
+  if (g.nodes.size() > kLayoutLimit) return;
+  constexpr double kScale = 60;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
+  for (const auto& e : g.edges) links.emplace_back(e.source, e.target);
+  const auto at = graph::force_layout(static_cast<std::uint32_t>(g.nodes.size()), links, {.seed = seed});
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) g.nodes[i].position = {std::round(at[i].x * kScale), std::round(at[i].y * kScale)};
 }
 
 }  // namespace tg::cli

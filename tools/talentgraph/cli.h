@@ -17,6 +17,10 @@
 #include "graph/store.h"
 #include "tools/talentgraph/output.h"
 
+namespace tg::queries {
+struct ExportGraph;
+}  // namespace tg::queries
+
 namespace tg::cli {
 
 // What a command runs on: the database path and the store, open. `store` is null only for a
@@ -98,5 +102,12 @@ void add_roll_up(CLI::App& cmd, bool& roll_up);
 // stderr; JSON says it in every row, as `internal_moves_left_out` (the rows of an array are all
 // there is), which `rows` gets here.
 void note_internal_left_out(bool roll_up, std::uint64_t internal, Format format, Rows& rows);
+
+// The largest selection drawn (view) or given positions (export cytoscape, gexf): a layout and a
+// page of more would take longer than a reader waits.
+inline constexpr std::uint32_t kLayoutLimit = 5000;
+// Positions for every node of `g` (graph/layout.h, seeded: the same graph, the same picture), in
+// the units the viewer and the exports write (about 60 between neighbours); none above the limit.
+void lay_out(queries::ExportGraph& g, std::uint64_t seed = 1);
 
 }  // namespace tg::cli

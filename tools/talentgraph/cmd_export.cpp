@@ -112,6 +112,7 @@ int run_export(Env& env, const ExportArgs& args) {
   if (!selection) return report(selection.error());
   auto g = queries::select_export(*env.store, *selection);
   if (!g) return report(g.error());
+  if (args.format == "cytoscape" || args.format == "gexf") lay_out(*g);  // the formats with positions
   Result<void> written;
   const std::string& f = args.format;
   if (f == "node-link") {

@@ -1,5 +1,5 @@
 // view: the selection as one HTML page that works offline — the network drawn at positions
-// computed here (graph/layout.h), a time slider, filters, search, entity cards and a flows chart.
+// computed by lay_out (cli.h; graph/layout.h), a time slider, filters, search, entity cards and a flows chart.
 // The selection is export's (queries/export.h: the same nodes and edges, with the same ids).
 // The page (tools/viewer/) and Cytoscape.js are compiled in; the graph goes in as JSON in a
 // <script type="application/json"> element, every <, >, & and line separator escaped, so no
@@ -16,7 +16,6 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/files.h"
-#include "graph/layout.h"
 #include "queries/export.h"
 #include "queries/network.h"
 #include "tools/talentgraph/cli.h"
@@ -26,9 +25,7 @@ namespace tg::cli {
 namespace {
 
 // The most nodes the page draws; above it `view` refuses and names the options that narrow.
-constexpr std::uint32_t kViewLimit = 5000;
-// Pixels per unit of the layout's edge length.
-constexpr double kScale = 60;
+constexpr std::uint32_t kViewLimit = kLayoutLimit;
 
 struct ViewArgs {
   std::string around, kinds, redact, out;
@@ -100,9 +97,6 @@ std::string script_safe(const nlohmann::json& data) {
 // organisations, no one named) for the cards and the flows.
 nlohmann::json page_data(Store& store, const graph::Snapshot& s, const queries::ExportGraph& g, const ViewArgs& args,
                          const queries::ExportSelection& sel) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
-  for (const auto& e : g.edges) links.emplace_back(e.source, e.target);
-  const auto at = graph::force_layout(static_cast<std::uint32_t>(g.nodes.size()), links, {.seed = args.seed});
 
   std::vector<std::uint8_t> in(s.num_nodes(), 0);
   nlohmann::json nodes = nlohmann::json::array();
@@ -114,8 +108,8 @@ nlohmann::json page_data(Store& store, const graph::Snapshot& s, const queries::
                      {"n", n.name},
                      {"c", n.country},
                      {"a", n.aliases},
-                     {"x", std::round(at[i].x * kScale)},
-                     {"y", std::round(at[i].y * kScale)}});
+                     {"x", n.position ? n.position->first : 0.0},
+                     {"y", n.position ? n.position->second : 0.0}});
   }
   nlohmann::json edges = nlohmann::json::array();
   for (const queries::ExportEdge& e : g.edges) {
@@ -187,6 +181,7 @@ int run_view(Env& env, const ViewArgs& args) {
                    fmt::format("view: the selection has {} nodes, more than the page draws ({}): narrow it with "
                                "--around NAME --hops N, --kinds, --since/--until, or --redact people",
                                g->nodes.size(), args.max_nodes)});
+  lay_out(*g, args.seed);
   const std::string page =
       fmt::format("{}{}{}", viewer::page_head(), script_safe(page_data(*env.store, *snapshot, *g, args, *sel)),
                   viewer::page_tail());
