@@ -15,4 +15,6 @@ echo; echo "\$ talentgraph --db seed.db show 알리바바";           $tg show �
 echo; echo "\$ talentgraph --db seed.db search bytedance";      $tg search bytedance
 echo; echo "\$ talentgraph --db seed.db path 우유신 알리바바";     $tg path 우유신 알리바바
 echo; echo "\$ talentgraph --db seed.db flows --by country --net"; $tg flows --by country --net
-echo; echo "seed.db is ready: try build/tools/talentgraph --db seed.db --help"
+echo; echo "\$ talentgraph --db seed.db view --out seed.html";  $tg view --out seed.html
+echo; echo "\$ talentgraph --db seed.db export node-link --out seed.json"; $tg export node-link --out seed.json
+echo; echo "seed.db is ready (seed.html opens offline in any browser): try build/tools/talentgraph --db seed.db --help"
