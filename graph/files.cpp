@@ -54,7 +54,7 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   return text;
 }
 
-Result<void> write_file_atomic(const std::string& path, std::string_view bytes, Sync sync) {
+Result<AtomicFile> AtomicFile::create(const std::string& path) {
   // O_EXCL: never through a file or link someone else put there; a name left by a crashed
   // process of the same id is skipped.
   static std::atomic<unsigned> counter{0};
@@ -66,27 +66,51 @@ Result<void> write_file_atomic(const std::string& path, std::string_view bytes, 
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0) return io_error(path, "cannot write", errno);
-  auto abandon = [&](int err) {
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
-    return io_error(path, "cannot write", err);
-  };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+  return AtomicFile(path, std::move(tmp), fd);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)), tmp_(std::move(other.tmp_)), fd_(other.fd_), done_(other.done_) {
+  other.fd_ = -1;
+  other.done_ = true;
+}
+
+AtomicFile::~AtomicFile() {
+  if (!done_) (void)abandon(0);
+}
+
+std::unexpected<Error> AtomicFile::abandon(int err) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!done_) ::unlink(tmp_.c_str());
+  done_ = true;
+  return io_error(path_, "cannot write", err);
+}
+
+Result<void> AtomicFile::write(std::string_view bytes) {
+  if (done_) return io_error(path_, "cannot write", EBADF);
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return abandon(errno);
     if (n == 0) return abandon(ENOSPC);
-    done += static_cast<std::size_t>(n);
+    written += static_cast<std::size_t>(n);
   }
-  if (sync == Sync::yes && ::fsync(fd) != 0) return abandon(errno);
-  const int closed = ::close(fd);
-  fd = -1;
+  return {};
+}
+
+Result<void> AtomicFile::commit(Sync sync) {
+  if (done_) return io_error(path_, "cannot write", EBADF);
+  if (sync == Sync::yes && ::fsync(fd_) != 0) return abandon(errno);
+  const int closed = ::close(fd_);
+  fd_ = -1;
   if (closed != 0) return abandon(errno);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return abandon(errno);
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return abandon(errno);
+  done_ = true;
   if (sync == Sync::yes) {
     // The rename is durable once the folder is synced; the new file is in place either way.
-    const std::string dir = std::filesystem::path(path).parent_path().string();
+    const std::string dir = std::filesystem::path(path_).parent_path().string();
     const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
       (void)::fsync(dfd);
@@ -94,6 +118,13 @@ Result<void> write_file_atomic(const std::string& path, std::string_view bytes, 
     }
   }
   return {};
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view bytes, Sync sync) {
+  auto file = AtomicFile::create(path);
+  if (!file) return fail(file.error());
+  if (auto ok = file->write(bytes); !ok) return ok;
+  return file->commit(sync);
 }
 
 std::string atomic_write_prefix(const std::string& path) { return path + ".tmp-"; }

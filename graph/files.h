@@ -22,6 +22,27 @@ enum class Sync : bool { no, yes };
 // `path`. On failure the temporary file is removed and `path` is untouched.
 Result<void> write_file_atomic(const std::string& path, std::string_view bytes, Sync sync = Sync::yes);
 
+// The same written piece by piece (an export of gigabytes need not be held whole): the pieces go to
+// the temporary file as they come; commit() renames it over `path`. Destroyed or moved-from
+// without a commit, the temporary file is removed and `path` is untouched.
+class AtomicFile {
+ public:
+  [[nodiscard]] static Result<AtomicFile> create(const std::string& path);
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  ~AtomicFile();
+  [[nodiscard]] Result<void> write(std::string_view bytes);
+  [[nodiscard]] Result<void> commit(Sync sync = Sync::yes);
+
+ private:
+  AtomicFile(std::string path, std::string tmp, int fd) : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {}
+  std::unexpected<Error> abandon(int err);
+  std::string path_, tmp_;
+  int fd_ = -1;
+  bool done_ = false;
+};
+
 // The prefix of write_file_atomic's temporary files for `path`: "path.tmp-" (then PID-N).
 std::string atomic_write_prefix(const std::string& path);
 
