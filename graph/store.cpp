@@ -1510,6 +1510,40 @@ std::vector<Evidence> Store::evidence(RelationId id) {
   return out;
 }
 
+void Store::for_each_best_claim(const std::function<void(const BestClaim&)>& fn) {
+  // The order of `evidence` within each relation: the first row of a relation is its best claim.
+  auto& s = impl_->stmt(
+      "SELECT c.relation_id, s.ext_id, c.quote, c.confidence FROM claims c JOIN sources s ON s.id = c.source_id "
+      "ORDER BY c.relation_id, c.confidence DESC, c.quote = '', s.published DESC, s.id, c.record");
+  BestClaim best;
+  std::string source, quote;
+  const auto flush = [&] {
+    if (best.claims == 0) return;
+    best.source = source;
+    best.quote = quote;
+    fn(best);
+  };
+  while (s.step()) {
+    const RelationId relation{s.integer(0)};
+    if (best.claims > 0 && relation == best.relation) {
+      ++best.claims;
+      continue;
+    }
+    flush();
+    best.relation = relation;
+    best.claims = 1;
+    best.confidence = s.real(3);
+    source = s.text(1);
+    quote = s.text(2);
+  }
+  flush();
+}
+
+void Store::for_each_alias(const std::function<void(EntityId, std::string_view name)>& fn) {
+  auto& s = impl_->stmt("SELECT entity_id, name FROM aliases ORDER BY entity_id, id");
+  while (s.step()) fn(EntityId{s.integer(0)}, s.text(1));
+}
+
 void Store::log_write(const LogEntry& e, std::span<const LoggedMove> moves) {
   impl_->stmt(
           "INSERT INTO rebuilds(generation, kind, started, finished, duration_ms, files_added, files_changed, "

@@ -81,6 +81,14 @@ struct Evidence {
   std::string file, record;
 };
 
+// A relation's claim count and best claim (Store::for_each_best_claim).
+struct BestClaim {
+  RelationId relation{};
+  std::uint64_t claims = 0;
+  double confidence = 1.0;
+  std::string_view source, quote;  // valid during the callback only
+};
+
 // Where claims and mentions come from, which is what a revision retracts: a document's source
 // (csv_file 0) or a career CSV file (source 0; csv_files.id, see Store::csv_file).
 struct Origin {
@@ -396,6 +404,12 @@ class Store {
                        const std::function<void(EntityId, const std::vector<RelationRow>&)>& fn);
   void for_each_entity(const std::function<void(const EntityRow&)>& fn);
   std::vector<Evidence> evidence(RelationId id);  // claims with their sources, best first
+  // One scan for what a whole-graph export needs of the claims and aliases, instead of a statement
+  // per relation or entity. Every relation with a claim, in ascending id: how many claims it has
+  // and the best one as `evidence` orders them (its source's ext_id, quote and confidence).
+  void for_each_best_claim(const std::function<void(const BestClaim&)>& fn);
+  // Every alias, by entity id and then in the order `aliases` gives them.
+  void for_each_alias(const std::function<void(EntityId, std::string_view name)>& fn);
   // Every origin's country for `id`, most supported country first, then by origin.
   std::vector<CountryClaim> country_claims(EntityId id);
   // The countries of the places `id` is headquartered_in, by place id.

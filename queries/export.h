@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -108,17 +109,25 @@ std::string iso_day(std::int32_t day);
 std::string_view to_string(DatePrecision precision);  // "year", "month", "day", "" (none)
 
 // ---- the formats ----
+// Each writer gives its text to a sink as it goes, in pieces of about a megabyte (a document of
+// gigabytes is never held whole), or returns it as one string.
+using ExportSink = std::function<void(std::string_view)>;
 struct NodeLinkOptions {
   std::string links_key = "edges";  // "links" for NetworkX <= 3.3's default
 };
+void write_node_link(const ExportGraph& g, const ExportSink& sink, const NodeLinkOptions& options = {});
 std::string write_node_link(const ExportGraph& g, const NodeLinkOptions& options = {});
+void write_cytoscape(const ExportGraph& g, const ExportSink& sink);
 std::string write_cytoscape(const ExportGraph& g);
 enum class GexfVersion { v1_3, v1_2draft };
+void write_gexf(const ExportGraph& g, const ExportSink& sink, GexfVersion version = GexfVersion::v1_3);
 std::string write_gexf(const ExportGraph& g, GexfVersion version = GexfVersion::v1_3);
+void write_graphml(const ExportGraph& g, const ExportSink& sink);
 std::string write_graphml(const ExportGraph& g);
 struct DotOptions {
   bool clusters = false;  // a cluster per country
 };
+void write_dot(const ExportGraph& g, const ExportSink& sink, const DotOptions& options = {});
 std::string write_dot(const ExportGraph& g, const DotOptions& options = {});
 enum class CsvDialect { neo4j, graphframes, gephi };
 // File name -> contents: neo4j one nodes file per node kind and one relationships file per

@@ -161,18 +161,6 @@ void edge_members(Object& o, std::string& out, const ExportEdge& e) {
   o.text_or_null("quote_source", e.quote_source);
 }
 
-// About the node-link text's size, so that the one string is not copied as it grows: the names,
-// aliases and quotes, and the members around them.
-std::size_t text_estimate(const ExportGraph& g) {
-  std::size_t n = 256;
-  for (const ExportNode& x : g.nodes) {
-    n += 96 + x.id.size() + x.name.size();
-    for (const std::string& a : x.aliases) n += a.size() + 3;
-  }
-  for (const ExportEdge& e : g.edges) n += 224 + e.quote.size() + e.quote_source.size() + e.id.size() * 2 + e.periods.size() * 48;
-  return n + n / 16;
-}
-
 // The selection's description, under `key` of `top`.
 void graph_meta(Object& top, std::string& out, std::string_view key, const ExportGraph& g) {
   top.key(key);
@@ -185,7 +173,8 @@ void graph_meta(Object& top, std::string& out, std::string_view key, const Expor
 
 // An array of objects under `key` of `parent`, one line each: each(object, item) writes one.
 template <typename T, typename Each>
-void objects(Object& parent, std::string& out, std::string_view key, const std::vector<T>& items, Each&& each) {
+void objects(Object& parent, Chunks& chunks, std::string_view key, const std::vector<T>& items, Each&& each) {
+  std::string& out = chunks.text();
   parent.key(key);
   out += "[\n";
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -193,24 +182,25 @@ void objects(Object& parent, std::string& out, std::string_view key, const std::
     Object o(out);
     each(o, items[i]);
     o.close();
+    chunks.flush_if_full();
   }
   out += "\n]";
 }
 
 }  // namespace
 
-std::string write_node_link(const ExportGraph& g, const NodeLinkOptions& options) {
-  std::string out;
-  out.reserve(text_estimate(g));
+void write_node_link(const ExportGraph& g, const ExportSink& sink, const NodeLinkOptions& options) {
+  Chunks chunks(sink);
+  std::string& out = chunks.text();
   Object top(out);
   top.boolean("directed", g.directed);
   top.boolean("multigraph", g.multigraph);
   graph_meta(top, out, "graph", g);
-  objects(top, out, "nodes", g.nodes, [&](Object& o, const ExportNode& n) {
+  objects(top, chunks, "nodes", g.nodes, [&](Object& o, const ExportNode& n) {
     o.text("id", n.id);
     node_members(o, n);
   });
-  objects(top, out, options.links_key, g.edges, [&](Object& o, const ExportEdge& e) {
+  objects(top, chunks, options.links_key, g.edges, [&](Object& o, const ExportEdge& e) {
     o.text("source", g.nodes[e.source].id);
     o.text("target", g.nodes[e.target].id);
     if (g.multigraph) o.text("key", e.id);
@@ -219,12 +209,16 @@ std::string write_node_link(const ExportGraph& g, const NodeLinkOptions& options
   });
   top.close();
   out += '\n';
-  return out;
+  chunks.finish();
 }
 
-std::string write_cytoscape(const ExportGraph& g) {
-  std::string out;
-  out.reserve(text_estimate(g) + g.nodes.size() * 16 + g.edges.size() * 96);
+std::string write_node_link(const ExportGraph& g, const NodeLinkOptions& options) {
+  return whole_text([&](const ExportSink& sink) { write_node_link(g, sink, options); });
+}
+
+void write_cytoscape(const ExportGraph& g, const ExportSink& sink) {
+  Chunks chunks(sink);
+  std::string& out = chunks.text();
   Object top(out);
   top.text("format_version", "1.0");
   top.text("generated_by", "talentgraph");
@@ -232,7 +226,7 @@ std::string write_cytoscape(const ExportGraph& g) {
   graph_meta(top, out, "data", g);
   top.key("elements");
   Object elements(out);
-  objects(elements, out, "nodes", g.nodes, [&](Object& o, const ExportNode& n) {
+  objects(elements, chunks, "nodes", g.nodes, [&](Object& o, const ExportNode& n) {
     o.key("data");
     {
       Object d(out);
@@ -248,7 +242,7 @@ std::string write_cytoscape(const ExportGraph& g) {
       p.close();
     }
   });
-  objects(elements, out, "edges", g.edges, [&](Object& o, const ExportEdge& e) {
+  objects(elements, chunks, "edges", g.edges, [&](Object& o, const ExportEdge& e) {
     o.key("data");
     Object d(out);
     d.text("id", e.id);
@@ -263,7 +257,11 @@ std::string write_cytoscape(const ExportGraph& g) {
   elements.close();
   top.close();
   out += '\n';
-  return out;
+  chunks.finish();
+}
+
+std::string write_cytoscape(const ExportGraph& g) {
+  return whole_text([&](const ExportSink& sink) { write_cytoscape(g, sink); });
 }
 
 }  // namespace tg::queries

@@ -100,10 +100,22 @@ class NodeTable {
       node.id = node_id(node.kind, node.entity);
       node.name = std::string(snapshot_.name(n));
       node.country = snapshot_.country(n);
-      for (AliasRow& a : store_.aliases(node.entity))
-        if (a.name != node.name && std::ranges::find(node.aliases, a.name) == node.aliases.end())
-          node.aliases.push_back(std::move(a.name));
       nodes.push_back(std::move(node));
+    }
+    const auto add_alias = [](ExportNode& node, std::string_view name) {
+      if (name != node.name && std::ranges::find(node.aliases, name) == node.aliases.end()) node.aliases.emplace_back(name);
+    };
+    // Nodes ascend by entity id (the snapshot's order): a large selection takes every alias in one
+    // scan of that order, a small one asks per node.
+    if (nodes.size() > snapshot_.num_nodes() / 8) {
+      std::size_t at = 0;
+      store_.for_each_alias([&](EntityId entity, std::string_view name) {
+        while (at < nodes.size() && raw(nodes[at].entity) < raw(entity)) ++at;
+        if (at < nodes.size() && nodes[at].entity == entity) add_alias(nodes[at], name);
+      });
+    } else {
+      for (ExportNode& node : nodes)
+        for (const AliasRow& a : store_.aliases(node.entity)) add_alias(node, a.name);
     }
     return nodes;
   }
@@ -119,20 +131,75 @@ class NodeTable {
 struct Candidate {
   ExportEdge edge;
   std::uint32_t from = 0, to = 0;
+  std::int64_t relation = -1;  // affiliation edges: the relation, whose claims are read last
 };
+
+// A relation's claims as an edge shows them.
+struct ClaimSummary {
+  std::uint64_t claims = 0;
+  double confidence = 0.0;
+  std::string quote, source;
+};
+
+// Fills each relation edge's claims, best confidence and best quote (a relation without claims:
+// none). Many relations are read in one scan of the claims table; a few (an ego graph of a large
+// store) one statement each.
+void fill_claims(Store& store, std::vector<Candidate>& edges, std::size_t relations_in_graph) {
+  std::vector<std::int64_t> wanted;
+  wanted.reserve(edges.size());
+  for (const Candidate& c : edges)
+    if (c.relation >= 0) wanted.push_back(c.relation);
+  std::ranges::sort(wanted);
+  wanted.erase(std::ranges::unique(wanted).begin(), wanted.end());
+  std::vector<ClaimSummary> found(wanted.size());
+  if (wanted.size() > relations_in_graph / 8) {
+    std::size_t at = 0;
+    store.for_each_best_claim([&](const BestClaim& b) {
+      while (at < wanted.size() && wanted[at] < raw(b.relation)) ++at;
+      if (at == wanted.size() || wanted[at] != raw(b.relation)) return;
+      found[at] = {b.claims, b.confidence, std::string(b.quote), std::string(b.source)};
+    });
+  } else {
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      std::vector<Evidence> evidence = store.evidence(RelationId{wanted[i]});
+      if (!evidence.empty())
+        found[i] = {evidence.size(), evidence.front().confidence, std::move(evidence.front().quote),
+                    std::move(evidence.front().source)};
+    }
+  }
+  // The last edge of a relation (a `moved` relation has two) takes its strings, the others copy.
+  std::vector<std::uint8_t> uses(wanted.size(), 0);
+  const auto slot = [&](std::int64_t r) { return static_cast<std::size_t>(std::ranges::lower_bound(wanted, r) - wanted.begin()); };
+  for (const Candidate& c : edges)
+    if (c.relation >= 0) ++uses[slot(c.relation)];
+  for (Candidate& c : edges) {
+    if (c.relation < 0) continue;
+    const std::size_t i = slot(c.relation);
+    ClaimSummary& f = found[i];
+    if (f.claims == 0) continue;
+    c.edge.claims = f.claims;
+    c.edge.confidence = f.confidence;
+    if (--uses[i] == 0) {
+      c.edge.quote = std::move(f.quote);
+      c.edge.quote_source = std::move(f.source);
+    } else {
+      c.edge.quote = f.quote;
+      c.edge.quote_source = f.source;
+    }
+  }
+}
 
 bool kind_wanted(const ExportSelection& s, NodeKind kind) {
   return s.kinds.empty() || std::ranges::find(s.kinds, kind) != s.kinds.end();
 }
 
-// The affiliation graph's relations that pass the filters, as edges between snapshot nodes.
-std::vector<Candidate> affiliation_edges(Store& store, const graph::Snapshot& snapshot, const ExportSelection& s) {
+// The affiliation graph's relations that pass the filters, as edges between snapshot nodes (their
+// claims not yet read: see claim_summaries).
+std::vector<Candidate> affiliation_edges(const graph::Snapshot& snapshot, const ExportSelection& s) {
   const std::vector<std::uint8_t> mask = snapshot.mask(s.as_of, {});
   const std::span<const graph::SnapshotEdge> edges = snapshot.edges();
   std::vector<Candidate> out;
   out.reserve(edges.size());
-  std::int64_t cached_relation = -1;
-  std::vector<Evidence> evidence;
   DateCache dates;
   for (std::size_t i = 0; i < edges.size(); ++i) {
     const graph::SnapshotEdge& e = edges[i];
@@ -145,15 +212,10 @@ std::vector<Candidate> affiliation_edges(Store& store, const graph::Snapshot& sn
       if (from == to && e.from != e.to) continue;  // inside one top organisation
     }
     if (!kind_wanted(s, snapshot.kind(from)) || !kind_wanted(s, snapshot.kind(to))) continue;
-    if (e.relation != cached_relation) {
-      evidence = store.evidence(RelationId{e.relation});
-      cached_relation = e.relation;
-    }
-    const double best = evidence.empty() ? 0.0 : evidence.front().confidence;
-    if (s.min_confidence && best < *s.min_confidence) continue;
     Candidate c;
     c.from = from;
     c.to = to;
+    c.relation = e.relation;
     ExportEdge& x = c.edge;
     x.id = 'r' + std::to_string(e.relation);
     if (e.left) x.id += ".left";
@@ -162,12 +224,6 @@ std::vector<Candidate> affiliation_edges(Store& store, const graph::Snapshot& sn
     x.start = dates(e.start_first, e.start_last);
     x.end = dates(e.end_first, e.end_last);
     x.former = e.former != 0;
-    x.claims = evidence.size();
-    if (!evidence.empty()) {
-      x.confidence = best;
-      x.quote = evidence.front().quote;
-      x.quote_source = evidence.front().source;
-    }
     x.first_day = e.start_first;
     x.last_day = e.end_last;
     out.push_back(std::move(c));
@@ -308,12 +364,22 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
     centre = s.roll_up && is_organisation(snapshot.kind(*node)) ? snapshot.top(*node) : *node;
   }
 
-  std::vector<Candidate> edges = moves ? move_edges(snapshot, s) : affiliation_edges(store, snapshot, s);
+  std::vector<Candidate> edges = moves ? move_edges(snapshot, s) : affiliation_edges(snapshot, s);
+  const std::size_t relations_in_graph = snapshot.edges().size();
+  // A confidence floor needs every candidate's claims before the ego graph is cut; otherwise only
+  // the edges that stay are read.
+  bool claims_read = false;
+  if (s.min_confidence) {
+    fill_claims(store, edges, relations_in_graph);
+    claims_read = true;
+    std::erase_if(edges, [&](const Candidate& c) { return c.edge.confidence.value_or(0.0) < *s.min_confidence; });
+  }
   std::vector<std::uint8_t> inside;
   if (centre) {
     inside = ego(snapshot, edges, *centre, s.hops);
     std::erase_if(edges, [&](const Candidate& c) { return !inside[c.from] || !inside[c.to]; });
   }
+  if (!moves && !claims_read) fill_claims(store, edges, relations_in_graph);
   std::unordered_map<std::uint32_t, std::uint64_t> people_at;
   if (s.redact_people && !moves) redact(snapshot, edges, people_at);
 

@@ -42,14 +42,17 @@ void dot_attrs(std::string& out, const std::vector<Attr>& attrs, const std::vect
 
 }  // namespace
 
-std::string write_dot(const ExportGraph& g, const DotOptions& options) {
+void write_dot(const ExportGraph& g, const ExportSink& sink, const DotOptions& options) {
   const std::vector<Attr> nattrs = node_attrs(g), eattrs = edge_attrs(g);
-  std::string out = fmt::format("{} talentgraph {{\n  graph [label={}];\n", g.directed ? "digraph" : "graph",
+  Chunks chunks(sink);
+  std::string& out = chunks.text();
+  out += fmt::format("{} talentgraph {{\n  graph [label={}];\n", g.directed ? "digraph" : "graph",
                                 dot_string(g.graph == ExportGraphKind::moves ? "moves" : "affiliation"));
   auto node_line = [&](const ExportNode& n, std::string_view indent) {
     out += fmt::format("{}{} [label={}", indent, dot_string(n.id), dot_string(n.name));
     dot_attrs(out, nattrs, node_values(g, n));
     out += "];\n";
+    chunks.flush_if_full();
   };
   if (options.clusters) {
     // A cluster per country, by code; nodes of unknown country outside any.
@@ -72,9 +75,14 @@ std::string write_dot(const ExportGraph& g, const DotOptions& options) {
                        dot_string(g.nodes[e.target].id), dot_string(e.id), dot_string(e.kind));
     dot_attrs(out, eattrs, edge_values(g, e));
     out += "];\n";
+    chunks.flush_if_full();
   }
   out += "}\n";
-  return out;
+  chunks.finish();
+}
+
+std::string write_dot(const ExportGraph& g, const DotOptions& options) {
+  return whole_text([&](const ExportSink& sink) { write_dot(g, sink, options); });
 }
 
 namespace {

@@ -67,6 +67,36 @@ std::vector<AttrValue> node_values(const ExportGraph& g, const ExportNode& n);
 std::vector<Attr> edge_attrs(const ExportGraph& g);
 std::vector<AttrValue> edge_values(const ExportGraph& g, const ExportEdge& e);
 
+// A writer's text, handed to its sink whenever a megabyte has gathered (at element boundaries:
+// call flush_if_full() after each element) and at finish().
+class Chunks {
+ public:
+  explicit Chunks(const ExportSink& sink) : sink_(sink) { out_.reserve(kSize + kSize / 4); }
+  std::string& text() { return out_; }
+  void flush_if_full() {
+    if (out_.size() >= kSize) flush();
+  }
+  void finish() { flush(); }
+
+ private:
+  static constexpr std::size_t kSize = std::size_t(1) << 20;
+  void flush() {
+    if (out_.empty()) return;
+    sink_(out_);
+    out_.clear();
+  }
+  const ExportSink& sink_;
+  std::string out_;
+};
+
+// Every piece a writer gives, as one string.
+template <typename Write>
+std::string whole_text(Write&& write) {
+  std::string all;
+  write([&](std::string_view piece) { all += piece; });
+  return all;
+}
+
 // A decimal that reads back as the same double.
 std::string real_text(double v);
 

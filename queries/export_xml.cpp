@@ -49,10 +49,10 @@ std::string_view gexf_type(AttrType t) { return graphml_type(t); }  // GEXF name
 
 }  // namespace
 
-std::string write_graphml(const ExportGraph& g) {
+void write_graphml(const ExportGraph& g, const ExportSink& sink) {
   const std::vector<Attr> nattrs = node_attrs(g), eattrs = edge_attrs(g);
-  std::string out;
-  out.reserve(1024 + g.nodes.size() * 256 + g.edges.size() * 384);
+  Chunks chunks(sink);
+  std::string& out = chunks.text();
   out +=
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
@@ -74,6 +74,7 @@ std::string write_graphml(const ExportGraph& g) {
     for (std::size_t i = 0; i < nattrs.size(); ++i)
       if (values[i]) out += fmt::format("<data key=\"n_{}\">{}</data>", nattrs[i].name, xml_escape(*values[i]));
     out += "</node>\n";
+    chunks.flush_if_full();
   }
   for (const ExportEdge& e : g.edges) {
     out += fmt::format("    <edge id=\"{}\" source=\"{}\" target=\"{}\"><data key=\"e_label\">{}</data>",
@@ -83,9 +84,14 @@ std::string write_graphml(const ExportGraph& g) {
     for (std::size_t i = 0; i < eattrs.size(); ++i)
       if (values[i]) out += fmt::format("<data key=\"e_{}\">{}</data>", eattrs[i].name, xml_escape(*values[i]));
     out += "</edge>\n";
+    chunks.flush_if_full();
   }
   out += "  </graph>\n</graphml>\n";
-  return out;
+  chunks.finish();
+}
+
+std::string write_graphml(const ExportGraph& g) {
+  return whole_text([&](const ExportSink& sink) { write_graphml(g, sink); });
 }
 
 namespace {
@@ -120,11 +126,11 @@ void gexf_attvalues(std::string& out, const std::vector<Attr>& attrs, const std:
 
 }  // namespace
 
-std::string write_gexf(const ExportGraph& g, GexfVersion version) {
+void write_gexf(const ExportGraph& g, const ExportSink& sink, GexfVersion version) {
   const bool v13 = version == GexfVersion::v1_3;
   const std::vector<Attr> nattrs = node_attrs(g), eattrs = edge_attrs(g);
-  std::string out;
-  out.reserve(1024 + g.nodes.size() * 320 + g.edges.size() * 448);
+  Chunks chunks(sink);
+  std::string& out = chunks.text();
   const std::string_view ns = v13 ? "http://gexf.net/1.3" : "http://www.gexf.net/1.2draft";
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
@@ -153,6 +159,7 @@ std::string write_gexf(const ExportGraph& g, GexfVersion version) {
       out += fmt::format("<viz:position x=\"{}\" y=\"{}\" z=\"0\"/>", real_text(n.position->first),
                          real_text(n.position->second));
     out += "</node>\n";
+    chunks.flush_if_full();
   }
   out += "    </nodes>\n    <edges>\n";
   for (const ExportEdge& e : g.edges) {
@@ -174,9 +181,14 @@ std::string write_gexf(const ExportGraph& g, GexfVersion version) {
       out += "</spells>";
     }
     out += "</edge>\n";
+    chunks.flush_if_full();
   }
   out += "    </edges>\n  </graph>\n</gexf>\n";
-  return out;
+  chunks.finish();
+}
+
+std::string write_gexf(const ExportGraph& g, GexfVersion version) {
+  return whole_text([&](const ExportSink& sink) { write_gexf(g, sink, version); });
 }
 
 }  // namespace tg::queries

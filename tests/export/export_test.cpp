@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "ingest/ingest.h"
 #include "tests/support/scratch.h"
@@ -102,6 +104,58 @@ TEST_F(Export, KindsAroundAndHops) {
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
 }
 
+// A whole graph reads claims and aliases in one scan each, a small ego graph one statement per
+// relation and node: both must give every edge and node the same claims, quote and aliases.
+TEST_F(Export, OneScanAndOneStatementPerRowAgree) {
+  // Enough unrelated careers that one organisation's neighbourhood is a small part of the graph.
+  std::string csv = "person,organization,role,start,end,source_url,person_id,organization_kind,organization_country\n";
+  for (int i = 0; i < 200; ++i)
+    csv += fmt::format("Filler Person {0},Filler Org {1},Engineer,2015,2018,https://example.org/cv/filler-{0},,company,US\n", i, i % 40);
+  // One relation with two claims (a second source for the same stint).
+  csv += "Filler Person 0,Filler Org 0,Engineer,2015,2018,https://example.org/press/filler-0,,company,US\n";
+  auto more = ingest::ingest(store, {dir.write("filler.csv", csv)}, {});
+  ASSERT_TRUE(more) << more.error().str();
+  const ExportGraph whole = select({});
+  ExportSelection s;
+  s.around = "Northwind AI";
+  s.hops = 1;
+  const ExportGraph ego = select(s);
+  ASSERT_FALSE(ego.edges.empty());
+  // Small enough for the statement-per-row path (under an eighth of the graph).
+  ASSERT_LT(ego.edges.size() * 8, whole.edges.size());
+  ASSERT_LT(ego.nodes.size() * 8, whole.nodes.size());
+  std::size_t with_aliases = 0, with_quotes = 0;
+  for (const ExportNode& n : ego.nodes) {
+    auto it = std::ranges::find(whole.nodes, n.id, &ExportNode::id);
+    ASSERT_NE(it, whole.nodes.end()) << n.id;
+    EXPECT_EQ(n.aliases, it->aliases) << n.id;
+    with_aliases += !n.aliases.empty();
+  }
+  for (const ExportEdge& e : ego.edges) {
+    auto it = std::ranges::find(whole.edges, e.id, &ExportEdge::id);
+    ASSERT_NE(it, whole.edges.end()) << e.id;
+    EXPECT_EQ(e.claims, it->claims) << e.id;
+    EXPECT_EQ(e.confidence, it->confidence) << e.id;
+    EXPECT_EQ(e.quote, it->quote) << e.id;
+    EXPECT_EQ(e.quote_source, it->quote_source) << e.id;
+    with_quotes += !e.quote.empty();
+  }
+  EXPECT_GT(with_aliases, 0u);
+  EXPECT_GT(with_quotes, 0u);
+  // And the scan's best claim is evidence()'s first, for every relation of the whole graph.
+  std::size_t several = 0;
+  for (const ExportEdge& e : whole.edges) {
+    const std::vector<Evidence> evidence = store.evidence(RelationId{std::stoll(e.id.substr(1))});
+    ASSERT_EQ(e.claims, evidence.size()) << e.id;
+    if (evidence.empty()) continue;
+    EXPECT_EQ(e.quote, evidence.front().quote) << e.id;
+    EXPECT_EQ(e.quote_source, evidence.front().source) << e.id;
+    EXPECT_DOUBLE_EQ(e.confidence.value(), evidence.front().confidence) << e.id;
+    several += evidence.size() > 1;
+  }
+  EXPECT_GT(several, 0u);
+}
+
 TEST_F(Export, DatesAndConfidence) {
   ExportSelection s;
   s.as_of = PartialDate::parse("2014-06").value().last_day();
@@ -178,6 +232,55 @@ TEST_F(Export, PositionsAreWrittenWhenALayoutGaveThem) {
   EXPECT_NE(cy.find("\"position\":{\"x\":1.5,\"y\":-2.0}"), std::string::npos);
   EXPECT_NE(gexf.find("<viz:position x=\"1.5\" y=\"-2.0\" z=\"0\"/>"), std::string::npos);
   EXPECT_EQ(std::ranges::count(std::string_view(gexf), '\n'), std::ranges::count(std::string_view(write_gexf(select({}))), '\n'));
+}
+
+// A large selection goes to the sink in pieces of about a megabyte, cut between elements, which
+// together are the whole document.
+TEST(ExportStream, PiecesOfAboutAMegabyteMakeTheWholeDocument) {
+  ExportGraph g;
+  for (std::uint32_t i = 0; i < 20000; ++i) {
+    ExportNode n;
+    n.entity = EntityId{i + 1};
+    n.id = fmt::format("company:{}", i + 1);
+    n.kind = NodeKind::company;
+    n.name = fmt::format("Company number {} of a long list, with a name of some length", i);
+    n.aliases = {"알리바바", "阿里巴巴"};
+    g.nodes.push_back(std::move(n));
+  }
+  for (std::uint32_t i = 0; i + 1 < 20000; ++i) {
+    ExportEdge e;
+    e.id = fmt::format("r{}", i + 1);
+    e.source = i;
+    e.target = i + 1;
+    e.kind = "part_of";
+    e.claims = 1;
+    e.quote = "A sentence of evidence that is quoted on every edge, as the best claim's quote.";
+    g.edges.push_back(std::move(e));
+  }
+  const auto check = [](const std::string& whole, const std::function<void(const ExportSink&)>& write,
+                        std::string_view element_end) {
+    std::vector<std::string> pieces;
+    write([&](std::string_view piece) { pieces.emplace_back(piece); });
+    ASSERT_GT(pieces.size(), 2u);
+    std::string joined;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      joined += pieces[i];
+      if (i + 1 == pieces.size()) continue;
+      EXPECT_GE(pieces[i].size(), std::size_t(1) << 20);
+      EXPECT_LT(pieces[i].size(), (std::size_t(1) << 20) + 4096);
+      EXPECT_TRUE(pieces[i].ends_with(element_end)) << i;
+    }
+    EXPECT_EQ(joined, whole);
+  };
+  check(write_node_link(g), [&](const ExportSink& s) { write_node_link(g, s); }, "}");
+  const nlohmann::json parsed = nlohmann::json::parse(write_node_link(g));
+  EXPECT_EQ(parsed["nodes"].size(), 20000u);
+  EXPECT_EQ(parsed["edges"].size(), 19999u);
+  EXPECT_EQ(parsed["nodes"][19999]["aliases"][1], "阿里巴巴");
+  check(write_cytoscape(g), [&](const ExportSink& s) { write_cytoscape(g, s); }, "}");
+  check(write_gexf(g), [&](const ExportSink& s) { write_gexf(g, s); }, ">\n");
+  check(write_graphml(g), [&](const ExportSink& s) { write_graphml(g, s); }, ">\n");
+  check(write_dot(g), [&](const ExportSink& s) { write_dot(g, s); }, "];\n");
 }
 
 TEST(ExportText, Escapes) {

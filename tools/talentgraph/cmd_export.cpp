@@ -4,6 +4,7 @@
 // meaning (query output) and is not an option here.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -84,16 +85,24 @@ struct ExportArgs {
   }
 };
 
-Result<void> write_out(const std::string& path, const std::string& text) {
+// Runs `write` with a sink into `path` (stdout when empty), piece by piece.
+Result<void> write_out(const std::string& path, const std::function<void(const queries::ExportSink&)>& write) {
   if (path.empty()) {
-    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    write([](std::string_view piece) { std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
     std::cout.flush();
     if (!std::cout) return fail(ErrorCode::io, "export: cannot write to standard output");
     return {};
   }
   // Atomic (a reader sees the old file or the new one) but not synced: an export is made again
   // from the store, and a sync of a large file would take longer than writing it.
-  return write_file_atomic(path, text, Sync::no);
+  auto file = AtomicFile::create(path);
+  if (!file) return fail(file.error());
+  Result<void> written;
+  write([&](std::string_view piece) {
+    if (written) written = file->write(piece);  // after a failure the rest is dropped
+  });
+  if (!written) return written;
+  return file->commit(Sync::no);
 }
 
 Result<void> write_dir(const std::string& dir, const std::map<std::string, std::string>& files) {
@@ -118,16 +127,16 @@ int run_export(Env& env, const ExportArgs& args) {
   if (f == "node-link") {
     queries::NodeLinkOptions o;
     if (!args.links_key.empty()) o.links_key = args.links_key;
-    written = write_out(args.out, queries::write_node_link(*g, o));
+    written = write_out(args.out, [&](const queries::ExportSink& sink) { queries::write_node_link(*g, sink, o); });
   } else if (f == "cytoscape") {
-    written = write_out(args.out, queries::write_cytoscape(*g));
+    written = write_out(args.out, [&](const queries::ExportSink& sink) { queries::write_cytoscape(*g, sink); });
   } else if (f == "gexf") {
-    written = write_out(args.out, queries::write_gexf(*g, args.gexf_version == "1.2draft" ? queries::GexfVersion::v1_2draft
-                                                                                           : queries::GexfVersion::v1_3));
+    const auto version = args.gexf_version == "1.2draft" ? queries::GexfVersion::v1_2draft : queries::GexfVersion::v1_3;
+    written = write_out(args.out, [&](const queries::ExportSink& sink) { queries::write_gexf(*g, sink, version); });
   } else if (f == "graphml") {
-    written = write_out(args.out, queries::write_graphml(*g));
+    written = write_out(args.out, [&](const queries::ExportSink& sink) { queries::write_graphml(*g, sink); });
   } else if (f == "dot") {
-    written = write_out(args.out, queries::write_dot(*g, {.clusters = args.clusters}));
+    written = write_out(args.out, [&](const queries::ExportSink& sink) { queries::write_dot(*g, sink, {.clusters = args.clusters}); });
   } else {
     const queries::CsvDialect d = args.dialect == "graphframes" ? queries::CsvDialect::graphframes
                                   : args.dialect == "gephi"     ? queries::CsvDialect::gephi
