@@ -46,7 +46,9 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
+namespace {
+
+std::array<std::uint32_t, 8> sha256_words(std::string_view data) {
   std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
@@ -61,12 +63,40 @@ std::string sha256_hex(std::string_view data) {
   const std::uint64_t bits = static_cast<std::uint64_t>(n) * 8;
   for (int j = 0; j < 8; ++j) tail[blocks * 64 - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
   for (std::size_t b = 0; b < blocks; ++b) compress(h, tail.data() + 64 * b);
+  return h;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(64);
-  for (std::uint32_t v : h)
+  for (std::uint32_t v : sha256_words(data))
     for (int s = 28; s >= 0; s -= 4) out.push_back(kHex[(v >> s) & 0xf]);
   return out;
+}
+
+std::string sha256_bytes(std::string_view data) {
+  std::string out;
+  out.reserve(32);
+  for (std::uint32_t v : sha256_words(data))
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xff));
+  return out;
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+  constexpr std::size_t kBlockSize = 64;
+  std::string k = key.size() > kBlockSize ? sha256_bytes(key) : std::string(key);
+  k.resize(kBlockSize, '\0');
+  std::string inner(kBlockSize, '\0'), outer(kBlockSize, '\0');
+  for (std::size_t i = 0; i < kBlockSize; ++i) {
+    inner[i] = static_cast<char>(k[i] ^ 0x36);
+    outer[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  inner.append(message);
+  outer.append(sha256_bytes(inner));
+  return sha256_hex(outer);
 }
 
 }  // namespace tg

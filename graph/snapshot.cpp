@@ -27,8 +27,9 @@ constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '\x01', '\0'};
 // 2: the checksum is binary::checksum (graph/binary.h). 3: both bounds of each edge date, the
 // `left` edges of moved relations, and the part_of tops. 4: the places of work of each move.
 // 5: laid out to be mapped: a header, a section table and aligned arrays of plain values.
+// 6: the store's write id in the header (the cache key is store id, generation and write id).
 // A cache of another version is rebuilt.
-constexpr std::uint32_t kFormatVersion = 5;
+constexpr std::uint32_t kFormatVersion = 6;
 
 // Every section starts at a multiple of this (a cache line): arrays are read in place.
 constexpr std::uint64_t kAlign = 64;
@@ -62,6 +63,7 @@ struct Header {
   std::uint32_t sections;
   std::int64_t generation;
   std::int64_t store_id;
+  char write_id[16];  // Store::write_id(), zeros when the store had none
   std::uint64_t nodes, edges, moves, arcs;
   std::uint32_t edge_id_bound;
   std::uint32_t has_tops;
@@ -76,7 +78,7 @@ struct SectionEntry {
   std::uint64_t count;     // elements
   std::uint64_t first_block;  // index of its first block's sum in kBlockSums (0 for kBlockSums)
 };
-static_assert(sizeof(Header) == 96 && sizeof(SectionEntry) == 32);
+static_assert(sizeof(Header) == 112 && sizeof(SectionEntry) == 32);
 static_assert(std::is_trivially_copyable_v<SnapshotEdge> && std::is_standard_layout_v<SnapshotEdge>);
 static_assert(std::is_trivially_copyable_v<SnapshotMove> && std::is_standard_layout_v<SnapshotMove>);
 static_assert(alignof(SnapshotEdge) <= kAlign && alignof(SnapshotMove) <= kAlign);
@@ -401,6 +403,7 @@ Snapshot Snapshot::build(Store& store) {
   Store::ReadTransaction read(store);
   s.generation_ = store.generation();
   s.store_id_ = store.store_id();
+  s.write_id_ = store.write_id();
   store.for_each_entity([&](const EntityRow& e) {
     o.entity_ids.push_back(raw(e.id));
     o.kinds.push_back(static_cast<std::uint8_t>(e.kind));
@@ -508,6 +511,7 @@ Result<void> Snapshot::write(const std::string& path) const {
   header.sections = kSectionCount;
   header.generation = generation_;
   header.store_id = store_id_;
+  std::memcpy(header.write_id, write_id_.data(), std::min(write_id_.size(), sizeof header.write_id));
   header.nodes = num_nodes();
   header.edges = edges.size();
   header.moves = moves.size();
@@ -618,6 +622,8 @@ Result<Snapshot> Snapshot::read(const std::string& path) {
   Snapshot snap;
   snap.generation_ = h.generation;
   snap.store_id_ = h.store_id;
+  snap.write_id_.assign(h.write_id, sizeof h.write_id);
+  if (snap.write_id_ == std::string(sizeof h.write_id, '\0')) snap.write_id_.clear();
   snap.mapped_ = true;
   snap.entity_ids_ = array(kEntityIds, static_cast<const std::int64_t*>(nullptr));
   snap.kinds_ = array(kKinds, static_cast<const std::uint8_t*>(nullptr));
@@ -655,17 +661,22 @@ void remove_cache(const Store& store) {
 
 Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, bool* rebuilt) {
   const std::int64_t generation = store.generation(), id = store.store_id();
+  const std::string write_id = store.write_id();
   std::error_code ec;
   if (std::filesystem::exists(cache_path, ec)) {
     auto cached = read(cache_path);
-    if (cached && cached->generation() == generation && cached->store_id() == id) {
+    // The write id tells apart two stores of one id and generation (a copy restored, then written
+    // otherwise): a store without one (there is none before schema v8) never takes a cache.
+    if (cached && cached->generation() == generation && cached->store_id() == id && !write_id.empty() &&
+        cached->write_id() == write_id) {
       if (rebuilt) *rebuilt = false;
       return cached;
     }
   }
   Snapshot s = build(store);
   if (rebuilt) *rebuilt = true;
-  // A cache that cannot be written (read-only folder) costs speed, not correctness.
+  // A cache that cannot be written (a read-only folder or store) costs speed, not correctness:
+  // the snapshot is used from memory, silently.
   (void)s.write(cache_path);
   return s;
 }

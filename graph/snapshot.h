@@ -1,7 +1,8 @@
 // The immutable in-memory graph built from the store: dense node ids for entities, the
 // affiliation graph (every relation, read undirected) in CSR form, and the derived moves.
-// Cached beside the database as a binary file stamped with the store's generation: a query on
-// an unchanged store loads it instead of rebuilding; a stale or damaged file is rebuilt.
+// Cached beside the database as a binary file stamped with the store's id, generation and write
+// id: a query on an unchanged store loads it instead of rebuilding; a stale or damaged file is
+// rebuilt. A store opened read-only whose folder cannot be written builds it in memory only.
 #pragma once
 
 #include <cstdint>
@@ -70,6 +71,9 @@ class Snapshot {
 
   std::int64_t generation() const { return generation_; }
   std::int64_t store_id() const { return store_id_; }
+  // The store's write id when built (Store::write_id): the cache key is (store_id, generation,
+  // write_id), so a cache of another branch of a restored copy is never taken for this one.
+  const std::string& write_id() const { return write_id_; }
   std::uint32_t num_nodes() const { return static_cast<std::uint32_t>(entity_ids_.size()); }
 
   EntityId entity(std::uint32_t node) const;
@@ -119,6 +123,7 @@ class Snapshot {
 
   std::int64_t generation_ = 0;
   std::int64_t store_id_ = 0;
+  std::string write_id_;  // 16 bytes (empty: a store without one)
   bool mapped_ = false;
   std::shared_ptr<const void> keep_;  // what holds the arrays: Owned, or the mapping
   std::shared_ptr<Lazy> lazy_;        // the arrays checked when first asked for, and the damage flag

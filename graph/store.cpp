@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "graph/digest.h"
 #include "graph/hash.h"
 #include "graph/names.h"
 
@@ -289,6 +290,18 @@ CREATE INDEX rebuild_moves_by_key ON rebuild_moves(person_key);
     R"sql(
 ALTER TABLE rebuilds ADD COLUMN initial_load INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // v8: what identifies the store's content, and keyed digests of the forgotten.
+    // - write_id: 16 random bytes set anew by every committed write (Store::Transaction::commit),
+    //   kept in snapshot caches beside store_id and generation: a copy of the store restored and
+    //   written again reaches a generation its lost branch had, never its write id.
+    // - forget_key: 32 random bytes, the key of the HMAC-SHA-256 the forgotten table keeps of each
+    //   digest from now on (keyed 1). Rows from before are unkeyed SHA-256 digests (keyed 0): the
+    //   names are gone, so they cannot be keyed; they are still matched.
+    R"sql(
+INSERT INTO meta(key, value) VALUES ('write_id', randomblob(16));
+INSERT INTO meta(key, value) VALUES ('forget_key', randomblob(32));
+ALTER TABLE forgotten ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == Store::kSchemaVersion);
@@ -416,6 +429,8 @@ class Stmt {
 struct Store::Impl {
   sqlite3* db = nullptr;
   std::string path;
+  bool read_only = false;
+  std::string forget_key;  // meta forget_key, read when first needed
   // ReadTransactions nest (a command's, the snapshot build's): the outermost begins and ends it,
   // and none begins inside a write transaction, which already reads one state.
   int read_nesting = 0;
@@ -524,6 +539,17 @@ struct Store::Impl {
     return slot->reset();
   }
 
+  // The key of the forgotten table's digests (meta forget_key, schema v8), read once.
+  const std::string& forget_key_bytes() {
+    if (forget_key.empty()) {
+      auto& s = stmt("SELECT value FROM meta WHERE key = 'forget_key'");
+      if (s.step()) forget_key = s.text(0);
+      s.reset();
+      if (forget_key.size() != 32) throw StoreError("the store's forget_key is missing or damaged");
+    }
+    return forget_key;
+  }
+
   std::int64_t user_version() {
     auto& s = stmt("PRAGMA user_version");
     s.step();
@@ -538,6 +564,32 @@ Store::~Store() = default;
 
 const std::string& Store::path() const { return impl_->path; }
 
+namespace {
+
+// An SQLite URI for `path` (absolute, percent-encoded where a URI would read it otherwise).
+std::string uri_of(const std::string& path) {
+  std::error_code ec;
+  std::string abs = std::filesystem::absolute(path, ec).string();
+  if (ec) abs = path;
+  std::string out = "file:";
+  for (const unsigned char c : abs) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x21 || c >= 0x7f)
+      out += fmt::format("%{:02X}", static_cast<unsigned>(c));
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
+// Whether a write-ahead log is waiting beside `path` (its content is part of the store).
+bool wal_pending(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path + "-wal", ec);
+  return !ec && size > 0;
+}
+
+}  // namespace
+
 Result<Store> Store::open(const std::string& path, OpenMode mode) {
   // No allocation statistics: they take a global mutex on every SQLite malloc. Must precede
   // sqlite3_initialize, hence once, here.
@@ -547,43 +599,105 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
   }();
   (void)configured;
   std::error_code ec;
-  if (mode == OpenMode::existing_only && !std::filesystem::exists(path, ec))
+  const bool exists = std::filesystem::exists(path, ec);
+  if ((mode == OpenMode::existing_only || mode == OpenMode::read_only) && !exists)
     return fail(ErrorCode::missing_db,
                 fmt::format("no such database (create it with `talentgraph --db {} ingest …`)", path), Location{.file = path});
+  if (mode == OpenMode::initial_load && exists)
+    return fail(ErrorCode::io, "already exists (an initial load needs a new file)", Location{.file = path});
+  auto not_a_store = [&](std::string_view why) {
+    return fail(ErrorCode::io, fmt::format("{} is not a talentgraph store ({}); it was left as it was", path, why));
+  };
+  // A file that is not a regular file (a folder, a FIFO) is nobody's store.
+  if (exists && !std::filesystem::is_regular_file(path, ec)) return not_a_store("not a regular file");
+
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  if (mode == OpenMode::initial_load && std::filesystem::exists(path, ec))
-    return fail(ErrorCode::io, "already exists (an initial load needs a new file)", Location{.file = path});
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (mode != OpenMode::existing_only) flags |= SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr) != SQLITE_OK) {
-    std::string why = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
-    return fail(ErrorCode::io, fmt::format("cannot open database: {}", why), Location{.file = path});
-  }
-  try {
+  impl->read_only = mode == OpenMode::read_only;
+  int flags = SQLITE_OPEN_NOMUTEX;
+  flags |= impl->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (mode == OpenMode::create_if_missing || mode == OpenMode::initial_load) flags |= SQLITE_OPEN_CREATE;
+  auto connect = [&](const std::string& name, int open_flags) -> std::optional<Error> {
+    if (impl->db) {
+      impl->statements.clear();
+      impl->generated.clear();
+      sqlite3_close_v2(impl->db);
+      impl->db = nullptr;
+    }
+    if (sqlite3_open_v2(name.c_str(), &impl->db, open_flags, nullptr) != SQLITE_OK) {
+      std::string why = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
+      return Error{ErrorCode::io, fmt::format("cannot open database: {}", why), Location{.file = path}};
+    }
     sqlite3_busy_timeout(impl->db, 10000);
     sqlite3_create_function(impl->db, "tg_relation_identity", 8, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             sql_relation_identity, nullptr, nullptr);
     sqlite3_create_function(impl->db, "tg_file_name", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, sql_file_name,
                             nullptr, nullptr);
     sqlite3_extended_result_codes(impl->db, 1);
-    // A file that is not a database fails here, on its first read.
+    return std::nullopt;
+  };
+  if (auto e = connect(path, flags)) return fail(std::move(*e));
+  try {
+    // A file that is not a database fails here, on its first read. Read-only, a store whose
+    // folder does not let SQLite make the log's index (DB-shm) fails here too: with no log
+    // pending, nothing can change it (nobody can write there) and it is read as immutable.
+    std::int64_t version = 0;
+    try {
+      version = impl->user_version();
+    } catch (const StoreError& e) {
+      const int code = sqlite3_extended_errcode(impl->db);
+      if ((code & 0xff) == SQLITE_NOTADB) return not_a_store("not an SQLite database");
+      if (!impl->read_only || wal_pending(path)) throw;
+      if (auto again = connect(uri_of(path) + "?immutable=1", SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX))
+        return fail(std::move(*again));
+      version = impl->user_version();
+    }
     impl->exec("PRAGMA foreign_keys = ON");
-    const std::int64_t version = impl->user_version();
     if (version > kSchemaVersion)
       return fail(ErrorCode::io,
                   fmt::format("database schema version {} is newer than this talentgraph ({})", version, kSchemaVersion),
                   Location{.file = path});
+    // What makes a file a talentgraph store: a schema version and the meta table with the store's
+    // id. A version-0 file is a store only to be: a new or empty file, or a database without tables.
+    auto count = [&](const char* sql) {
+      auto& st = impl->stmt(sql);
+      const std::int64_t n = st.step() ? st.integer(0) : 0;
+      st.reset();
+      return n;
+    };
+    if (version == 0) {
+      if (mode != OpenMode::create_if_missing && mode != OpenMode::initial_load)
+        return not_a_store(count("SELECT count(*) FROM sqlite_schema") ? "an SQLite database of another application"
+                                                                      : "an empty file");
+      if (count("SELECT count(*) FROM sqlite_schema"))
+        return not_a_store("an SQLite database of another application: it already holds tables");
+    } else if (!count("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'") ||
+               !count("SELECT count(*) FROM meta WHERE key = 'store_id'")) {
+      return not_a_store("an SQLite database of another application");
+    }
+    if (impl->read_only && version < kSchemaVersion) {
+      // Migrated once by a writable connection, then read as asked.
+      {
+        auto upgraded = open(path, OpenMode::existing_only);
+        if (!upgraded)
+          return fail(ErrorCode::io,
+                      fmt::format("the store has schema version {} and this talentgraph reads {}; it must be "
+                                  "upgraded once by a command that can write it (`ingest`, `rebuild`): {}",
+                                  version, kSchemaVersion, upgraded.error().message),
+                      Location{.file = path});
+      }
+      return open(path, OpenMode::read_only);
+    }
     if (mode == OpenMode::initial_load) {
       impl->exec("PRAGMA journal_mode = MEMORY");
       impl->exec("PRAGMA synchronous = OFF");
-    } else {
+    } else if (!impl->read_only) {
       impl->exec("PRAGMA journal_mode = WAL");
       impl->exec("PRAGMA synchronous = NORMAL");
     }
     impl->exec("PRAGMA cache_size = -65536");  // 64 MiB of page cache
     impl->exec("PRAGMA temp_store = MEMORY");
-    impl->exec("PRAGMA secure_delete = ON");  // deleted people leave no readable bytes behind
+    if (!impl->read_only) impl->exec("PRAGMA secure_delete = ON");  // deleted people leave no readable bytes behind
     if (version < kSchemaVersion) {
       impl->exec("BEGIN IMMEDIATE");
       try {
@@ -601,6 +715,24 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
     return fail(ErrorCode::io, e.what(), Location{.file = path});
   }
   return Store(std::move(impl));
+}
+
+bool Store::read_only() const { return impl_->read_only; }
+
+std::string Store::integrity_problems(std::int64_t full_check_below) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(impl_->path, ec);
+  const bool full = !ec && static_cast<std::int64_t>(size) < full_check_below;
+  auto& s = impl_->stmt(full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)");
+  std::string out;
+  while (s.step()) {
+    const std::string line = s.text(0);
+    if (line == "ok") continue;
+    if (!out.empty()) out += "; ";
+    out += line;
+  }
+  s.reset();
+  return out;
 }
 
 Store::Transaction::Transaction(Store& store, Checks checks) : store_(&store), checks_(checks) {
@@ -674,6 +806,7 @@ void Store::create_bulk_indexes() {
 void Store::Transaction::commit() {
   store_->sync_search_index();
   store_->impl_->stmt("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
+  store_->impl_->stmt("UPDATE meta SET value = randomblob(16) WHERE key = 'write_id'").run();
   done_ = true;
   end("COMMIT");
 }
@@ -1281,11 +1414,24 @@ void Store::delete_entity(EntityId id) {
 }
 
 void Store::add_forgotten(std::string_view digest) {
-  impl_->stmt("INSERT OR IGNORE INTO forgotten(digest) VALUES (?)").bind(1, digest).run();
+  const std::string keyed = hmac_sha256_hex(impl_->forget_key_bytes(), digest);
+  impl_->stmt("INSERT OR IGNORE INTO forgotten(digest, keyed) VALUES (?, 1)").bind(1, keyed).run();
 }
 
 bool Store::is_forgotten(std::string_view digest) {
-  return impl_->stmt("SELECT 1 FROM forgotten WHERE digest = ?").bind(1, digest).step();
+  const std::string keyed = hmac_sha256_hex(impl_->forget_key_bytes(), digest);
+  return impl_->stmt("SELECT 1 FROM forgotten WHERE digest = ?1 AND keyed = 1 UNION ALL "
+                     "SELECT 1 FROM forgotten WHERE digest = ?2 AND keyed = 0")
+      .bind(1, keyed)
+      .bind(2, digest)
+      .step();
+}
+
+std::size_t Store::unkeyed_forgotten() {
+  auto& s = impl_->stmt("SELECT count(*) FROM forgotten WHERE keyed = 0");
+  const auto n = s.step() ? static_cast<std::size_t>(s.integer(0)) : 0;
+  s.reset();
+  return n;
 }
 
 bool Store::add_curation_rule(std::string_view rule, std::string_view names) {
@@ -1317,7 +1463,13 @@ void Store::checkpoint() {
     const bool row = s.step();
     const bool busy = row && s.integer(0) != 0;
     if (row) (void)s.step();
-    if (!busy) return;
+    if (!busy) {
+      // Every reader of an older state has ended; one that was building the snapshot cache from
+      // it wrote the cache (with the names just removed) before it ended: it goes again.
+      std::error_code ec;
+      std::filesystem::remove(impl_->path + ".tgsnap", ec);
+      return;
+    }
   }
   throw StoreError(
       "the change is committed, but readers kept older states of the store in use for over a minute, so their "
@@ -1340,6 +1492,13 @@ bool Store::has_forgotten() { return impl_->stmt("SELECT 1 FROM forgotten LIMIT 
 std::int64_t Store::store_id() {
   auto& s = impl_->stmt("SELECT value FROM meta WHERE key = 'store_id'");
   return s.step() ? s.integer(0) : 0;
+}
+
+std::string Store::write_id() {
+  auto& s = impl_->stmt("SELECT value FROM meta WHERE key = 'write_id'");
+  std::string out = s.step() ? s.text(0) : std::string();
+  s.reset();
+  return out;
 }
 
 std::int64_t Store::generation() {

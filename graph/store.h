@@ -183,14 +183,27 @@ struct LoggedMove {
   std::string source, quote, url;  // its first piece of evidence
 };
 
-// initial_load: a new file (it must not exist) that one process fills before anyone reads it,
-// then puts in place (see ingest_new_store): no write-ahead log, a rollback journal in memory,
-// and no syncs until finish_initial_load(), so that each page is written once.
-enum class OpenMode { create_if_missing, existing_only, initial_load };
+// How a store is opened. Only the modes that may create a store (create_if_missing,
+// initial_load) ever write a schema into a file; the others refuse a file that is not a
+// talentgraph store ("not a talentgraph store", ErrorCode::io) and leave it byte for byte as it was.
+// - create_if_missing: ingest and rebuild. A missing file, an empty (0-byte) file or an SQLite
+//   database without any table becomes a store; a database holding other tables is refused.
+// - existing_only: writers of an existing store (forget, ingest into a store, rebuild): it must
+//   be a talentgraph store; older schemas are migrated.
+// - read_only: queries. SQLITE_OPEN_READONLY: nothing is ever written to the file, and a store in
+//   a read-only folder or a read-only file can be read. An older schema is migrated first through
+//   a writable connection when the file can be written; otherwise it is refused with a message
+//   saying a writer must open it once. When the write-ahead log's index (DB-shm) cannot be made
+//   (a read-only folder) and no log is pending (DB-wal absent or empty), the file is read as
+//   immutable.
+// - initial_load: a new file (it must not exist) that one process fills before anyone reads it,
+//   then puts in place (see ingest_new_store): no write-ahead log, a rollback journal in memory,
+//   and no syncs until finish_initial_load(), so that each page is written once.
+enum class OpenMode { create_if_missing, existing_only, initial_load, read_only };
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   // Opens (creating and migrating as needed). A missing file with existing_only is
   // ErrorCode::missing_db; a database from a newer talentgraph is refused.
@@ -247,9 +260,16 @@ class Store {
   void delete_entity(EntityId id);
   // Rows whose reference points at nothing (PRAGMA foreign_key_check): 0 in a sound store.
   std::size_t foreign_key_violations();
-  // Persistent sets of keys (curation: forgotten people, stored as one-way hashes).
+  // Persistent sets of keys (curation: forgotten people). The caller passes a one-way digest
+  // (SHA-256 of the normalised name or id); the store keeps HMAC-SHA-256 of it under the store's
+  // secret (meta `forget_key`, 32 random bytes made with the store, schema v8), so that the table
+  // alone (a dump, a copy of the rows) cannot be checked against guessed names. Digests kept by
+  // stores older than v8 are unkeyed (forgotten.keyed = 0): still matched, as they cannot be
+  // keyed without the names. See README, "Forgetting people".
   void add_forgotten(std::string_view digest);
   bool is_forgotten(std::string_view digest);
+  // How many of the forgotten are kept as unkeyed digests (from before schema v8).
+  std::size_t unkeyed_forgotten();
   bool has_forgotten();
   // Curation rules (`same_as`, `not_same_as`), names joined by U+001F; false: already stored.
   bool add_curation_rule(std::string_view rule, std::string_view names);
@@ -383,11 +403,24 @@ class Store {
 
   // Folds the write-ahead log into the database and empties it (after forgetting someone, so no
   // old page with their data lingers in the log). Waits for readers of older states, for a minute
-  // at most; then throws StoreError saying the pages are still there.
+  // at most; then throws StoreError saying the pages are still there. Once it is done, the
+  // snapshot cache beside the store (DB.tgsnap, graph/snapshot.h) is removed: a query of an older
+  // state, which the checkpoint waited for, may have written it meanwhile.
   void checkpoint();
+
+  // SQLite's PRAGMA quick_check (integrity_check when the file is under `full_check_below`
+  // bytes): "" when sound, else its first complaints. Writers run it before writing.
+  std::string integrity_problems(std::int64_t full_check_below = std::int64_t(64) << 20);
+
+  // Opened with OpenMode::read_only (SQLITE_OPEN_READONLY): writes fail.
+  bool read_only() const;
 
   // ---- reads ----
   std::int64_t generation();  // bumped by every committed write
+  // 16 random bytes set anew by every committed write, in its transaction (schema v8): with
+  // store_id and generation, what identifies the store's content. A copy restored and written
+  // again reaches the same generation as the lost branch, never the same write id.
+  std::string write_id();
   std::int64_t store_id();    // random, fixed when the database was created
   std::vector<EntityId> entities_with_alias_key(std::string_view key);
   std::optional<EntityId> entity_by_external_id(std::string_view scheme, std::string_view value);

@@ -1,10 +1,14 @@
 #include "ingest/new_store.h"
 
+#include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -32,6 +36,51 @@ Error about_db(Error e, const std::string& side, const std::string& db_path) {
   return e;
 }
 
+// While a first ingest builds its side file, SIGINT, SIGTERM and SIGHUP remove the side files
+// and end the process (exit 128 + the signal: 130, 143, 129) instead of leaving a half-built
+// store. The names are made before the handlers are installed; the handler only calls unlink,
+// write and _exit (async-signal-safe). SIGKILL cannot be caught: what it leaves goes with the
+// next run (remove_files_of_dead_processes in the CLI).
+constexpr std::size_t kSideNameMax = 4096;
+constexpr std::array<const char*, 4> kSideSuffixes = {"", "-journal", "-wal", "-shm"};
+char g_side_names[kSideSuffixes.size()][kSideNameMax];
+volatile std::sig_atomic_t g_side_armed = 0;
+
+extern "C" void remove_side_and_exit(int sig) {
+  if (g_side_armed)
+    for (auto& name : g_side_names) ::unlink(name);
+  constexpr char kMessage[] = "talentgraph: interrupted: the new store was not created\n";
+  (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  ::_exit(128 + sig);
+}
+
+class SideFileGuard {
+ public:
+  explicit SideFileGuard(const std::string& side) {
+    for (std::size_t i = 0; i < kSideSuffixes.size(); ++i) {
+      const std::string name = side + kSideSuffixes[i];
+      if (name.size() >= kSideNameMax) return;  // not armed: the next run removes them
+      std::memcpy(g_side_names[i], name.c_str(), name.size() + 1);
+    }
+    g_side_armed = 1;
+    struct sigaction action {};
+    action.sa_handler = remove_side_and_exit;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &action, &previous_[i]);
+  }
+  SideFileGuard(const SideFileGuard&) = delete;
+  SideFileGuard& operator=(const SideFileGuard&) = delete;
+  ~SideFileGuard() {
+    if (!g_side_armed) return;
+    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
+    g_side_armed = 0;
+  }
+
+ private:
+  static constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
+  std::array<struct sigaction, kSignals.size()> previous_{};
+};
+
 }  // namespace
 
 std::string new_store_side_prefix(const std::string& db_path) { return db_path + ".loading-"; }
@@ -44,6 +93,7 @@ Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vec
     for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(side + suffix, ec);
   };
   remove_side();  // left by a crashed run of a process that had this pid
+  std::optional<SideFileGuard> guard(std::in_place, side);
   // 1. Build the store aside, with the same passes as any ingest.
   Result<IngestReport> report = [&]() -> Result<IngestReport> {
     auto store = Store::open(side, OpenMode::initial_load);
@@ -77,6 +127,7 @@ Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vec
                   Location{.file = db_path});
     return fail(ErrorCode::io, fmt::format("cannot create: {}", std::strerror(err)), Location{.file = db_path});
   }
+  guard.reset();  // the store is in place: a signal from now on must not say otherwise
   remove_side();
   // 3. The new name is durable too.
   const fs::path dir = fs::path(db_path).parent_path();

@@ -8,6 +8,7 @@
 #include <barrier>
 #include <cassert>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -622,8 +623,22 @@ ApproxBetweennessResult approximate_betweenness(const graph::Csr& g, std::span<c
   constexpr double c = 0.5;
   const double epsilon_rk = options.epsilon * (n - 2) / n;
   const double log_term = std::floor(std::log2(static_cast<double>(vd - 2))) + 1 + std::log(1 / options.delta);
-  const auto r = static_cast<std::uint64_t>(std::ceil(c / (epsilon_rk * epsilon_rk) * log_term));
+  const double wanted = std::ceil(c / (epsilon_rk * epsilon_rk) * log_term);
+  // The bound grows as 1/epsilon^2 without limit (epsilon 1e-4 asks for ~10^8 samples on any
+  // graph), while the exact algorithm is n BFS. A sample is at most a BFS, usually far less (two
+  // searches that stop where they meet): sampling is kept below max(kSamplesPerNode * n,
+  // kSamplesAnyway) samples (the second: what takes well under a second on a small graph) and
+  // from there the exact values, which are better, are computed instead.
+  constexpr double kSamplesPerNode = 64, kSamplesAnyway = 100'000;
+  if (!(wanted < std::max(kSamplesPerNode * static_cast<double>(n), kSamplesAnyway))) {
+    result.exact = true;
+    result.samples_needed = wanted < 1.8e19 ? static_cast<std::uint64_t>(wanted) : std::numeric_limits<std::uint64_t>::max();
+    result.scores = betweenness(g, mask, {.parallelism = options.parallelism});
+    return result;
+  }
+  const auto r = static_cast<std::uint64_t>(wanted);
   result.samples = r;
+  result.samples_needed = r;
 
   // Samples come in fixed chunks, each with its own generator seeded by (seed, chunk), so the
   // estimate depends on the seed alone, whatever the thread count.

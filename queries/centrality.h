@@ -62,15 +62,22 @@ struct ApproxBetweennessOptions {
 };
 
 struct ApproxBetweennessResult {
-  std::vector<double> scores;          // estimates of betweenness() values
-  std::uint64_t samples = 0;           // r
+  std::vector<double> scores;          // estimates of betweenness() values (exact ones when `exact`)
+  std::uint64_t samples = 0;           // r, the samples drawn (0 when `exact`)
+  // Sampling would have needed r >= max(64 n, 100000) samples (n nodes), each up to a BFS, where
+  // the exact algorithm takes n BFS: betweenness() ran instead (a tiny epsilon on a small graph
+  // answers at once, exactly).
+  bool exact = false;
+  std::uint64_t samples_needed = 0;    // r as the bound asked for it
   std::uint32_t vertex_diameter_bound = 0;  // VD, in nodes
   double epsilon = 0;                  // as used for the reported values
   double delta = 0;
 };
 
 // Riondato & Kornaropoulos, "Fast approximation of betweenness centrality through sampling"
-// (WSDM 2014), Algorithm 1, on the same simple graph as betweenness().
+// (WSDM 2014), Algorithm 1, on the same simple graph as betweenness(). The sample count is capped:
+// when the bound asks for max(64 n, 100000) samples or more (n nodes), the exact values are
+// computed instead (`exact`).
 ApproxBetweennessResult approximate_betweenness(const graph::Csr& g, std::span<const std::uint8_t> mask = {},
                                                 const ApproxBetweennessOptions& options = {});
 

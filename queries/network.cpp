@@ -191,7 +191,9 @@ RankResult rank(const graph::Snapshot& snapshot, const RankQuery& query) {
         o.seed = query.seed;
         auto r = approximate_betweenness(g, mask, o);
         score = std::move(r.scores);
-        result.approximate = true;
+        // Sampling would have cost more than the exact values: those were computed.
+        result.exact_instead_of_samples = r.exact ? r.samples_needed : 0;
+        result.approximate = !r.exact;
         result.epsilon = r.epsilon;
         result.delta = r.delta;
         result.samples = r.samples;

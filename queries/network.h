@@ -120,6 +120,9 @@ struct RankResult {
   bool approximate = false;
   double epsilon = 0, delta = 0;
   std::uint64_t samples = 0;
+  // Betweenness with epsilon: the samples the bound asked for, when they would have cost more
+  // than the exact values and those were computed instead (approximate is then false); else 0.
+  std::uint64_t exact_instead_of_samples = 0;
   std::uint64_t internal = 0;  // roll-up: moves left out, both ends in one top organisation
 };
 RankResult rank(const graph::Snapshot& snapshot, const RankQuery& query);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <vector>
 
@@ -139,6 +140,28 @@ TEST(ApproxBetweennessHandDrawn, DirectedVertexDiameterBoundCoversTheLongWayRoun
   // A chain of SCCs: {0,1} <-> cycle, then 1 -> 2 -> 3: longest shortest path 0,1,2,3.
   const std::vector<EdgeIn> chain = {{0, 1, 0}, {1, 0, 1}, {1, 2, 2}, {2, 3, 3}};
   EXPECT_EQ(approximate_betweenness(Csr::build(4, chain, Orientation::directed)).vertex_diameter_bound, 4u);
+}
+
+// The case: epsilon 1e-4 on a 30-node graph asks for ~10^8 samples (minutes), where the
+// exact values take 30 BFS. The sampler computes those instead, at once, and says so.
+TEST(ApproxBetweennessHandDrawn, TinyEpsilonFallsBackToExact) {
+  std::vector<EdgeIn> edges;
+  for (std::uint32_t i = 0; i + 1 < 30; ++i) edges.push_back({i, i + 1, i});
+  for (std::uint32_t i = 0; i + 5 < 30; i += 4) edges.push_back({i, i + 5, static_cast<std::uint32_t>(edges.size())});
+  const Csr g = Csr::build(30, edges, Orientation::undirected);
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = approximate_betweenness(g, {}, {.epsilon = 1e-4, .delta = 0.1});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_TRUE(r.exact);
+  EXPECT_EQ(r.samples, 0u);
+  EXPECT_GT(r.samples_needed, 10'000'000u);
+  EXPECT_EQ(r.scores, betweenness(g));
+  EXPECT_LT(seconds, 5.0);
+  // A bound that asks for fewer samples still samples.
+  const auto sampled = approximate_betweenness(g, {}, {.epsilon = 0.05, .delta = 0.1});
+  EXPECT_FALSE(sampled.exact);
+  EXPECT_GT(sampled.samples, 0u);
+  EXPECT_EQ(sampled.samples, sampled.samples_needed);
 }
 
 TEST(ApproxBetweennessHandDrawn, SameSeedSameEstimateWhateverTheThreadCount) {

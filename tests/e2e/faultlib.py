@@ -175,7 +175,17 @@ def leftovers(db):
 def fingerprint(db, integrity=True):
     """(integrity_check result, SHA3 of every table's content) by the sqlite3 shell: fast.
     Without `integrity`, the first is "ok" unchecked."""
-    r = subprocess.run(["sqlite3", db, *(["PRAGMA integrity_check;"] if integrity else []), ".sha3sum"],
+    # Every table's content but meta's write_id (16 random bytes set by each commit: two rebuilds
+    # of the same content differ there by design).
+    con = sqlite3.connect(db)
+    try:
+        tables = sorted(n for (n,) in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                                   "AND name <> 'meta' AND name NOT LIKE 'sqlite%'"))
+    finally:
+        con.close()
+    script = [*(["PRAGMA integrity_check;"] if integrity else []), *[f".sha3sum {t}" for t in tables],
+              "SELECT key || '=' || quote(value) FROM meta WHERE key <> 'write_id' ORDER BY key;"]
+    r = subprocess.run(["sqlite3", db], input="\n".join(script) + "\n",
                        capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         return f"sqlite3 failed: {r.stderr.strip()}", None
@@ -192,7 +202,11 @@ def dump(db):
     try:
         tables = [n for (n, sql) in con.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'table'")
                   if not sql.upper().startswith("CREATE VIRTUAL")]
-        return {t: sorted(map(repr, con.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+        out = {t: sorted(map(repr, con.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+        # meta's write_id is random by design (set by every commit): not part of the content.
+        if "meta" in out:
+            out["meta"] = sorted(map(repr, con.execute("SELECT * FROM meta WHERE key <> 'write_id'")))
+        return out
     finally:
         con.close()
 

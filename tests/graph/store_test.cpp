@@ -326,10 +326,136 @@ TEST(StoreOpen, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
     auto s = Store::open(path, mode);
     ASSERT_FALSE(s.has_value());
     EXPECT_EQ(s.error().code, ErrorCode::io);
-    EXPECT_EQ(s.error().str(), path + ": SQLite: file is not a database");
+    EXPECT_EQ(s.error().str(), path + " is not a talentgraph store (not an SQLite database); it was left as it was");
   }
   EXPECT_EQ(read_file(path).value(), text);
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+}
+
+// Only the modes that make stores write a schema: queries and writers of an existing store refuse
+// an empty file and another application's database, byte for byte untouched. An empty file may
+// become a store (ingest, rebuild); another application's database never does.
+TEST(StoreOpen, OnlyCreatingModesMakeAStoreOfAFile) {
+  ScratchDir dir;
+  const std::string empty = dir.write("empty.db", "");
+  const std::string other = dir.file("other.db");
+  raw_exec(other, "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('keep');");
+  const std::string other_bytes = read_file(other).value();
+  for (OpenMode mode : {OpenMode::read_only, OpenMode::existing_only}) {
+    auto e = Store::open(empty, mode);
+    ASSERT_FALSE(e.has_value());
+    EXPECT_EQ(e.error().code, ErrorCode::io);
+    EXPECT_EQ(e.error().str(), empty + " is not a talentgraph store (an empty file); it was left as it was");
+    auto o = Store::open(other, mode);
+    ASSERT_FALSE(o.has_value());
+    EXPECT_EQ(o.error().code, ErrorCode::io);
+    EXPECT_EQ(o.error().str(),
+              other + " is not a talentgraph store (an SQLite database of another application); it was left as it was");
+  }
+  auto o = Store::open(other, OpenMode::create_if_missing);
+  ASSERT_FALSE(o.has_value());
+  EXPECT_NE(o.error().str().find("is not a talentgraph store"), std::string::npos) << o.error().str();
+  EXPECT_EQ(read_file(empty).value(), "");
+  EXPECT_EQ(read_file(other).value(), other_bytes);
+  EXPECT_FALSE(std::filesystem::exists(empty + "-wal"));
+  EXPECT_FALSE(std::filesystem::exists(other + "-wal"));
+  // ingest's mode makes a store of the empty file.
+  auto made = Store::open(empty, OpenMode::create_if_missing);
+  ASSERT_TRUE(made.has_value()) << made.error().str();
+  EXPECT_EQ(made->generation(), 0);
+}
+
+// A query's connection never writes: the file's bytes stay, and a write transaction fails.
+TEST(StoreOpen, ReadOnlyOpensWriteNothing) {
+  ScratchDir dir;
+  const std::string path = dir.file("tg.db");
+  {
+    Store s = must_open(path);
+    Store::Transaction tx(s);
+    test_support::StoreBuilder(s).entity(NodeKind::person, "Ann Lee", "ann lee");
+    tx.commit();
+  }
+  const std::string bytes = read_file(path).value();
+  {
+    auto s = Store::open(path, OpenMode::read_only);
+    ASSERT_TRUE(s.has_value()) << s.error().str();
+    EXPECT_TRUE(s->read_only());
+    EXPECT_EQ(s->stats().entities, 1);
+    EXPECT_EQ(s->generation(), 1);
+    EXPECT_THROW(
+        {
+          Store::Transaction tx(*s);
+          tx.commit();
+        },
+        StoreError);
+  }
+  EXPECT_EQ(read_file(path).value(), bytes);
+}
+
+// Every commit sets a new random write id (schema v8), so equal generations of two branches of a
+// copied store differ.
+TEST(StoreOpen, EveryCommitSetsANewWriteId) {
+  ScratchDir dir;
+  Store s = must_open(dir.file("tg.db"));
+  const std::string first = s.write_id();
+  EXPECT_EQ(first.size(), 16u);
+  {
+    Store::Transaction tx(s);
+    tx.commit();
+  }
+  EXPECT_EQ(s.write_id().size(), 16u);
+  EXPECT_NE(s.write_id(), first);
+}
+
+// The forgotten table keeps HMAC-SHA-256 of the digests under the store's own key: not the digest
+// itself, and not the same in two stores. Unkeyed digests of older stores (keyed 0) still match.
+TEST(StoreOpen, ForgottenDigestsAreKeyedPerStore) {
+  ScratchDir dir;
+  const std::string a_path = dir.file("a.db"), b_path = dir.file("b.db");
+  const std::string digest = "4f6e65206e616d652c206469676573746564";
+  for (const std::string& path : {a_path, b_path}) {
+    Store s = must_open(path);
+    Store::Transaction tx(s);
+    s.add_forgotten(digest);
+    tx.commit();
+    EXPECT_TRUE(s.is_forgotten(digest));
+    EXPECT_FALSE(s.is_forgotten("another"));
+  }
+  const auto a = raw_query(a_path, "SELECT digest || ' ' || keyed FROM forgotten");
+  const auto b = raw_query(b_path, "SELECT digest || ' ' || keyed FROM forgotten");
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_NE(a[0], b[0]);
+  EXPECT_EQ(a[0].find(digest), std::string::npos);
+  EXPECT_EQ(a[0].size(), 64u + 2);
+  EXPECT_EQ(a[0].substr(64), " 1");
+  // What a v7 store kept, migrated: matched as it is, and counted.
+  raw_exec(a_path, "INSERT INTO forgotten(digest, keyed) VALUES ('" + std::string(64, 'c') + "', 0)");
+  Store s = must_open(a_path);
+  EXPECT_TRUE(s.is_forgotten(std::string(64, 'c')));
+  // A keyed row is never matched by its own bytes.
+  EXPECT_FALSE(s.is_forgotten(a[0].substr(0, 64)));
+  EXPECT_EQ(s.unkeyed_forgotten(), 1u);
+}
+
+// Writers check the store first: a sound one has no problems; an index whose content does not
+// match its definition (what quick_check cannot see, integrity_check can) is reported.
+TEST(StoreOpen, IntegrityProblemsAreReported) {
+  ScratchDir dir;
+  const std::string path = dir.file("tg.db");
+  {
+    Store s = must_open(path);
+    Store::Transaction tx(s);
+    test_support::StoreBuilder b(s);
+    for (int i = 0; i < 50; ++i) b.entity(NodeKind::person, "Person " + std::to_string(i), "person " + std::to_string(i));
+    tx.commit();
+    EXPECT_EQ(s.integrity_problems(), "");
+  }
+  raw_exec(path,
+           "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = 'CREATE INDEX aliases_by_key ON aliases(name)' "
+           "WHERE name = 'aliases_by_key';");
+  Store s = must_open(path);
+  EXPECT_NE(s.integrity_problems(), "");
 }
 
 // A new store in a folder of its own.

@@ -351,11 +351,20 @@ class ForgetTest : public IngestTest {
         EXPECT_EQ(text.find(name), std::string::npos) << "found \"" << name << "\" in " << ::testing::PrintToString(text);
   }
 
-  // The forgotten table holds one-way digests only.
+  // The forgotten table holds one-way digests only, each with its `keyed` flag (schema v8: 1,
+  // keyed by the store's secret).
   void expect_only_digests() {
     Strings digests;
-    for (const auto& row : all_text({"forgotten"})) digests.push_back(row.substr(std::string("forgotten: ").size()));
+    std::size_t flags = 0;
+    for (const auto& row : all_text({"forgotten"})) {
+      std::string value = row.substr(std::string("forgotten: ").size());
+      if (value == "1")
+        ++flags;
+      else
+        digests.push_back(std::move(value));
+    }
     EXPECT_FALSE(digests.empty());
+    EXPECT_EQ(flags, digests.size());
     for (const auto& d : digests) {
       EXPECT_EQ(d.size(), 64u) << d;
       EXPECT_TRUE(std::ranges::all_of(d, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) << d;

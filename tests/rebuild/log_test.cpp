@@ -366,7 +366,7 @@ TEST(LogMigration, ASchemaV1StoreGainsAnEmptyLogAndLogsItsNextWrite) {
     sqlite3_close(db);
   }
   Store store = must_open(path);
-  EXPECT_EQ(Store::kSchemaVersion, 7);
+  EXPECT_EQ(Store::kSchemaVersion, 8);
   EXPECT_TRUE(store.write_log(0).empty());
   EXPECT_FALSE(store.last_logged_generation());
   // The fixture's own careers, once more: the CSV file's rows were there, its claims are

@@ -129,10 +129,10 @@ TEST_F(SnapshotTest, CacheIsReusedUntilTheStoreChanges) {
   expect_rebuilt(store);
 }
 
-// The file's layout (graph/snapshot.cpp): a 96-byte header (magic, version u32 @8, ..., the
-// header checksum u64 @88), then a table of twelve 32-byte rows {id u32, element size u32,
-// offset u64, count u64, first block u64}.
-constexpr std::size_t kHeaderSize = 96, kTableEnd = kHeaderSize + 12 * 32;
+// The file's layout (graph/snapshot.cpp): a 112-byte header (magic, version u32 @8, ..., the
+// store's write id @32, ..., the header checksum u64 @104), then a table of twelve 32-byte rows
+// {id u32, element size u32, offset u64, count u64, first block u64}.
+constexpr std::size_t kHeaderSize = 112, kTableEnd = kHeaderSize + 12 * 32;
 enum Section { kEdges = 5, kMoves = 6, kCsrTargets = 9 };
 
 std::uint64_t section_offset(const std::string& bytes, int section) {
@@ -356,6 +356,41 @@ TEST_F(SnapshotTest, CacheOfARecreatedDatabaseIsNotTrusted) {
   Store store = test_support::must_open(db_);
   ASSERT_TRUE(ingest::ingest(store, {std::string(TG_SOURCE_DIR) + "/data/seed"}, {}));
   expect_rebuilt(store);
+}
+
+// The repro: a copy of the store is kept, A is ingested and queried (the cache is
+// written), the copy is restored and B ingested: same path, store id and generation as the cache,
+// other content. The write id (a new one with every commit) tells them apart.
+TEST_F(SnapshotTest, CacheOfARestoredCopyWrittenOtherwiseIsNotTrusted) {
+  const std::string fixtures = std::string(TG_SOURCE_DIR) + "/tests/fixtures/careers/";
+  const std::string copy = dir_.file("copy.db");
+  std::int64_t generation = 0, id = 0;
+  {
+    Store store = open_fixture();
+    id = store.store_id();
+  }
+  fs::copy_file(db_, copy);
+  {
+    Store store = test_support::must_open(db_);
+    ASSERT_TRUE(ingest::ingest(store, {fixtures + "news-a.json"}, {}));
+    generation = store.generation();
+    bool rebuilt = false;
+    ASSERT_TRUE(queries::load_snapshot(store, &rebuilt));
+    ASSERT_TRUE(rebuilt);
+  }
+  ASSERT_TRUE(fs::exists(db_ + ".tgsnap"));
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_ + suffix);
+  fs::copy_file(copy, db_);
+  Store store = test_support::must_open(db_);
+  ASSERT_TRUE(ingest::ingest(store, {fixtures + "news-b.json"}, {}));
+  ASSERT_EQ(store.generation(), generation);
+  ASSERT_EQ(store.store_id(), id);
+  expect_rebuilt(store);
+  // And the snapshot answers with B's entities only.
+  auto snap = queries::load_snapshot(store);
+  ASSERT_TRUE(snap);
+  store.for_each_entity([&](const EntityRow& e) { EXPECT_TRUE(snap->node_of(e.id)) << e.name; });
+  EXPECT_EQ(snap->num_nodes(), store.stats().entities);
 }
 
 }  // namespace
