@@ -155,8 +155,9 @@ bool valid_wikidata_id(std::string_view v) {
          std::ranges::all_of(v.substr(1), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The id schemes of the schema (entities[].ids, additionalProperties false).
-constexpr std::string_view kIdSchemes[] = {"wikidata", "orcid", "ror", "lei"};
+// The id schemes of the schema (entities[].ids, additionalProperties false); `person_id` is a
+// career CSV's bare person_id, so that a document can name a person of a dataset.
+constexpr std::string_view kIdSchemes[] = {"wikidata", "orcid", "ror", "lei", "person_id"};
 
 void parse_source(const json& src, Checker& c, Document& doc) {
   if (!src.is_object()) {
@@ -256,7 +257,7 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
           }
           const std::string v = value.get<std::string>();
           if (std::ranges::find(kIdSchemes, scheme) == std::end(kIdSchemes)) {
-            c.error(id_path, fmt::format("unknown id scheme \"{}\" (expected wikidata, orcid, ror or lei)", scheme));
+            c.error(id_path, fmt::format("unknown id scheme \"{}\" (expected wikidata, orcid, ror, lei or person_id)", scheme));
             continue;
           }
           if (scheme == "wikidata" && !valid_wikidata_id(v))
