@@ -276,7 +276,7 @@ bool valid_uri(std::string_view s) {
   if (rest.empty()) return false;
   for (char ch : rest) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c == 0x7F || std::string_view("\"<>\\^`{|}").find(ch) != std::string_view::npos) return false;
+    if (c <= 0x20 || c == 0x7F) return false;
   }
   std::string scheme(s.substr(0, colon));
   std::ranges::transform(scheme, scheme.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -34,9 +34,9 @@ Error invalid_utf8_error(std::string_view text, std::size_t offset, Location at)
 // nullopt when there is none. `s` is valid UTF-8.
 std::optional<std::string> control_character(std::string_view s, bool free_text);
 
-// Whether `s` is an absolute URI (RFC 3986, letting non-ASCII characters through as an IRI does):
-// a scheme ("https:"), then no space, control character or any of "<>\^`{|}; http and https
-// also need "//" and a host.
+// Whether `s` is an absolute URI, as loosely as browsers take one: a scheme ("https:"), then no
+// space or control character (non-ASCII and characters RFC 3986 wants escaped, such as <, are let
+// through: escaping them is each output's job); http and https also need "//" and a host.
 bool valid_uri(std::string_view s);
 
 // The longest name (of an entity, an alias, a role; a CSV field), in characters.
