@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "graph/names.h"
+#include "ingest/json_errors.h"
 
 namespace tg::ingest {
 namespace {
@@ -28,6 +29,13 @@ constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
     "person_id", "organization_kind", "organization_country", "start_precision", "end_precision", "location"};
 constexpr std::size_t kRequiredColumns = 6;
 
+// The name of the column at position `i` of the file (its header's `index`), or "".
+std::string_view index_name(const std::array<std::optional<std::size_t>, kColumnCount>& index, std::size_t i) {
+  for (std::size_t c = 0; c < kColumnCount; ++c)
+    if (index[c] == i) return kColumnNames[c];
+  return "";
+}
+
 }  // namespace
 
 Result<void> read_csv(std::string_view text, const std::string& file,
@@ -37,16 +45,8 @@ Result<void> read_csv(std::string_view text, const std::string& file,
   };
   std::size_t pos = 0;
   if (text.starts_with("\xEF\xBB\xBF")) pos = 3;  // BOM
-  if (!valid_utf8(text)) {
-    std::size_t line = 1;
-    for (std::size_t begin = 0; begin < text.size(); ++line) {
-      std::size_t eol = text.find('\n', begin);
-      if (eol == std::string_view::npos) eol = text.size();
-      if (!valid_utf8(text.substr(begin, eol - begin))) break;
-      begin = eol + 1;
-    }
-    return fail(ErrorCode::bad_data, "not valid UTF-8", Location{.file = file, .line = line});
-  }
+  if (const std::size_t bad_byte = first_invalid_utf8(text); bad_byte != std::string_view::npos)
+    return fail(invalid_utf8_error(text, bad_byte, Location{.file = file}));
   CsvRecord rec;
   std::vector<std::string> unescaped;  // storage for fields with doubled quotes
   std::size_t line = 1, line_start = pos;
@@ -168,6 +168,22 @@ void read_careers(std::string_view text, const std::string& file, Errors& errors
                 fmt::format("expected {} fields (found {})", width, rec.fields.size()));
       return true;
     }
+    // No control character anywhere (a NUL, an escape sequence, a line break inside a quoted
+    // name; a role, as free text, may hold tabs and line breaks), and no field longer than a
+    // name can be.
+    bool clean = true;
+    for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+      const std::string_view name = index_name(index, i);
+      if (auto c = control_character(rec.fields[i], name == kColumnNames[kRole])) {  // a role may break lines
+        add_error(rec.line, rec.columns[i], name, fmt::format("holds a control character ({})", *c));
+        clean = false;
+      } else if (const std::size_t n = character_count(rec.fields[i]); n > kMaxNameLength) {
+        add_error(rec.line, rec.columns[i], name,
+                  fmt::format("longer than {} characters (found {})", kMaxNameLength, n));
+        clean = false;
+      }
+    }
+    if (!clean) return true;
     CareerRow row;
     row.line = rec.line;
     auto field = [&](Column c) -> std::string_view { return index[c] ? rec.fields[*index[c]] : std::string_view(); };
@@ -179,11 +195,15 @@ void read_careers(std::string_view text, const std::string& file, Errors& errors
     };
     row.person = field(kPerson);
     row.organization = field(kOrganization);
+    row.organization_column = column(kOrganization);
     row.role = field(kRole);
     row.source_url = field(kSourceUrl);
     row.person_id = field(kPersonId);
     row.organization_country = field(kOrganizationCountry);
     row.location = field(kLocation);
+    if (!row.source_url.empty() && !valid_uri(row.source_url))
+      bad(kSourceUrl,
+          fmt::format("expected an absolute URL such as \"https://example.com/a\" (found \"{}\")", row.source_url));
     if (!row.location.empty() && alias_key(row.location, KeyStyle::plain).empty())
       bad(kLocation, fmt::format("must name a place (found \"{}\")", row.location));
     if (alias_key(row.person, KeyStyle::plain).empty()) bad(kPerson, "must name a person");
@@ -193,7 +213,7 @@ void read_careers(std::string_view text, const std::string& file, Errors& errors
       if (!k || !is_organisation(*k))
         bad(kOrganizationKind, fmt::format("expected company, lab, university or agency (found \"{}\")", kind));
       else
-        row.organization_kind = *k;
+        row.organization_kind = *k, row.organization_kind_given = true;
     }
     if (auto cc = row.organization_country; !cc.empty()) {
       if (!valid_country_code(cc))

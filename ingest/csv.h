@@ -33,6 +33,8 @@ struct CareerRow {
   std::size_t line = 0;
   std::string_view person, organization, role, source_url, person_id, organization_country, location;
   NodeKind organization_kind = NodeKind::company;
+  bool organization_kind_given = false;  // the row says organization_kind (else company)
+  std::size_t organization_column = 0;   // where the organisation's field starts
   PartialDate start, end;
 };
 

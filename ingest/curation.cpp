@@ -18,13 +18,12 @@ std::optional<Curation> read_curation_file(const std::string& path, Errors& erro
     errors.add(text.error());
     return std::nullopt;
   }
-  json root;
-  try {
-    root = json::parse(*text);
-  } catch (const json::parse_error& e) {
-    errors.add(json_syntax_error(e, *text, Location{.file = path}));
+  auto parsed = parse_json_strict(*text, Location{.file = path}, {"comment"});
+  if (!parsed) {
+    errors.add(std::move(parsed.error()));
     return std::nullopt;
   }
+  const json root = std::move(*parsed);
   bool failed = false;
   auto bad = [&](const std::string& where, const std::string& what) {
     failed = true;
@@ -64,6 +63,7 @@ std::optional<Curation> read_curation_file(const std::string& path, Errors& erro
           if (group.size() > 2) bad(fmt::format("{}[{}]", key, i), "expected exactly two names");
         } else {
           c.not_same_as.emplace_back(group[0], group[1]);
+          c.not_same_as_at.emplace_back(path, fmt::format("{}[{}]", key, i));
         }
       }
     } else if (key == "forget") {

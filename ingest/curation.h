@@ -19,6 +19,7 @@ struct Curation {
   std::vector<std::pair<std::string, std::string>> country;
   // Where each same_as group stands: "same_as[2]" of `file` (for errors that name the rule).
   std::vector<std::pair<std::string, std::string>> same_as_at;  // (file, record)
+  std::vector<std::pair<std::string, std::string>> not_same_as_at;  // the same for not_same_as
 };
 
 // Reads {"same_as": [[name, …], …], "not_same_as": [[a, b], …], "forget": [name, …],

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -155,6 +156,50 @@ void check_same_as_kinds(Store& store, const Curation& curation, Errors& errors)
                 fmt::format("same_as joins entities of different kinds: {} ({}, #{}) and {} ({}, #{})", a->name,
                             to_string(a->kind), raw(a->id), b->name, to_string(b->kind), raw(b->id)),
                 Location{.file = file, .record = record}});
+  }
+}
+
+void check_contradictions(const Curation& curation, const CurationIndex& index, Errors& errors) {
+  using Keys = CurationIndex::Keys;
+  auto groups_of = [&](const Keys& keys) {
+    std::set<std::size_t> out;
+    for (const auto& k : keys)
+      if (auto it = index.group_of_key.find(k); it != index.group_of_key.end()) out.insert(it->second);
+    return out;
+  };
+  auto meet = [](const auto& a, const auto& b) { return std::ranges::any_of(a, [&](const auto& x) { return b.contains(x); }); };
+  std::vector<std::pair<Keys, Keys>> own;
+  // 1. This run's not_same_as pairs: two names of one entity, or joined by a same_as group.
+  for (std::size_t i = 0; i < curation.not_same_as.size(); ++i) {
+    const auto& [a, b] = curation.not_same_as[i];
+    Keys ka = CurationIndex::keys_of(a), kb = CurationIndex::keys_of(b);
+    const auto& [file, record] = curation.not_same_as_at[i];
+    if (meet(ka, kb))
+      errors.add({ErrorCode::bad_data, fmt::format("not_same_as names one name twice (\"{}\" and \"{}\")", a, b),
+                  Location{.file = file, .record = record}});
+    else if (meet(groups_of(ka), groups_of(kb)))
+      errors.add({ErrorCode::bad_data,
+                  fmt::format("not_same_as keeps \"{}\" and \"{}\" apart, but a same_as rule makes them one entity: "
+                              "keep one of the two rules",
+                              a, b),
+                  Location{.file = file, .record = record}});
+    own.emplace_back(std::move(ka), std::move(kb));
+  }
+  // 2. This run's same_as groups against the stored not_same_as pairs of earlier runs.
+  for (std::size_t g = 0; g < curation.same_as.size(); ++g) {
+    Keys keys;
+    for (const auto& n : curation.same_as[g]) keys.merge(CurationIndex::keys_of(n));
+    const std::set<std::size_t> mine = groups_of(keys);
+    for (const auto& [a, b] : index.apart) {
+      if (std::ranges::any_of(own, [&](const auto& p) { return p.first == a && p.second == b; })) continue;
+      if (!meet(groups_of(a), mine) || !meet(groups_of(b), mine)) continue;
+      const auto& [file, record] = curation.same_as_at[g];
+      errors.add({ErrorCode::bad_data,
+                  "same_as makes one entity of two names that a stored not_same_as rule keeps apart: keep one of the "
+                  "two rules",
+                  Location{.file = file, .record = record}});
+      break;
+    }
   }
 }
 

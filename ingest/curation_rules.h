@@ -53,6 +53,11 @@ std::size_t apply_same_as(Store& store, const CurationIndex& index, std::vector<
 // and a company): one error each, naming both entities and the rule.
 void check_same_as_kinds(Store& store, const Curation& curation, Errors& errors);
 
+// The rules of this run's `curation` that contradict a rule of `index` (every rule, stored and
+// new): a not_same_as pair whose two names one same_as group joins. One error each, at the rule
+// of this run (the not_same_as, else the same_as group).
+void check_contradictions(const Curation& curation, const CurationIndex& index, Errors& errors);
+
 // The entities that country pins name (organisations, places, anything but people), with the
 // pinned code; a later pin of one entity wins.
 std::vector<std::pair<EntityId, std::string>> resolve_pins(Store& store, const CurationIndex& index);

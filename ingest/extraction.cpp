@@ -155,6 +155,10 @@ bool valid_wikidata_id(std::string_view v) {
          std::ranges::all_of(v.substr(1), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The id schemes of the schema (entities[].ids, additionalProperties false); `person_id` is a
+// career CSV's bare person_id, so that a document can name a person of a dataset.
+constexpr std::string_view kIdSchemes[] = {"wikidata", "orcid", "ror", "lei", "person_id"};
+
 void parse_source(const json& src, Checker& c, Document& doc) {
   if (!src.is_object()) {
     c.error("source", fmt::format("expected an object (found {})", type_name(src)));
@@ -167,6 +171,9 @@ void parse_source(const json& src, Checker& c, Document& doc) {
     doc.source.ext_id = *id;
   }
   doc.source.url = c.string(src, "source", "url", false).value_or("");
+  if (!doc.source.url.empty() && !valid_uri(doc.source.url))
+    c.error("source.url", fmt::format("expected an absolute URL such as \"https://example.com/a\" (found \"{}\")",
+                                      doc.source.url));
   doc.source.title = c.string(src, "source", "title", true).value_or("");
   doc.source.publisher = c.string(src, "source", "publisher", true).value_or("");
   if (auto d = c.date(src, "source", "published", true)) doc.source.published = d->str();
@@ -209,7 +216,9 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
         c.error(path + ".kind", fmt::format("unknown kind \"{}\" (expected one of {})", *kind, kind_list(false)));
     }
     if (auto name = c.string(e, path, "name", true)) {
-      if (alias_key(*name, key_style(spec.kind)).empty())
+      if (const std::size_t n = character_count(*name); n > kMaxNameLength)
+        c.error(path + ".name", fmt::format("longer than {} characters (found {})", kMaxNameLength, n));
+      else if (alias_key(*name, key_style(spec.kind)).empty())
         c.error(path + ".name", fmt::format("holds no letter or digit (found \"{}\")", *name));
       spec.name = *name;
     }
@@ -219,7 +228,11 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
       } else {
         for (std::size_t j = 0; j < it->size(); ++j) {
           const json& a = (*it)[j];
-          if (!a.is_string() || a.get<std::string>().empty() ||
+          if (a.is_string() && character_count(a.get_ref<const std::string&>()) > kMaxNameLength)
+            c.error(fmt::format("{}.aliases[{}]", path, j),
+                    fmt::format("longer than {} characters (found {})", kMaxNameLength,
+                                character_count(a.get_ref<const std::string&>())));
+          else if (!a.is_string() || a.get<std::string>().empty() ||
               alias_key(a.get<std::string>(), key_style(spec.kind)).empty())
             c.error(fmt::format("{}.aliases[{}]", path, j), "expected a non-empty name");
           else
@@ -243,6 +256,10 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
             continue;
           }
           const std::string v = value.get<std::string>();
+          if (std::ranges::find(kIdSchemes, scheme) == std::end(kIdSchemes)) {
+            c.error(id_path, fmt::format("unknown id scheme \"{}\" (expected wikidata, orcid, ror, lei or person_id)", scheme));
+            continue;
+          }
           if (scheme == "wikidata" && !valid_wikidata_id(v))
             c.error(id_path, fmt::format("expected a Wikidata item id such as \"Q1359568\" (found \"{}\")", v));
           spec.ids.push_back({scheme, v});
@@ -303,6 +320,8 @@ void parse_relations(const json& list, Checker& c, Document& doc,
     if (spec.start.known() && spec.end.known() && spec.end.last_day() < spec.start.first_day())
       c.error(path + ".end", fmt::format("ends before it starts ({} < {})", spec.end.str(), spec.start.str()));
     spec.role = c.string(r, path, "role", false).value_or("");
+    if (const std::size_t n = character_count(spec.role); n > kMaxNameLength)
+      c.error(path + ".role", fmt::format("longer than {} characters (found {})", kMaxNameLength, n));
     spec.former = c.boolean(r, path, "former").value_or(false);
     spec.quote = c.string(r, path, "quote", false).value_or("");
     if (const std::size_t length = code_points(spec.quote).size(); length > kMaxQuoteLength)
@@ -326,6 +345,11 @@ void parse_relations(const json& list, Checker& c, Document& doc,
 
     // Checks that need the kinds on both ends.
     const NodeKind fk = doc.entities[spec.from].kind, tk = doc.entities[spec.to].kind;
+    if (spec.from == spec.to)
+      c.error(path + ".to", fmt::format("links \"{}\" to itself (from and to are one entity)", doc.entities[spec.to].ref));
+    if (spec.left && *spec.left == spec.to)
+      c.error(path + ".left",
+              fmt::format("is the organisation joined (left and to are both \"{}\")", doc.entities[spec.to].ref));
     if (!relation_allows(spec.kind, fk, tk))
       c.error(path, fmt::format("{} links {} (found {} -> {})", to_string(spec.kind), relation_signature(spec.kind),
                                 to_string(fk), to_string(tk)));
@@ -361,17 +385,12 @@ void parse_relations(const json& list, Checker& c, Document& doc,
 }  // namespace
 
 std::optional<Document> parse_extraction(std::string_view text, const Location& at, Errors& errors) {
-  if (!valid_utf8(text)) {
-    errors.add({ErrorCode::bad_data, "not valid UTF-8", at});
+  auto parsed = parse_json_strict(text, at, {"quote", "description", "title"});
+  if (!parsed) {
+    errors.add(std::move(parsed.error()));
     return std::nullopt;
   }
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    errors.add(json_syntax_error(e, text, at));
-    return std::nullopt;
-  }
+  const json root = std::move(*parsed);
   Checker c(at, errors);
   Document doc;
   if (!root.is_object()) {

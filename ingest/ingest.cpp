@@ -68,11 +68,13 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   Curation curation;
   each(Stage::rules, [&](std::size_t i, const std::string& path, const Format& f) {
     f.read(path, early[i], Records{.rules = [&](Curation&& c) {
+      report_.rules += c.same_as.size() + c.not_same_as.size() + c.forget.size() + c.country.size();
       for (auto& g : c.same_as) curation.same_as.push_back(std::move(g));
       for (auto& p : c.not_same_as) curation.not_same_as.push_back(std::move(p));
       for (auto& n : c.forget) curation.forget.push_back(std::move(n));
       for (auto& p : c.country) curation.country.push_back(std::move(p));
       for (auto& w : c.same_as_at) curation.same_as_at.push_back(std::move(w));
+      for (auto& w : c.not_same_as_at) curation.not_same_as_at.push_back(std::move(w));
     }});
   });
   bool failed = std::ranges::any_of(early, [](const Errors& e) { return !e.empty(); });
@@ -84,6 +86,8 @@ bool IngestRun::apply(std::span<const Input> inputs) {
     rules_added_ = store_rules(store_, curation);
     for (const auto& name : curation.forget) report_.forgotten_removed += apply_forget(store_, name, forgotten_now);
     index = load_rules(store_);
+    check_contradictions(curation, index, errors_);
+    if (!errors_.empty()) return false;
   }
 
   // 3. The writer: batches go on this connection from a second thread while this one goes on.
@@ -140,7 +144,8 @@ bool IngestRun::apply(std::span<const Input> inputs) {
     origins_.push_back(FileOrigin{FileOrigin::Kind::csv_file, std::filesystem::path(path).filename().string()});
     f.read(path, errors_, Records{.row = [&](const CareerRow& r) {
       ++report_.csv_rows;
-      if (errors_.empty()) rows.add(r);  // else the run will fail: only go on validating
+      if (errors_.empty())  // else the run will fail: only go on validating
+        if (auto e = rows.add(r)) errors_.add(std::move(*e));
     }});
   });
   if (!errors_.empty()) return false;
@@ -202,7 +207,10 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
                             const std::string& store_name) {
   auto inputs = collect_inputs(paths, options.format);
   if (!inputs) return fail(inputs.error());
-  for (const auto& c : options.curation_files) inputs->emplace_back(c, InputFormat::curation);
+  for (const auto& c : options.curation_files) {
+    if (auto ok = check_input_file(c); !ok) return fail(ok.error());
+    inputs->emplace_back(c, InputFormat::curation);
+  }
   try {
     const LogClock clock;
     const bool was_empty = store.empty();
@@ -211,6 +219,13 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     Store::Transaction tx(store, Store::Checks::trusted);
     IngestRun run(store, tx, options);
     if (!run.apply(*inputs)) return fail(run.error());
+    // Nothing read (an empty folder, a CSV file of only its header, an empty JSON Lines file):
+    // nothing is written, not even a revision of what a file of that name said before.
+    if (!run.report().documents && !run.report().csv_rows && !run.report().rules) {
+      IngestReport nothing = run.report();
+      nothing.nothing_read = true;
+      return nothing;
+    }
     // A run that changes nothing (the same files again) rolls back: the generation stays, and
     // with it the snapshot cache.
     if (!run.changed()) return run.report();

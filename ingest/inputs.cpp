@@ -14,6 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kNotRegular = "not a regular file (a FIFO, socket or device): only regular files are read";
+
 // ---- readers: one per format ----
 
 void read_json(const std::string& path, Errors& errors, const Records& out) {
@@ -99,11 +101,18 @@ Result<std::vector<Input>> collect_inputs(const std::vector<std::string>& paths,
       std::vector<fs::path> files;
       for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec))
-        if (it->is_regular_file() && format_of(it->path())) files.push_back(it->path());
+        if (format_of(it->path()) && !it->is_directory(ec)) {
+          // A FIFO, socket or device named like an input would block or never end: only
+          // regular files are read, and one that is not is an error rather than skipped unseen.
+          if (!it->is_regular_file(ec))
+            return fail(ErrorCode::io, kNotRegular, Location{.file = it->path().string()});
+          files.push_back(it->path());
+        }
       if (ec) return fail(ErrorCode::io, fmt::format("cannot list folder: {}", ec.message()), Location{.file = p});
       std::ranges::sort(files);
       for (const auto& f : files) out.emplace_back(f.string(), forced.value_or(*format_of(f)));
     } else if (fs::exists(path, ec)) {
+      if (!fs::is_regular_file(path, ec)) return fail(ErrorCode::io, kNotRegular, Location{.file = p});
       auto format = forced ? forced : format_of(path);
       if (!format)
         return fail(ErrorCode::usage, "unknown format (expected .json, .jsonl or .csv; or say --format)",
@@ -114,6 +123,13 @@ Result<std::vector<Input>> collect_inputs(const std::vector<std::string>& paths,
     }
   }
   return out;
+}
+
+Result<void> check_input_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return fail(ErrorCode::io, "no such file or folder", Location{.file = path});
+  if (!fs::is_regular_file(path, ec)) return fail(ErrorCode::io, kNotRegular, Location{.file = path});
+  return {};
 }
 
 }  // namespace tg::ingest

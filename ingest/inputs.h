@@ -59,7 +59,12 @@ std::optional<InputFormat> parse_input_format(std::string_view text);
 std::optional<InputFormat> format_of_file_name(std::string_view file_name);
 
 // Expands folders (recursively; the files some format claims) in sorted order. `forced`
-// overrides the format of every file.
+// overrides the format of every file. Only regular files (or links to them) are read: a path
+// given, or a file in a folder whose name a format claims, that is a FIFO, socket or device is
+// an error (ErrorCode::io) naming it.
+// A file named alone (--curation FILE): it exists and is a regular file.
+Result<void> check_input_file(const std::string& path);
+
 Result<std::vector<Input>> collect_inputs(const std::vector<std::string>& paths, std::optional<InputFormat> forced);
 
 }  // namespace tg::ingest

@@ -42,9 +42,11 @@ Result<std::vector<SourceFile>> scan_sources(const std::string& dir) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (!it->is_regular_file(ec)) continue;
     const auto format = format_of_file_name(name);
-    if (!format) continue;
+    if (!format || it->is_directory(ec)) continue;
+    if (!it->is_regular_file(ec))  // a FIFO named x.json would block the read: say so
+      return fail(ErrorCode::io, "not a regular file (a FIFO, socket or device): only regular files are read",
+                  Location{.file = it->path().string()});
     SourceFile f;
     f.rel = it->path().lexically_relative(root).generic_string();
     f.path = (root / f.rel).string();

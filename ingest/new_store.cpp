@@ -107,7 +107,7 @@ Result<IngestReport> ingest_new_store(const std::string& db_path, const std::vec
     }
     return done;
   }();
-  if (!report) {
+  if (!report || report->nothing_read) {  // nothing read: no store is created either
     remove_side();
     return report;
   }

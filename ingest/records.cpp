@@ -1,5 +1,6 @@
 #include "ingest/records.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -90,7 +91,7 @@ CareerRows::CareerRows(RunWriter& writer, Resolver& resolver, const std::string&
   claim_.csv_file = writer.csv_file(file_name_);
 }
 
-void CareerRows::add(const CareerRow& r) {
+std::optional<Error> CareerRows::add(const CareerRow& r) {
   const Where where{path_, r.line, {}};
   std::optional<EntityId> person_id;
   if (last_person_ && r.person == last_person_name_ && r.person_id == last_person_id_) person_id = last_person_;
@@ -113,9 +114,31 @@ void CareerRows::add(const CareerRow& r) {
   last_person_ = p;
   last_person_name_.assign(r.person);
   last_person_id_.assign(r.person_id);
-  if (!p) return;  // a forgotten person's row: nothing of it is written, not even its organisation
+  if (!p) return std::nullopt;  // a forgotten person's row: nothing of it is written, not even its organisation
+  if (!r.organization_kind_given && !organisations_checked_.contains(org_.name)) {
+    // A name of a person or a place in the organization column is a mistake (columns swapped, a
+    // person's name pasted), not a new company of that name.
+    const std::string org_key = alias_key(r.organization, KeyStyle::organisation);
+    const auto is_org = [&](EntityId id) {
+      auto e = writer_.entity(id);
+      return e && is_organisation(e->kind);
+    };
+    if (std::ranges::none_of(writer_.entities_with_alias_key(org_key), is_org)) {
+      for (EntityId id : writer_.entities_with_alias_key(alias_key(r.organization, KeyStyle::plain))) {
+        auto e = writer_.entity(id);
+        if (!e || is_organisation(e->kind)) continue;
+        return Error{ErrorCode::bad_data,
+                     fmt::format("\"{}\" is a {} (#{}), not an organisation (give organization_kind to create an "
+                                 "organisation of that name)",
+                                 r.organization, to_string(e->kind), raw(id)),
+                     Location{.file = std::string(path_), .line = r.line, .column = r.organization_column,
+                              .field = "organization"}};
+      }
+    }
+    organisations_checked_.insert(org_.name);
+  }
   auto o = resolver_.resolve(org_, where);
-  if (!o) return;
+  if (!o) return std::nullopt;
   std::optional<EntityId> location;
   if (!r.location.empty()) {
     place_.name.assign(r.location);
@@ -157,6 +180,7 @@ void CareerRows::add(const CareerRow& r) {
   writer_.mention(origin, *o, MentionKind::alias, r.organization);
   if (!r.organization_country.empty()) writer_.mention(origin, *o, MentionKind::country, r.organization_country);
   if (location) writer_.mention(origin, *location, MentionKind::alias, r.location);
+  return std::nullopt;
 }
 
 }  // namespace tg::ingest

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "ingest/csv.h"
 #include "ingest/document.h"
@@ -22,7 +23,10 @@ void write_document(RunWriter& writer, Resolver& resolver, const Document& doc);
 class CareerRows {
  public:
   CareerRows(RunWriter& writer, Resolver& resolver, const std::string& path);
-  void add(const CareerRow& r);
+  // Writes the row; an error when its organisation is no organisation the store or the run
+  // knows but the name of a person, place or other non-organisation (and the row gives no
+  // organization_kind to say that a new organisation is meant).
+  std::optional<Error> add(const CareerRow& r);
 
  private:
   RunWriter& writer_;
@@ -33,6 +37,7 @@ class CareerRows {
   Store::ClaimInsert claim_;
   std::optional<EntityId> last_person_;
   std::string last_person_name_, last_person_id_;
+  std::unordered_set<std::string> organisations_checked_;  // names found to be no other kind's
 };
 
 }  // namespace tg::ingest

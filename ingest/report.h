@@ -64,6 +64,8 @@ struct IngestReport {
   Retracted retracted;  // by revisions: re-ingested sources and CSV files
   std::size_t sources_revised = 0, csv_files_revised = 0;
   std::vector<CountryConflict> conflicts;
+  std::size_t rules = 0;      // curation rules read (same_as, not_same_as, forget, country)
+  bool nothing_read = false;  // `ingest` read no document, CSV row or rule: it wrote nothing
 };
 
 }  // namespace tg::ingest

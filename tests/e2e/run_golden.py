@@ -18,6 +18,18 @@ A *.test file declares its data sets, then holds cases:
                                           run, data sets too, has TALENTGRAPH_NOW=2026-11-01T03:00:00Z
                                           unless it says otherwise: the write log's clock, frozen)
     exit: 3 0                            (the exit status of each run, in order)
+    check: store-unchanged               (optional: the case's database is the same after the runs
+                                          as before them — a canonical dump of it, Python's sqlite3
+                                          iterdump, hashed before and after — and no file beside it
+                                          appeared or went, so a missing database stays missing and
+                                          a failed first ingest leaves no DB.loading-PID; the case
+                                          fails otherwise)
+    generate: deep-json {tmp}/deep.json 100000
+                                         (optional, before the runs: writes an input too big or too
+                                          odd to commit; the generators are GENERATORS below:
+                                          deep-json PATH DEPTH, long-line PATH FORMAT BYTES,
+                                          bytes PATH ESCAPED-TEXT (Python escapes: \x00, \n),
+                                          fifo PATH, folder PATH)
     --- stdout
     ...exact expected stdout...
     --- stderr
@@ -71,7 +83,7 @@ def parse(path):
             name = line[4:]
             short = name[len(stem) + 2 :] if name.startswith(stem + ": ") else name
             case = {"name": name, "id": f"{stem}/{slug(short)}", "setup": "none", "run": [], "exit": "0",
-                    "stdout": [], "stderr": None, "where": f"{path}:{number}"}
+                    "stdout": [], "stderr": None, "where": f"{path}:{number}", "check": [], "generate": []}
             cases.append(case)
             section = None
         elif case is None:
@@ -87,6 +99,16 @@ def parse(path):
             case["run"].append(line[5:])
         elif section is None and line.startswith("exit: "):
             case["exit"] = line[6:].strip()
+        elif section is None and line.startswith("check: "):
+            check = line[7:].strip()
+            if check not in CHECKS:
+                raise GoldenError(f"{path}:{number}: unknown check {check!r} (expected {', '.join(CHECKS)})")
+            case["check"].append(check)
+        elif section is None and line.startswith("generate: "):
+            words = shlex.split(line[10:])
+            if not words or words[0] not in GENERATORS:
+                raise GoldenError(f"{path}:{number}: unknown generator (expected {', '.join(GENERATORS)})")
+            case["generate"].append(line[10:])
         elif line == "--- stdout":
             section = "stdout"
         elif line == "--- stderr":
@@ -179,13 +201,82 @@ def prepare_all(binary, src, folder, files):
     return 0
 
 
+def generate_deep_json(path, depth):
+    """A document whose entities nest DEPTH arrays deep."""
+    depth = int(depth)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('{"source": {"id": "deep", "title": "t", "publisher": "p", "published": "2024", "language": "en"},'
+                ' "relations": [], "entities": ' + "[" * depth + "]" * depth + "}\n")
+
+
+def generate_long_line(path, fmt, size):
+    """One line of SIZE bytes or more: a JSON Lines document or a CSV row whose name is that long."""
+    name = "A" * int(size)
+    with open(path, "w", encoding="utf-8") as f:
+        if fmt == "jsonl":
+            f.write('{"source": {"id": "long", "title": "t", "publisher": "p", "published": "2024", "language": "en"},'
+                    ' "entities": [{"ref": "p", "kind": "person", "name": "' + name + '"}], "relations": []}\n')
+        elif fmt == "csv":
+            f.write("person,organization,role,start,end,source_url\n" + name + ",Acme,Engineer,2020,,\n")
+        else:
+            raise GoldenError(f"long-line: unknown format {fmt!r} (expected jsonl or csv)")
+
+
+def generate_bytes(path, text):
+    """TEXT with Python's escapes decoded (\\x00, \\n, \\xff): NUL bytes, invalid UTF-8."""
+    import codecs
+    with open(path, "wb") as f:
+        f.write(codecs.escape_decode(text.encode("utf-8"))[0])
+
+
+def generate_fifo(path):
+    if os.path.lexists(path):
+        os.remove(path)
+    os.mkfifo(path)
+
+
+def generate_folder(path):
+    os.makedirs(path, exist_ok=True)
+
+
+GENERATORS = {"deep-json": generate_deep_json, "long-line": generate_long_line, "bytes": generate_bytes,
+              "fifo": generate_fifo, "folder": generate_folder}
+CHECKS = ("store-unchanged",)
+
+
+def store_state(db):
+    """What store-unchanged compares: the files beside the database (SQLite's -wal and -shm come
+    and go as connections do, and DB.lock is the writers' lock file, empty, left in place) and a
+    hash of the database's canonical dump."""
+    import sqlite3
+    folder, base = os.path.split(db)
+    beside = sorted(n for n in os.listdir(folder)
+                    if n.startswith(base) and n not in (base + "-wal", base + "-shm", base + ".lock"))
+    if not os.path.exists(db):
+        return beside, None
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        digest = hashlib.sha256()
+        for statement in connection.iterdump():
+            digest.update(statement.encode("utf-8") + b"\n")
+    finally:
+        connection.close()
+    return beside, digest.hexdigest()
+
+
 def run_case(binary, src, case, tmp, base_db):
     db = os.path.join(tmp, "case.db")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
+    for name in os.listdir(tmp):  # what an earlier case left beside its database
+        if name.startswith("case.db"):
+            os.remove(os.path.join(tmp, name))
     if base_db:
         shutil.copy(base_db, db)
+    for line in case["generate"]:
+        # bytes PATH TEXT: TEXT is the rest of the line as written (spaces, backslashes and all).
+        words = line.split(None, 2) if line.startswith("bytes ") else shlex.split(line)
+        words = [expand(w, src, tmp) for w in words]
+        GENERATORS[words[0]](*words[1:])
+    before = store_state(db) if "store-unchanged" in case["check"] else None
     codes, stdout, stderr = [], b"", b""
     for line in case["run"]:
         args, env = command(binary, db, line, src, tmp)
@@ -193,7 +284,13 @@ def run_case(binary, src, case, tmp, base_db):
         codes.append(str(out.returncode))
         stdout += out.stdout
         stderr += out.stderr
-    return " ".join(codes), stdout, stderr
+    problems = []
+    if before is not None:
+        after = store_state(db)
+        if after != before:
+            problems.append(f"store changed: files beside it {before[0]} -> {after[0]}, "
+                            f"dump {before[1]} -> {after[1]}")
+    return " ".join(codes), stdout, stderr, problems
 
 
 def write_back(path, header, cases):
@@ -202,9 +299,14 @@ def write_back(path, header, cases):
             f.write("".join(l + "\n" for l in header) + "\n")
         for case in cases:
             f.write(f"=== {case['name']}\nsetup: {case['setup']}\n")
+            for line in case["generate"]:
+                f.write(f"generate: {line}\n")
             for line in case["run"]:
                 f.write(f"run: {line}\n")
-            f.write(f"exit: {case['exit']}\n--- stdout\n")
+            f.write(f"exit: {case['exit']}\n")
+            for check in case["check"]:
+                f.write(f"check: {check}\n")
+            f.write("--- stdout\n")
             f.write("".join(l + "\n" for l in case["stdout"]))
             if case["stderr"] is not None:
                 f.write("--- stderr\n" + "".join(l + "\n" for l in case["stderr"]))
@@ -241,17 +343,18 @@ def run(binary, src, wanted, update, files, prepared):
                     continue
                 base_db = (prepare(binary, src, tmp, datasets[case["setup"]], built, prepared)
                            if case["setup"] != "none" else None)
-                code, out_bytes, err_bytes = run_case(binary, src, case, tmp, base_db)
+                code, out_bytes, err_bytes, problems = run_case(binary, src, case, tmp, base_db)
                 stdout = out_bytes.decode("utf-8").replace(tmp, "{tmp}").replace(src, "{src}").rstrip("\n").split("\n")
                 stderr = err_bytes.decode("utf-8").replace(tmp, "{tmp}").replace(src, "{src}").rstrip("\n").split("\n")
                 stdout = [] if stdout == [""] else stdout
                 stderr = [] if stderr == [""] else stderr
                 if update:
+                    for problem in problems:
+                        print(f"WARNING {os.path.basename(path)}: {case['name']}: {problem}")
                     case["exit"], case["stdout"] = code, stdout
                     if case["stderr"] is not None or stderr:
                         case["stderr"] = stderr
                     continue
-                problems = []
                 if code != case["exit"]:
                     problems.append(f"exit {code}, expected {case['exit']}")
                 if stdout != case["stdout"]:

@@ -152,8 +152,10 @@ TEST(CsvReaderErrors, StrayQuotes) {
 }
 
 TEST(CsvReaderErrors, InvalidUtf8NamesTheLine) {
-  EXPECT_EQ(read("a,b\nc,\xff\n").error, "f.csv:2: not valid UTF-8");
-  EXPECT_EQ(read("\xc0\xaf").error, "f.csv:1: not valid UTF-8");
+  // Was "f.csv:2: not valid UTF-8": the column too now.
+  EXPECT_EQ(read("a,b\nc,\xff\n").error, "f.csv:2:3: not valid UTF-8 (byte 0xFF): save the file as UTF-8");
+  EXPECT_EQ(read("\xc0\xaf").error, "f.csv:1:1: not valid UTF-8 (byte 0xC0): save the file as UTF-8");
+  EXPECT_EQ(read("카카,\xe0\x80\x80").error, "f.csv:1:4: not valid UTF-8 (byte 0xE0): save the file as UTF-8");
   EXPECT_TRUE(read("a,b\nc,\xff\n").records.empty());  // nothing is handed out
 }
 
@@ -325,6 +327,24 @@ TEST(CareersErrors, FieldValues) {
   EXPECT_EQ(careers(header + "Wu,Acme,R,,,,,,us,,\n").errors,
             Strings{"careers.csv:2:16: organization_country: expected an ISO 3166-1 alpha-2 code such as \"US\" "
                     "(found \"us\")"});
+}
+
+// Was a bug (fixed): a raw NUL, an escape sequence or a line break was kept in a name.
+TEST(CareersErrors, ControlCharactersLongFieldsAndUrls) {
+  EXPECT_EQ(careers(std::string(kHeader) + std::string("W\0u,Acme,R,,,\n", 14)).errors,
+            Strings{"careers.csv:2:1: person: holds a control character (U+0000 at character 2)"});
+  EXPECT_EQ(careers(std::string(kHeader) + "Wu,\x1b[1mAcme,R,,,\n").errors,
+            Strings{"careers.csv:2:4: organization: holds a control character (U+001B at character 1)"});
+  EXPECT_EQ(careers(std::string(kHeader) + "\"Wu\nYuxin\",Acme,R,,,\n").errors,
+            Strings{"careers.csv:2:1: person: holds a control character (U+000A at character 3)"});
+  EXPECT_EQ(careers(std::string(kHeader) + "Wu,Acme,\"R\x7f\",,,\n").errors,  // a role may break lines, not hold DEL
+            Strings{"careers.csv:2:9: role: holds a control character (U+007F at character 2)"});
+  EXPECT_EQ(careers(std::string(kHeader) + std::string(1001, 'W') + ",Acme,R,,,\n").errors,
+            Strings{"careers.csv:2:1: person: longer than 1000 characters (found 1001)"});
+  EXPECT_TRUE(careers(std::string(kHeader) + std::string(1000, 'W') + ",Acme,R,,,\n").errors.empty());
+  EXPECT_EQ(careers(std::string(kHeader) + "Wu,Acme,R,,,www.example.org\n").errors,
+            Strings{"careers.csv:2:13: source_url: expected an absolute URL such as \"https://example.com/a\" (found "
+                    "\"www.example.org\")"});
 }
 
 TEST(CareersErrors, SeveralErrorsOfOneRowAndGoodRowsAround) {

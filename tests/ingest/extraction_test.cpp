@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -517,10 +519,116 @@ TEST(ExtractionErrors, InvalidJsonColumnCountsCharactersNotBytes) {
                     "string literal"});
 }
 
+// The column (in characters) of byte `offset` of one-line `text`.
+std::size_t column_of(const std::string& text, std::size_t offset) {
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < offset; ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+  return column;
+}
+
 TEST(ExtractionErrors, InvalidUtf8) {
+  // Was "seed.json: not valid UTF-8", with no place to look at.
   std::string text = base().dump();
-  text.replace(text.find("Wu Yuxin"), 2, "W\xff");
-  EXPECT_EQ(parse_text(text).errors, Strings{"seed.json: not valid UTF-8"});
+  const std::size_t at = text.find("Wu Yuxin") + 1;
+  text.replace(at - 1, 2, "W\xff");
+  EXPECT_EQ(parse_text(text).errors,
+            Strings{fmt::format("seed.json:1:{}: not valid UTF-8 (byte 0xFF): save the file as UTF-8", column_of(text, at))});
+  EXPECT_EQ(parse_text("{\n \"a\": \"\xed\xa0\x80\"}").errors,  // an encoded surrogate
+            Strings{"seed.json:2:8: not valid UTF-8 (byte 0xED): save the file as UTF-8"});
+}
+
+// Was a bug (fixed): 1e400 escaped the parser as nlohmann's out_of_range exception: "unexpected
+// error", exit 1, no file or place.
+TEST(ExtractionErrors, NumberBeyondDoubleRangeNamesItsPlaceAndField) {
+  std::string text = base().dump();
+  const std::size_t at = text.find("0.9");
+  text.replace(at, 3, "1e400");
+  EXPECT_EQ(parse_text(text).errors,
+            Strings{fmt::format("seed.json:1:{}: relations[0].confidence: number out of range (found 1e400): numbers "
+                                "must fit a double",
+                                column_of(text, at))});
+  EXPECT_EQ(parse_text("{\n  \"x\": [1, -1E+999]\n}").errors,
+            Strings{"seed.json:2:12: x[1]: number out of range (found -1E+999): numbers must fit a double"});
+  EXPECT_EQ(parse_text("[" + std::string(400, '9') + "]").errors,
+            Strings{"seed.json:1:2: [0]: number out of range (found " + std::string(400, '9') +
+                    "): numbers must fit a double"});
+}
+
+// Was a bug (fixed): a key given twice kept the last value, silently.
+TEST(ExtractionErrors, DuplicateKeys) {
+  EXPECT_EQ(parse_text("{\"source\": {\"id\": \"a\", \"id\": \"b\"}}").errors,
+            Strings{"seed.json:1:24: source.id: duplicate key \"id\" (a key may appear once in an object)"});
+  EXPECT_EQ(parse_text("{\"entities\": [],\n \"entities\": []}").errors,
+            Strings{"seed.json:2:2: entities: duplicate key \"entities\" (a key may appear once in an object)"});
+  // One key in two objects is no duplicate.
+  for (const auto& e : parse_text("{\"a\": {\"k\": 1}, \"b\": {\"k\": 1}}").errors)  // unknown fields, missing ones
+    EXPECT_EQ(e.find("duplicate key"), std::string::npos) << e;
+}
+
+// Was a bug (fixed): NUL, escape sequences and other control characters were kept in names.
+TEST(ExtractionErrors, ControlCharactersInStrings) {
+  json doc = base();
+  doc["entities"][0]["name"] = std::string("Wu\0Yuxin", 8);
+  EXPECT_EQ(error_of(doc).substr(error_of(doc).find(": ") + 2),
+            "entities[0].name: holds a control character (U+0000 at character 3)");
+  doc = base();
+  doc["entities"][1]["aliases"][0] = "\x1b[31mAlibaba";
+  EXPECT_EQ(error_of(doc).substr(error_of(doc).find(": ") + 2),
+            "entities[1].aliases[0]: holds a control character (U+001B at character 1)");
+  doc = base();
+  doc["entities"][0]["name"] = "Wu\u0085Yuxin";  // C1: NEL
+  EXPECT_EQ(error_of(doc).substr(error_of(doc).find(": ") + 2),
+            "entities[0].name: holds a control character (U+0085 at character 3)");
+  doc = base();
+  doc["relations"][0]["quote"] = "line one\nline two\ttabbed";  // free text: tab and line breaks are fine
+  EXPECT_TRUE(errors_of(doc).empty());
+  doc["relations"][0]["role"] = "line one\nline two";  // a role is a name
+  EXPECT_EQ(error_of(doc).substr(error_of(doc).find(": ") + 2),
+            "relations[0].role: holds a control character (U+000A at character 9)");
+  EXPECT_EQ(parse_text("{\"a\\u0000\": 1}").errors,
+            Strings{"seed.json:1:2: document: a key holds a control character (U+0000 at character 2)"});
+}
+
+TEST(ExtractionErrors, NestingDeeperThan64Levels) {
+  EXPECT_EQ(parse_text("{\"entities\": " + std::string(64, '[') + std::string(64, ']') + "}").errors,
+            Strings{"seed.json:1:77: entities: nested deeper than 64 levels"});
+  EXPECT_EQ(parse_text(std::string(100000, '[')).errors, Strings{"seed.json:1:65: [0]: nested deeper than 64 levels"});
+}
+
+TEST(ExtractionErrors, LongNames) {
+  json doc = base();
+  doc["entities"][0]["name"] = std::string(1001, 'N');
+  EXPECT_EQ(error_of(doc), "seed.json: entities[0].name: longer than 1000 characters (found 1001)");
+  doc["entities"][0]["name"] = std::string(1000, 'N');
+  EXPECT_TRUE(errors_of(doc).empty());
+}
+
+// Was laxer than the schema (fixed): unknown id schemes, non-URI URLs, self-loops, a move that
+// left the organisation it joined.
+TEST(ExtractionErrors, WhatTheSchemaForbids) {
+  json doc = base();
+  doc["entities"][0]["ids"] = {{"linkedin", "wu"}};
+  EXPECT_EQ(error_of(doc),
+            "seed.json: entities[0].ids.linkedin: unknown id scheme \"linkedin\" (expected wikidata, orcid, ror, lei or person_id)");
+  for (const char* url : {"not a url", "example.org/a", "https://", "https://exa mple.org", "http:x"}) {
+    doc = base();
+    doc["source"]["url"] = url;
+    EXPECT_EQ(error_of(doc), fmt::format("seed.json: source.url: expected an absolute URL such as "
+                                         "\"https://example.com/a\" (found \"{}\")",
+                                         url));
+  }
+  for (const char* url : {"https://example.org/a?b=c#d", "https://서울.kr/기사", "urn:isbn:0451450523", "doi:10.1000/182"}) {
+    doc = base();
+    doc["source"]["url"] = url;
+    EXPECT_TRUE(errors_of(doc).empty()) << url;
+  }
+  doc = base();
+  doc["relations"][5]["to"] = "google-brain";
+  EXPECT_EQ(error_of(doc), "seed.json: relations[5].to: links \"google-brain\" to itself (from and to are one entity)");
+  doc = base();
+  doc["relations"][2]["left"] = "alibaba";
+  EXPECT_EQ(error_of(doc), "seed.json: relations[2].left: is the organisation joined (left and to are both \"alibaba\")");
 }
 
 // ---- files ----
@@ -596,7 +704,9 @@ TEST(ExtractionFile, JsonLinesInvalidUtf8NamesTheLine) {
   std::vector<Document> docs;
   read_extraction_file(path, true, errors, [&](Document&& d) { docs.push_back(std::move(d)); });
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors.list()[0].str(), path + ":2: not valid UTF-8");
+  EXPECT_EQ(errors.list()[0].str(),
+            fmt::format("{}:2:{}: not valid UTF-8 (byte 0xC0): save the file as UTF-8", path,
+                        column_of(bad, bad.find("W\xc0") + 1)));
   EXPECT_EQ(errors.list()[0].location.line, 2u);
   EXPECT_EQ(docs.size(), 1u);
 }

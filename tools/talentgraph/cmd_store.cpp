@@ -23,6 +23,8 @@ void print_report(const ingest::IngestReport& r) {
       "  relations: {} new, {} already known; claims: {} new, {} already known; sources: {} new\n",
       r.files, r.documents, r.csv_rows, r.entities_created, r.entities_matched, r.aliases_added, r.relations_added,
       r.relations_existing, r.claims_added, r.claims_existing, r.sources_added);
+  if (r.nothing_read)
+    std::cerr << "  nothing to ingest: no document, CSV row or curation rule was read; nothing was written\n";
   if (r.curation_merges) std::cerr << fmt::format("  curation: {} entities merged by same_as\n", r.curation_merges);
   if (r.forgotten_removed || r.forgotten_skipped)
     std::cerr << fmt::format("  forget: {} removed, {} left out of this input\n", r.forgotten_removed,
