@@ -132,7 +132,11 @@ std::vector<SearchHit> search_entities(Store& store, std::string_view text, int 
   return hits;
 }
 
-Result<EntityCard> entity_card(Store& store, EntityId id) {
+bool held_at(const RelationRow& r, std::int32_t day) {
+  return !(r.start.known() && r.start.first_day() > day) && !(r.end.known() && r.end.last_day() < day);
+}
+
+Result<EntityCard> entity_card(Store& store, EntityId id, std::optional<std::int32_t> as_of) {
   EntityCard card;
   auto entity = store.entity(id);
   if (!entity) return fail(ErrorCode::not_found, fmt::format("no entity #{}", raw(id)));
@@ -141,6 +145,7 @@ Result<EntityCard> entity_card(Store& store, EntityId id) {
   card.ids = store.external_ids(id);
   card.country_claims = store.country_claims(id);
   for (RelationRow& r : store.relations_touching(id)) {
+    if (as_of && !held_at(r, *as_of)) continue;
     CardRelation c;
     c.outgoing = r.from == id;
     c.other = c.outgoing ? r.to : r.from;
@@ -172,19 +177,28 @@ Result<EntityCard> entity_card(Store& store, EntityId id) {
   return card;
 }
 
-Result<EntityCard> entity_card(Store& store, std::string_view name) {
+Result<EntityCard> entity_card(Store& store, std::string_view name, std::optional<std::int32_t> as_of) {
   auto id = find_entity(store, name);
   if (!id) return fail(id.error());
-  return entity_card(store, *id);
+  return entity_card(store, *id, as_of);
 }
 
-Counts counts(Store& store) {
+Counts counts(Store& store, std::optional<std::int32_t> as_of) {
   const Stats s = store.stats();
   Counts c{{}, {}, s.entities, s.relations, s.sources, s.claims, s.aliases};
   for (int k = 0; k < kNodeKindCount; ++k) c.entities_by_kind.emplace_back(static_cast<NodeKind>(k), 0);
   for (int k = 0; k < kRelationKindCount; ++k) c.relations_by_kind.emplace_back(static_cast<RelationKind>(k), 0);
   for (auto [kind, n] : s.entities_by_kind) c.entities_by_kind[static_cast<std::size_t>(kind)].second = n;
   for (auto [kind, n] : s.relations_by_kind) c.relations_by_kind[static_cast<std::size_t>(kind)].second = n;
+  if (as_of) {
+    c.relations = 0;
+    for (auto& kind : c.relations_by_kind) kind.second = 0;
+    store.for_each_relation({}, [&](const RelationRow& r) {
+      if (!held_at(r, *as_of)) return;
+      ++c.relations;
+      ++c.relations_by_kind[static_cast<std::size_t>(r.kind)].second;
+    });
+  }
   return c;
 }
 

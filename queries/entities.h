@@ -3,6 +3,8 @@
 // what the store holds.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,10 +63,15 @@ struct EntityCard {
   }
 };
 
-// ErrorCode::not_found when the entity is gone (forgotten meanwhile).
-Result<EntityCard> entity_card(Store& store, EntityId id);
+// ErrorCode::not_found when the entity is gone (forgotten meanwhile). `as_of` (a day): only the
+// relations that held at its end (held_at), and the sources behind them.
+Result<EntityCard> entity_card(Store& store, EntityId id, std::optional<std::int32_t> as_of = {});
 // The card of the one entity `name` denotes (find_entity's errors).
-Result<EntityCard> entity_card(Store& store, std::string_view name);
+Result<EntityCard> entity_card(Store& store, std::string_view name, std::optional<std::int32_t> as_of = {});
+
+// Whether a relation held at the end of `day`, as path and rank read --as-of: a known start after
+// it or a known end before it rules it out; an undated relation holds.
+bool held_at(const RelationRow& r, std::int32_t day);
 
 // The store's counts with every kind listed (zero when absent), in the order of the kinds.
 struct Counts {
@@ -72,6 +79,8 @@ struct Counts {
   std::vector<std::pair<RelationKind, std::int64_t>> relations_by_kind;
   std::int64_t entities = 0, relations = 0, sources = 0, claims = 0, aliases = 0;
 };
-Counts counts(Store& store);
+// `as_of` (a day): the relations are those that held at its end (held_at); the other counts are
+// the store's (entities, aliases, sources and claims have no dates).
+Counts counts(Store& store, std::optional<std::int32_t> as_of = {});
 
 }  // namespace tg::queries

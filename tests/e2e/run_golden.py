@@ -16,7 +16,8 @@ A *.test file declares its data sets, then holds cases:
     run: TALENTGRAPH_NOW=2026-11-02T03:00:00Z rebuild …
                                          (leading NAME=VALUE words set the run's environment; every
                                           run, data sets too, has TALENTGRAPH_NOW=2026-11-01T03:00:00Z
-                                          unless it says otherwise: the write log's clock, frozen)
+                                          unless it says otherwise: the write log's clock, frozen;
+                                          and no COLUMNS unless it says so)
     exit: 3 0                            (the exit status of each run, in order)
     check: store-unchanged               (optional: the case's database is the same after the runs
                                           as before them — a canonical dump of it, Python's sqlite3
@@ -154,6 +155,7 @@ def command(binary, db, line, src, tmp):
     """The command and environment of a run: leading NAME=VALUE words go to the environment."""
     env = dict(os.environ)
     env.pop("TALENTGRAPH_DB", None)
+    env.pop("COLUMNS", None)  # tables fit $COLUMNS: a case that wants a width says so
     env["TALENTGRAPH_NOW"] = DEFAULT_NOW
     words = shlex.split(line)
     while words and re.match(r"^[A-Z_][A-Z0-9_]*=", words[0]):

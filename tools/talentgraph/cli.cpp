@@ -14,7 +14,7 @@
 namespace tg::cli {
 
 int report(const Error& e) {
-  std::cerr << "talentgraph: " << e.str() << '\n';
+  std::cerr << "talentgraph: " << printable(e.str(), true) << '\n';
   return static_cast<int>(e.code);
 }
 
@@ -22,6 +22,52 @@ void FormatOption::setup(CLI::App& cmd) {
   cmd.add_option("--format", text, "Output: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  cmd.add_flag_callback("--wide", [] { output_settings().wide = true; },
+                        "Tables: print every cell whole (by default they fit the terminal, or $COLUMNS)");
+}
+
+void LimitOption::setup(CLI::App& cmd, std::size_t command_default, bool top_alias) {
+  own_default = command_default;
+  const std::string help =
+      command_default ? fmt::format("At most this many rows (0: all; default {})", command_default)
+                      : fmt::format("At most this many rows (0: all; default {} in a table on a terminal, else all)",
+                                    kTerminalLimit);
+  // Checked as text: "-1" and "1.5" are no counts (a size_t would take -1 as 2^64 - 1).
+  const CLI::Validator count(
+      [](std::string& text) -> std::string {
+        if (text.empty() || !std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; }))
+          return fmt::format("expected a count, 0 or more (found \"{}\")", text);
+        return {};
+      },
+      "N");
+  cmd.add_option("--limit", given, help)->check(count);
+  if (top_alias) cmd.add_option("--top", top, "Deprecated: the old name of --limit (for one release)")->check(count);
+}
+
+std::size_t LimitOption::rows(Format format) const {
+  return list_limit(given ? given : top, own_default, format, output_settings());
+}
+
+bool LimitOption::terminal_default(Format format) const {
+  return !given && !top && !own_default && format == Format::table && output_settings().terminal;
+}
+
+Result<void> LimitOption::check() const {
+  if (given && top) return fail(ErrorCode::usage, "--top is the old name of --limit: give --limit alone");
+  if (top) std::cerr << "talentgraph: --top is deprecated: use --limit\n";
+  return {};
+}
+
+void note_more(std::size_t more) {
+  if (more) std::cerr << fmt::format("… {} more (use --limit 0 or --format json)\n", more);
+}
+
+std::size_t limit_rows(Rows& rows, const LimitOption& limit, Format format) {
+  const std::size_t n = limit.rows(format);
+  if (n == 0 || rows.size() <= n) return 0;
+  const std::size_t more = rows.size() - n;
+  rows.resize(n);
+  return limit.terminal_default(format) ? more : 0;
 }
 
 Format FormatOption::format() const {
@@ -49,6 +95,8 @@ Result<PartialDate> parse_date(const std::string& flag, const std::string& text)
 }  // namespace
 
 Result<DateWindow> DateOptions::window() const {
+  if (!until.empty() && !as_of.empty())
+    return fail(ErrorCode::usage, "--until and --as-of both end the window: give one of them");
   DateWindow w;
   if (!since.empty()) {
     auto d = parse_date("--since", since);

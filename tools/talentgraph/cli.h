@@ -58,21 +58,44 @@ Run setup_changes(CLI::App& cmd);
 Run setup_export(CLI::App& cmd);
 Run setup_view(CLI::App& cmd);
 
-// Prints "talentgraph: " + the error to stderr; returns its exit status.
+// Prints "talentgraph: " + the error to stderr (made printable: a name in it cannot drive the
+// terminal); returns its exit status.
 int report(const Error& e);
 
-// --format (table, json or csv).
+// --format (table, json or csv), and --wide (tables: no cell cut to fit the terminal).
 struct FormatOption {
   std::string text = "table";
   void setup(CLI::App& cmd);
   Format format() const;
 };
 
+// --limit N: at most N rows (0: all). Not given: the command's own default when it has one (rank
+// 10, search 20), else kTerminalLimit rows in a table on a terminal and all otherwise. `--top` is
+// its deprecated alias where it was the name (rank, flows), for one release.
+struct LimitOption {
+  std::optional<std::size_t> given, top;
+  std::size_t own_default = 0;
+  void setup(CLI::App& cmd, std::size_t command_default = 0, bool top_alias = false);
+  // The rows to print (0: all).
+  std::size_t rows(Format format) const;
+  // Whether rows() is the terminal's default (a cut then says how many more there are).
+  bool terminal_default(Format format) const;
+  // --top and --limit both given: a usage error; --top alone: a warning on stderr.
+  Result<void> check() const;
+};
+
+// Cuts `rows` to the limit; returns how many a cut by the terminal's default left out (0 for a
+// cut the user asked for), for note_more once the rows are printed.
+std::size_t limit_rows(Rows& rows, const LimitOption& limit, Format format);
+// The note of a cut by the terminal's default, on stderr: "… 12 more (use --limit 0 or
+// --format json)"; nothing for 0.
+void note_more(std::size_t more);
+
 // --since / --until / --as-of: partial dates widen to the interval they cover.
 struct DateOptions {
   std::string since, until, as_of;
   void setup(CLI::App& cmd);
-  // The window they make (--until and --as-of both end it: the earlier wins).
+  // The window they make; --until and --as-of both end it, so they exclude each other.
   Result<DateWindow> window() const;
   // The last day of --as-of, if given.
   Result<std::optional<std::int32_t>> as_of_day() const;

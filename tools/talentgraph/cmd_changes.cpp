@@ -67,6 +67,7 @@ struct ChangesArgs {
   CountryOptions countries;
   bool include_undated = false;
   FormatOption format;
+  LimitOption limit;  // the moves listed in a table or CSV (JSON lists every write whole)
 
   Result<queries::ChangeSearch> validate() const {
     queries::ChangeSearch search;
@@ -103,6 +104,8 @@ int run_changes(Env& env, const ChangesArgs& args) {
   auto entries = queries::changes(*env.store, *search);
   if (!entries) return report(entries.error());
   const Format format = args.format.format();
+  if (format == Format::json && args.limit.given)
+    return report({ErrorCode::usage, "--limit cuts the moves listed in a table or CSV: --format json lists every write whole"});
   if (format == Format::json) {
     List out;
     for (const auto& c : *entries) {
@@ -125,10 +128,11 @@ int run_changes(Env& env, const ChangesArgs& args) {
       row.push_back({"change", m.change > 0 ? "new" : "retracted"});
       rows.push_back(std::move(row));
     }
+  const std::size_t more = limit_rows(rows, args.limit, format);
   print_rows(std::cout, format, rows,
-             {{"generation", "gen"}, {"finished", "finished"}, {"change", "change"}, {"person", "person"},
-              {"from", "from"}, {"to", "to"}, {"from_country", "from cc"}, {"to_country", "to cc"},
-              {"date", "date"}, {"evidence", "evidence", 70}});
+             {{"generation"}, {"finished"}, {"change"}, {"person"}, {"from"}, {"to"}, {"from_country"}, {"to_country"},
+              {"date"}, {"evidence", 70}});
+  note_more(more);
   if (format == Format::table) {
     if (entries->empty())
       std::cerr << (args.since == "last" ? "(no write logged yet)\n" : fmt::format("(no write logged since {})\n", args.since));
@@ -161,6 +165,7 @@ Run setup_changes(CLI::App& cmd) {
   cmd.add_option("--moved-until", args->moved_until, "Only moves dated on or before this date");
   cmd.add_flag("--include-undated", args->include_undated, "Keep moves of unknown date in a --moved-* window");
   args->format.setup(cmd);
+  args->limit.setup(cmd);
   return [args](Env& env) { return run_changes(env, *args); };
 }
 

@@ -1,6 +1,7 @@
 // The commands about people's moves: moves (each with its evidence) and flows (aggregated).
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -20,6 +21,7 @@ struct MovesArgs {
   CountryOptions countries;
   bool include_undated = false, roll_up = false;
   FormatOption format;
+  LimitOption limit;
   DateOptions dates;
 
   Result<queries::MoveSearch> validate() const {
@@ -51,12 +53,17 @@ int run_moves(Env& env, const MovesArgs& args) {
                     {"to_country", m.to_country},
                     {"date", date_value(m.move.date)},
                     {"basis", std::string(to_string(m.move.basis))},
-                    {"evidence", m.evidence}});
+                    {"evidence", m.evidence},
+                    {"person_id", raw(m.move.person)},
+                    {"from_id", raw(m.move.from)},
+                    {"to_id", raw(m.move.to)}});
   const Format format = args.format.format();
+  const std::size_t more = limit_rows(rows, args.limit, format);
   note_internal_left_out(args.roll_up, left_out.internal, format, rows);
   print_rows(std::cout, format, rows,
-             {{"person", "person"}, {"from", "from"}, {"to", "to"}, {"from_country", "from cc"},
-              {"to_country", "to cc"}, {"date", "date"}, {"basis", "basis"}, {"evidence", "evidence", 90}});
+             {{"person"}, {"from"}, {"to"}, {"from_country"}, {"to_country"}, {"date"}, {"basis"}, {"evidence", 90},
+              {"person_id", 0, 1}, {"from_id", 0, 1}, {"to_id", 0, 1}});
+  note_more(more);
   note_undated_left_out(left_out.undated, format);
   return 0;
 }
@@ -66,7 +73,7 @@ int run_moves(Env& env, const MovesArgs& args) {
 struct FlowsArgs {
   std::string by = "org", from, to, count = "people", per, country_of = "employer";
   CountryOptions countries;
-  std::size_t top = 0;
+  LimitOption limit;
   bool net = false, include_undated = false, roll_up = false, rate = false;
   FormatOption format;
   DateOptions dates;
@@ -74,7 +81,9 @@ struct FlowsArgs {
   Result<queries::FlowSearch> validate() const {
     queries::FlowSearch search;
     search.query.by = by == "country" ? queries::FlowBy::country : queries::FlowBy::org;
-    search.query.top = top;
+    if (auto r = limit.check(); !r) return fail(r.error());
+    // Cut here by the terminal's default, to say how many more there are.
+    search.query.top = limit.terminal_default(format.format()) ? 0 : limit.rows(format.format());
     search.query.count = count == "moves" ? queries::FlowCount::moves : queries::FlowCount::people;
     if (per == "year") search.query.per = Period::year;
     if (per == "quarter") search.query.per = Period::quarter;
@@ -105,24 +114,46 @@ struct FlowsArgs {
   }
 };
 
+// The entity id of a flow's organisation (null by country).
+Value org_id(const graph::Snapshot* snapshot, const std::optional<std::uint32_t>& node) {
+  if (!snapshot || !node) return Value();
+  return raw(snapshot->entity(*node));
+}
+
 int run_flows(Env& env, const FlowsArgs& args) {
   auto search = args.validate();
   if (!search) return report(search.error());
   auto result = queries::flows(*env.store, *search);
   if (!result) return report(result.error());
+  // The nodes' entity ids, from the snapshot the flows were counted on (the cache, mapped).
+  std::optional<graph::Snapshot> snapshot;
+  if (search->query.by == queries::FlowBy::org) {
+    auto loaded = queries::load_snapshot(*env.store);
+    if (!loaded) return report(loaded.error());
+    snapshot.emplace(std::move(*loaded));
+  }
+  const graph::Snapshot* snap = snapshot ? &*snapshot : nullptr;
   const Format format = args.format.format();
   Rows rows;
   const std::string counted = args.count;  // "people" or "moves": the column and the key
+  std::size_t more = 0;
   if (args.net) {
-    for (const auto& n : result->net) rows.push_back({{"name", n.name}, {"in", n.in}, {"out", n.out}, {"net", n.net}});
+    for (const auto& n : result->net)
+      rows.push_back({{"name", n.name}, {"in", n.in}, {"out", n.out}, {"net", n.net}, {"id", org_id(snap, n.node)}});
+    more = limit_rows(rows, args.limit, format);
     note_internal_left_out(args.roll_up, result->internal, format, rows);
-    print_rows(std::cout, format, rows,
-               {{"name", args.by == "country" ? "country" : "organisation"}, {"in", "in"}, {"out", "out"}, {"net", "net"}},
-               "");
+    std::vector<Column> columns = {{"name"}, {"in"}, {"out"}, {"net"}};
+    if (snap) columns.push_back({"id", 0, 1});
+    print_rows(std::cout, format, rows, columns, "");
+    note_more(more);
   } else {
     const queries::FlowCount count = search->query.count;
     for (const auto& f : result->flows) {
       Row row{{"from", f.from}, {"to", f.to}, {counted, static_cast<std::int64_t>(f.count(count))}};
+      if (snap) {
+        row.push_back({"from_id", org_id(snap, f.from_node)});
+        row.push_back({"to_id", org_id(snap, f.to_node)});
+      }
       // The undated period: null, which a table prints "unknown" (by hand beside a rate, whose
       // null prints empty).
       const Value undated = args.rate && format == Format::table ? Value("unknown") : Value();
@@ -133,14 +164,20 @@ int run_flows(Env& env, const FlowsArgs& args) {
       }
       rows.push_back(std::move(row));
     }
-    std::vector<Column> columns = {{"from", "from"}, {"to", "to"}, {counted, counted}};
-    if (search->query.per) columns.insert(columns.begin(), Column{"period", "period"});
+    std::vector<Column> columns = {{"from"}, {"to"}, {counted}};
+    if (search->query.per) columns.insert(columns.begin(), Column{"period"});
     if (args.rate) {
-      columns.push_back({"headcount", "origin headcount"});
-      columns.push_back({"rate", fmt::format("{} per 1000", counted)});
+      columns.push_back({"headcount"});  // the origin's
+      columns.push_back({"rate"});       // per 1,000 of them
     }
+    if (snap) {
+      columns.push_back({"from_id", 0, 1});
+      columns.push_back({"to_id", 0, 1});
+    }
+    more = limit_rows(rows, args.limit, format);
     note_internal_left_out(args.roll_up, result->internal, format, rows);
     print_rows(std::cout, format, rows, columns, search->query.per && !args.rate ? "unknown" : "");
+    note_more(more);
     if (result->coarse)
       std::cerr << fmt::format("({} move(s) dated more coarsely than a {}: each counted whole in the period its date "
                                "gives, never spread)\n",
@@ -162,6 +199,7 @@ Run setup_moves(CLI::App& cmd) {
   cmd.add_flag("--include-undated", args->include_undated, "Keep moves of unknown date in a date window");
   add_roll_up(cmd, args->roll_up);
   args->format.setup(cmd);
+  args->limit.setup(cmd);
   args->dates.setup(cmd);
   return [args](Env& env) { return run_moves(env, *args); };
 }
@@ -169,7 +207,7 @@ Run setup_moves(CLI::App& cmd) {
 Run setup_flows(CLI::App& cmd) {
   auto args = std::make_shared<FlowsArgs>();
   cmd.add_option("--by", args->by, "org or country")->check(CLI::IsMember({"org", "country"}))->capture_default_str();
-  cmd.add_option("--top", args->top, "At most this many rows (0: all)")->capture_default_str();
+  args->limit.setup(cmd, 0, true);
   cmd.add_flag("--net", args->net, "Net gain per organisation or country (in - out) instead of the flows");
   cmd.add_option("--count", args->count, "people (distinct people per pair) or moves")
       ->check(CLI::IsMember({"people", "moves"}))

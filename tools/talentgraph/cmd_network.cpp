@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "graph/snapshot.h"
 #include "queries/network.h"
 #include "tools/talentgraph/cli.h"
 
@@ -54,8 +55,8 @@ Row hop_row(std::size_t path, std::size_t hop, const queries::PathHop& h) {
           {"end", date_value(left ? h.relation.start : h.relation.end)},
           {"evidence", std::move(evidence)},
           {"link", fmt::format("{} {} {}", along ? "—" : "←", label, along ? "→" : "—")},
-          {"dates", left ? (h.relation.start.known() ? "– " + h.relation.start.str() : std::string()) : dates_text(h.relation)}};
-  if (left) row.push_back({"left", true});
+          {"dates", left ? (h.relation.start.known() ? "– " + h.relation.start.str() : std::string()) : dates_text(h.relation)},
+          {"left", left}};
   return row;
 }
 
@@ -75,14 +76,12 @@ int run_path(Env& env, const PathArgs& args) {
       rows.push_back(hop_row(p + 1, i + 1, answer->paths[p][i]));
       any_left = any_left || answer->paths[p][i].hop.left;
     }
-  std::vector<Column> columns = {{"hop", "hop"}, {"from", "from"}, {"link", "relation"}, {"to", "to"},
-                                 {"dates", "dates"}, {"evidence", "evidence", 70}};
-  if (answer->paths.size() > 1) columns.insert(columns.begin(), Column{"path", "path"});
+  std::vector<Column> columns = {{"hop"}, {"from"}, {"link"}, {"to"}, {"dates"}, {"evidence", 70}};
+  if (answer->paths.size() > 1) columns.insert(columns.begin(), Column{"path"});
   if (args.format.format() == Format::csv)
-    columns = {{"path", "path"}, {"hop", "hop"}, {"from", "from"}, {"relation", "relation"}, {"direction", "direction"},
-               {"to", "to"}, {"start", "start"}, {"end", "end"}, {"evidence", "evidence"}};
+    columns = {{"path"}, {"hop"}, {"from"}, {"relation"}, {"direction"}, {"to"}, {"start"}, {"end"}, {"evidence"}};
   // CSV: a hop to an organisation left says so in a column of its own, when a path has one.
-  if (args.format.format() == Format::csv && any_left) columns.insert(columns.begin() + 4, Column{"left", "left"});
+  if (args.format.format() == Format::csv && any_left) columns.insert(columns.begin() + 4, Column{"left"});
   print_rows(std::cout, args.format.format(), rows, columns, "");
   return 0;
 }
@@ -91,10 +90,10 @@ int run_path(Env& env, const PathArgs& args) {
 
 struct RankArgs {
   std::string metric = "pagerank", graph = "moves", kind;
-  std::size_t top = 10;
+  LimitOption limit;
   std::optional<double> epsilon, delta;
   bool exact = false, include_undated = false, roll_up = false;
-  std::uint64_t seed = 1;
+  std::optional<std::uint64_t> seed;  // 1 when not given
   FormatOption format;
   DateOptions dates;
 
@@ -110,14 +109,21 @@ struct RankArgs {
       if (!k) return fail(ErrorCode::usage, fmt::format("--kind: unknown kind \"{}\"", kind));
       query.kind = *k;
     }
+    // The sampler's options belong to betweenness: refused with another metric, not ignored.
+    for (auto [given, option] : {std::pair{epsilon.has_value(), "--epsilon"}, std::pair{delta.has_value(), "--delta"},
+                                 std::pair{exact, "--exact"}, std::pair{seed.has_value(), "--seed"}})
+      if (given && query.metric != queries::Metric::betweenness)
+        return fail(ErrorCode::usage,
+                    fmt::format("{} applies to --metric betweenness only, not to --metric {}", option, metric));
     if (exact && (epsilon || delta)) return fail(ErrorCode::usage, "--exact and --epsilon/--delta exclude each other");
     if (epsilon && !(*epsilon > 0 && *epsilon < 1)) return fail(ErrorCode::usage, "--epsilon: must be in (0, 1)");
     if (delta && !(*delta > 0 && *delta < 1)) return fail(ErrorCode::usage, "--delta: must be in (0, 1)");
-    query.top = top;
+    if (auto r = limit.check(); !r) return fail(r.error());
+    query.top = limit.rows(format.format());
     query.epsilon = epsilon;
     query.delta = delta;
     query.force_exact = exact;
-    query.seed = seed;
+    query.seed = seed.value_or(1);
     auto window = dates.window();
     if (!window) return fail(window.error());
     query.moves = {*window, include_undated};
@@ -126,6 +132,8 @@ struct RankArgs {
     query.as_of = *as_of;
     if (query.graph == queries::RankGraph::affiliation && (!dates.since.empty() || !dates.until.empty()))
       return fail(ErrorCode::usage, "the affiliation graph is taken as of a date: use --as-of, not --since/--until");
+    if (query.graph == queries::RankGraph::affiliation && include_undated)
+      return fail(ErrorCode::usage, "--include-undated keeps moves of unknown date: it takes no --graph affiliation");
     if (query.graph == queries::RankGraph::affiliation && roll_up)
       return fail(ErrorCode::usage, "--roll-up folds organisations of the move graph: it takes no --graph affiliation");
     query.roll_up = roll_up;
@@ -138,6 +146,9 @@ int run_rank(Env& env, const RankArgs& args) {
   if (!query) return report(query.error());
   auto result = queries::rank(*env.store, *query);
   if (!result) return report(result.error());
+  // The nodes' entity ids, from the snapshot ranked (the cache, mapped).
+  auto snapshot = queries::load_snapshot(*env.store);
+  if (!snapshot) return report(snapshot.error());
   const bool degree = query->metric == queries::Metric::degree;
   Rows rows;
   std::size_t position = 0;
@@ -146,7 +157,8 @@ int run_rank(Env& env, const RankArgs& args) {
                {"name", r.name},
                {"kind", std::string(to_string(r.kind))},
                {"country", r.country},
-               {"score", r.score}};
+               {"score", r.score},
+               {"id", raw(snapshot->entity(r.node))}};
     if (degree) {
       row.push_back({"in", r.in});
       row.push_back({"out", r.out});
@@ -158,15 +170,17 @@ int run_rank(Env& env, const RankArgs& args) {
     }
     rows.push_back(std::move(row));
   }
-  std::vector<Column> columns = {{"rank", "#"}, {"name", "name"}, {"kind", "kind"}, {"country", "cc"}, {"score", args.metric}};
+  // The score is the metric's (the note below names it); on the move graph degree's in and out
+  // are inflow and outflow.
+  std::vector<Column> columns = {{"rank"}, {"name"}, {"kind"}, {"country"}, {"score"}};
   if (degree) {
-    const bool moves = query->graph == queries::RankGraph::moves;
-    columns.push_back({"in", moves ? "inflow" : "in"});
-    columns.push_back({"out", moves ? "outflow" : "out"});
+    columns.push_back({"in"});
+    columns.push_back({"out"});
   }
+  columns.push_back({"id", 0, 1});
   note_internal_left_out(args.roll_up, result->internal, args.format.format(), rows);
   print_rows(std::cout, args.format.format(), rows, columns, "");
-  std::cerr << fmt::format("({} graph: {} nodes, {} edges{})\n", args.graph, result->nodes, result->edges,
+  std::cerr << fmt::format("({} of the {} graph: {} nodes, {} edges{})\n", args.metric, args.graph, result->nodes, result->edges,
                            result->approximate
                                ? fmt::format("; betweenness approximated from {} sampled paths: within ±{} of the "
                                              "exact value for every node with probability ≥ {}",
@@ -198,11 +212,11 @@ Run setup_rank(CLI::App& cmd) {
       ->check(CLI::IsMember({"moves", "affiliation"}))
       ->capture_default_str();
   cmd.add_option("--kind", args->kind, "Only rows of this kind (company, lab, person, …)");
-  cmd.add_option("--top", args->top, "How many rows (0: all)")->capture_default_str();
+  args->limit.setup(cmd, 10, true);
   cmd.add_option("--epsilon", args->epsilon, "Approximate betweenness within this additive error");
   cmd.add_option("--delta", args->delta, "… with probability at least 1 - delta");
   cmd.add_flag("--exact", args->exact, "Exact betweenness whatever the graph's size");
-  cmd.add_option("--seed", args->seed, "Seed of the betweenness sampler")->capture_default_str();
+  cmd.add_option("--seed", args->seed, "Seed of the betweenness sampler (default 1)");
   cmd.add_flag("--include-undated", args->include_undated, "Move graph: keep moves of unknown date in a window");
   add_roll_up(cmd, args->roll_up);
   args->format.setup(cmd);

@@ -160,8 +160,18 @@ int run_forget(Env& env, const ForgetArgs& args) {
 
 // ---- stats ----
 
-int run_stats(Env& env, const FormatOption& format) {
-  const queries::Counts c = queries::counts(*env.store);
+struct StatsArgs {
+  FormatOption format;
+  std::string as_of;
+};
+
+int run_stats(Env& env, const StatsArgs& args) {
+  const FormatOption& format = args.format;
+  DateOptions dates;
+  dates.as_of = args.as_of;
+  auto as_of = dates.as_of_day();
+  if (!as_of) return report(as_of.error());
+  const queries::Counts c = queries::counts(*env.store, *as_of);
   // By kind name: the order of the JSON object's keys, which the table follows.
   Object entities, relations;
   for (auto [kind, n] : c.entities_by_kind) entities.push_back({std::string(to_string(kind)), n});
@@ -169,11 +179,13 @@ int run_stats(Env& env, const FormatOption& format) {
   for (Object* o : {&entities, &relations})
     std::ranges::sort(*o, [](const Field& a, const Field& b) { return a.key < b.key; });
   if (format.format() == Format::json) {
-    print_json(std::cout, Object{{"entities", Object{{"total", c.entities}, {"by_kind", entities}}},
-                                 {"relations", Object{{"total", c.relations}, {"by_kind", relations}}},
-                                 {"sources", c.sources},
-                                 {"claims", c.claims},
-                                 {"aliases", c.aliases}});
+    Object o{{"entities", Object{{"total", c.entities}, {"by_kind", entities}}},
+             {"relations", Object{{"total", c.relations}, {"by_kind", relations}}},
+             {"sources", c.sources},
+             {"claims", c.claims},
+             {"aliases", c.aliases}};
+    if (*as_of) o.push_back({"as_of", args.as_of});  // the relations' date (the key is absent without --as-of)
+    print_json(std::cout, o);
     return 0;
   }
   Rows rows;
@@ -187,7 +199,10 @@ int run_stats(Env& env, const FormatOption& format) {
   add("sources", "", c.sources);
   add("claims", "", c.claims);
   add("aliases", "", c.aliases);
-  print_rows(std::cout, format.format(), rows, {{"what", "what"}, {"kind", "kind"}, {"count", "count"}});
+  print_rows(std::cout, format.format(), rows, {{"what"}, {"kind"}, {"count"}});
+  if (*as_of && format.format() == Format::table)
+    std::cerr << fmt::format("(relations as of {}: those that held at its end; the other counts are the store's)\n",
+                             printable(args.as_of));
   return 0;
 }
 
@@ -198,7 +213,10 @@ Run setup_ingest(CLI::App& cmd) {
   cmd.add_option("paths", args->paths, "Files or folders: *.json, *.jsonl, *.csv, curation.json or *.curation.json (none with --curation)");
   cmd.add_option("--format", args->format, "Input format, overriding the file extension")
       ->check(CLI::IsMember({"json", "jsonl", "csv", "curation"}));
-  cmd.add_option("--curation", args->curation, "Curation file(s): same_as, not_same_as, forget, country");
+  // One file per --curation (`--curation c.json data/` ingests data/ as sources, not as curation).
+  cmd.add_option("--curation", args->curation,
+                 "A curation file (same_as, not_same_as, forget, country), whatever its name; repeat for several")
+      ->allow_extra_args(false);
   cmd.add_option("--report", args->report, "The report: table (on stderr) or json (on stdout)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
@@ -213,9 +231,10 @@ Run setup_forget(CLI::App& cmd) {
 }
 
 Run setup_stats(CLI::App& cmd) {
-  auto format = std::make_shared<FormatOption>();
-  format->setup(cmd);
-  return [format](Env& env) { return run_stats(env, *format); };
+  auto args = std::make_shared<StatsArgs>();
+  args->format.setup(cmd);
+  add_as_of(cmd, args->as_of, "Count the relations that held at the end of this date (entities, sources and claims have no dates)");
+  return [args](Env& env) { return run_stats(env, *args); };
 }
 
 }  // namespace tg::cli
