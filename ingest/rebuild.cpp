@@ -194,6 +194,8 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
     finish();
     return report;
   }
+  if (options.before_write)
+    if (auto ok = options.before_write(); !ok) return fail(ok.error());
   const bool was_empty = store.empty();
 
   try {

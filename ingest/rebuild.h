@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct RebuildOptions {
   bool keep_going = false;  // skip files with errors (they keep their previous claims)
   bool full = false;        // retract everything, ingest every file again
   std::size_t max_errors = 20;
+  // Called once the rebuild knows it will write, before the transaction; its error ends the
+  // rebuild with nothing written (the CLI checks the store's integrity there).
+  std::function<Result<void>()> before_write;
 };
 
 // A file left out by --keep-going: its errors (with file:line:field), and its manifest entry

@@ -245,6 +245,17 @@ def unsound(run, tmp):
     r = run(db, "ingest", more)
     check(r.returncode == 6 and "integrity check" in r.stderr, f"ingest into an unsound store: {r.returncode} {r.stderr!r}")
     check(digest(db) == before, "unsound: the store was written")
+    # A rebuild checks once it knows it will write: with nothing to write (an empty folder) it
+    # writes nothing and is not held up by a check of the whole store; a folder with a new file
+    # is refused and writes nothing.
+    folder = os.path.join(tmp, "unsound-sources")
+    os.makedirs(folder)
+    r = run(db, "rebuild", "--sources", folder)
+    check(r.returncode == 0 and digest(db) == before, f"no-op rebuild of an unsound store: {r.returncode} {r.stderr!r}")
+    shutil.copy(more, os.path.join(folder, "u2.json"))
+    r = run(db, "rebuild", "--sources", folder)
+    check(r.returncode == 6 and "integrity check" in r.stderr, f"rebuild into an unsound store: {r.returncode} {r.stderr!r}")
+    check(digest(db) == before, "unsound: the rebuild wrote")
 
 
 def forget_under_a_caching_reader(run, tmp):

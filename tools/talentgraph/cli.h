@@ -28,6 +28,10 @@ namespace tg::cli {
 struct Env {
   std::string db_path;
   Store* store = nullptr;
+  // A writer's check of the store before it writes (SQLite's integrity checks): run by main
+  // before a write, and by `rebuild` only once it knows it has something to write (a rebuild
+  // after no change stays under a second however large the store).
+  std::function<Result<void>()> check_before_write;
 };
 
 // Runs the command whose options were parsed; returns the exit status.

@@ -143,7 +143,9 @@ int run_rebuild(Env& env, const RebuildArgs& args) {
     created = std::move(*opened);
     env.store = &*created;
   }
-  auto result = ingest::rebuild(*env.store, args.options);
+  ingest::RebuildOptions options = args.options;
+  options.before_write = env.check_before_write;
+  auto result = ingest::rebuild(*env.store, options);
   if (!result) {
     std::cerr << result.error().str() << '\n';
     std::cerr << "talentgraph: rebuild failed; the database is unchanged\n";

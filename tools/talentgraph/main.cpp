@@ -255,18 +255,24 @@ int run(int argc, char** argv) {
     // into a damaged store spreads the damage. On a 564 MB store (1M relations) quick_check took
     // 15 s and integrity_check 470 s on the loaded 2-core machine: the full check only when small.
     if (entry.command->writes) {
-      constexpr std::int64_t kFullCheckBelow = std::int64_t(4) << 20;
-      std::string problems;
-      try {
-        problems = store->integrity_problems(kFullCheckBelow);
-      } catch (const StoreError& e) {
-        problems = e.what();
-      }
-      if (!problems.empty())
-        return report({ErrorCode::io,
-                       fmt::format("{}: the store fails SQLite's integrity check ({}); nothing was written. Restore "
-                                   "it from a backup, or rebuild it into a new file from the sources",
-                                   env.db_path, problems)});
+      Store* checked = &*store;
+      const std::string db = env.db_path;
+      env.check_before_write = [checked, db]() -> Result<void> {
+        constexpr std::int64_t kFullCheckBelow = std::int64_t(4) << 20;
+        std::string problems;
+        try {
+          problems = checked->integrity_problems(kFullCheckBelow);
+        } catch (const StoreError& e) {
+          problems = e.what();
+        }
+        if (problems.empty()) return {};
+        return fail(ErrorCode::io, fmt::format("{}: the store fails SQLite's integrity check ({}); nothing was written. "
+                                               "Restore it from a backup, or rebuild it into a new file from the sources",
+                                               db, problems));
+      };
+      // `rebuild` checks once it knows it will write (RebuildOptions::before_write).
+      if (std::string_view(entry.command->name) != "rebuild")
+        if (auto ok = env.check_before_write(); !ok) return report(ok.error());
     }
     remove_files_of_dead_processes(atomic_write_prefix(graph::cache_path(*store)));
     env.store = &*store;
