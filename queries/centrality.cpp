@@ -610,14 +610,21 @@ ApproxBetweennessResult approximate_betweenness(const graph::Csr& g, std::span<c
   result.scores.assign(n, 0.0);
   result.epsilon = options.epsilon;
   result.delta = options.delta;
-  if (n < 3) return result;  // no node can lie strictly inside a shortest path
+  // No node can lie strictly inside a shortest path: every score is exactly 0, no sample needed.
+  if (n < 3) {
+    result.exact = true;
+    return result;
+  }
 
   const SimpleRows out = simple_out_rows(g, mask);
   const SimpleRows in = g.directed() ? simple_in_rows(g, mask) : SimpleRows{};
   const SimpleRows& in_rows = g.directed() ? in : out;
   const std::uint32_t vd = vertex_diameter_bound(n, out, in_rows);
   result.vertex_diameter_bound = vd;
-  if (vd < 3) return result;
+  if (vd < 3) {
+    result.exact = true;
+    return result;
+  }
 
   // r = ceil((c / epsilon^2) (floor(log2(VD - 2)) + 1 + ln(1 / delta))), c = 0.5.
   constexpr double c = 0.5;

@@ -185,7 +185,13 @@ int run_rank(Env& env, const RankArgs& args) {
                                ? fmt::format("; betweenness approximated from {} sampled paths: within ±{} of the "
                                              "exact value for every node with probability ≥ {}",
                                              result->samples, result->epsilon, 1 - result->delta)
-                               : "");
+                           : result->exact_instead_of_samples
+                               ? fmt::format("; betweenness computed exactly: sampling to ±{} would have needed {} "
+                                             "samples, more work than the exact values",
+                                             result->epsilon, result->exact_instead_of_samples)
+                           : args.epsilon || args.delta
+                               ? std::string("; betweenness computed exactly: no node lies inside a shortest path of this graph, so no sample was needed")
+                               : std::string());
   return 0;
 }
 
