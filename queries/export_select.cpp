@@ -167,24 +167,29 @@ void fill_claims(Store& store, std::vector<Candidate>& edges, std::size_t relati
                     std::move(evidence.front().source)};
     }
   }
-  // The last edge of a relation (a `moved` relation has two) takes its strings, the others copy.
+  // Each edge's slot found once; the last edge of a relation (a `moved` relation has two) takes
+  // its strings, the others copy.
+  constexpr std::uint32_t kNone = UINT32_MAX;
+  std::vector<std::uint32_t> slot(edges.size(), kNone);
   std::vector<std::uint8_t> uses(wanted.size(), 0);
-  const auto slot = [&](std::int64_t r) { return static_cast<std::size_t>(std::ranges::lower_bound(wanted, r) - wanted.begin()); };
-  for (const Candidate& c : edges)
-    if (c.relation >= 0) ++uses[slot(c.relation)];
-  for (Candidate& c : edges) {
-    if (c.relation < 0) continue;
-    const std::size_t i = slot(c.relation);
-    ClaimSummary& f = found[i];
+  for (std::size_t e = 0; e < edges.size(); ++e)
+    if (edges[e].relation >= 0) {
+      slot[e] = static_cast<std::uint32_t>(std::ranges::lower_bound(wanted, edges[e].relation) - wanted.begin());
+      ++uses[slot[e]];
+    }
+  for (std::size_t e = 0; e < edges.size(); ++e) {
+    if (slot[e] == kNone) continue;
+    ClaimSummary& f = found[slot[e]];
     if (f.claims == 0) continue;
-    c.edge.claims = f.claims;
-    c.edge.confidence = f.confidence;
-    if (--uses[i] == 0) {
-      c.edge.quote = std::move(f.quote);
-      c.edge.quote_source = std::move(f.source);
+    ExportEdge& x = edges[e].edge;
+    x.claims = f.claims;
+    x.confidence = f.confidence;
+    if (--uses[slot[e]] == 0) {
+      x.quote = std::move(f.quote);
+      x.quote_source = std::move(f.source);
     } else {
-      c.edge.quote = f.quote;
-      c.edge.quote_source = f.source;
+      x.quote = f.quote;
+      x.quote_source = f.source;
     }
   }
 }
