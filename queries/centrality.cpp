@@ -67,6 +67,23 @@ void parallel_chunks(unsigned threads, std::uint64_t total, std::uint64_t chunk,
   worker(0);
 }
 
+// Runs body(thread_index, begin, end) over [0, total) in chunks dealt round-robin: thread t takes
+// chunks t, t + threads, t + 2 threads, ... So what each thread adds up, and in what order, is
+// fixed by the thread count alone, and floating-point sums kept per thread come out the same
+// bit for bit on every run (dynamic hand-out would let timing decide which thread adds which
+// source). Interleaved chunks keep the load even when cost varies smoothly with the index.
+template <typename Body>
+void interleaved_chunks(unsigned threads, std::uint64_t total, std::uint64_t chunk, Body&& body) {
+  const auto worker = [&](unsigned index) {
+    for (std::uint64_t begin = index * chunk; begin < total; begin += static_cast<std::uint64_t>(threads) * chunk) {
+      body(index, begin, std::min(total, begin + chunk));
+    }
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
+}
+
 bool allowed(std::span<const std::uint8_t> mask, std::uint32_t id) { return mask.empty() || mask[id] != 0; }
 
 SimpleRows simple_out_rows(const graph::Csr& g, std::span<const std::uint8_t> mask) {
@@ -369,7 +386,9 @@ std::vector<double> betweenness(const graph::Csr& g, std::span<const std::uint8_
   std::vector<BrandesScratch> scratch;
   scratch.reserve(threads);
   for (unsigned t = 0; t < threads; ++t) scratch.emplace_back(n);
-  parallel_chunks(threads, num_sources, 8, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
+  // Each thread sums its sources' dependencies in its own vector; interleaved (not dynamic)
+  // chunks make those sums, and so the result, identical from run to run.
+  interleaved_chunks(threads, num_sources, 8, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
     for (std::uint64_t i = begin; i < end; ++i) {
       const auto s = sources.empty() ? static_cast<std::uint32_t>(i) : sources[i];
       assert(s < n);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <random>
 #include <vector>
 
 namespace tg::queries {
@@ -162,6 +163,23 @@ TEST(ApproxBetweennessHandDrawn, TinyEpsilonFallsBackToExact) {
   EXPECT_FALSE(sampled.exact);
   EXPECT_GT(sampled.samples, 0u);
   EXPECT_EQ(sampled.samples, sampled.samples_needed);
+}
+
+// Exact values are summed per thread; which thread adds which source must not depend on timing,
+// or two runs differ in the last bits (CI once saw that: a test comparing two exact runs failed).
+TEST(BetweennessRandom, SameValuesBitForBitOnEveryRunWithTwoThreads) {
+  std::mt19937 rng(5);
+  std::vector<EdgeIn> edges;
+  const std::uint32_t n = 600;
+  std::uniform_int_distribution<std::uint32_t> node(0, n - 1);
+  for (std::uint32_t i = 0; i < 2400; ++i) edges.push_back({node(rng), node(rng), i});
+  const Csr g = Csr::build(n, edges, Orientation::undirected);
+  const std::vector<double> first = betweenness(g, {}, {.parallelism = {2}});
+  for (int run = 0; run < 20; ++run) {
+    ASSERT_EQ(betweenness(g, {}, {.parallelism = {2}}), first) << "run " << run;
+  }
+  const std::vector<double> one = betweenness(g, {}, {.parallelism = {1}});
+  for (std::uint32_t v = 0; v < n; ++v) EXPECT_NEAR(one[v], first[v], 1e-12) << v;
 }
 
 TEST(ApproxBetweennessHandDrawn, SameSeedSameEstimateWhateverTheThreadCount) {
