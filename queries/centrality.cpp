@@ -67,23 +67,6 @@ void parallel_chunks(unsigned threads, std::uint64_t total, std::uint64_t chunk,
   worker(0);
 }
 
-// Runs body(thread_index, begin, end) over [0, total) in chunks dealt round-robin: thread t takes
-// chunks t, t + threads, t + 2 threads, ... So what each thread adds up, and in what order, is
-// fixed by the thread count alone, and floating-point sums kept per thread come out the same
-// bit for bit on every run (dynamic hand-out would let timing decide which thread adds which
-// source). Interleaved chunks keep the load even when cost varies smoothly with the index.
-template <typename Body>
-void interleaved_chunks(unsigned threads, std::uint64_t total, std::uint64_t chunk, Body&& body) {
-  const auto worker = [&](unsigned index) {
-    for (std::uint64_t begin = index * chunk; begin < total; begin += static_cast<std::uint64_t>(threads) * chunk) {
-      body(index, begin, std::min(total, begin + chunk));
-    }
-  };
-  std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-  worker(0);
-}
-
 bool allowed(std::span<const std::uint8_t> mask, std::uint32_t id) { return mask.empty() || mask[id] != 0; }
 
 SimpleRows simple_out_rows(const graph::Csr& g, std::span<const std::uint8_t> mask) {
@@ -288,11 +271,23 @@ struct BrandesNode {
   std::int32_t dist;   // -1: not reached
 };
 
+// Dependencies are summed in fixed point, in units of 1/unit: integer sums are exact, so the
+// result is the same whatever the order of the sources, which thread took which and how many
+// threads there were (a double sum's last bits depend on all three). A node's sum is at most the
+// number of ordered pairs, below n^2, so unit = 2^(62 - ceil(log2 n^2)) cannot overflow an int64;
+// rounding each source's delta to 1/unit (2^-20 at two million nodes, 2^-52 at thirty) is far
+// below what the values are good for.
+double fixed_point_unit(std::uint32_t n) {
+  const double pairs = static_cast<double>(n) * static_cast<double>(n) + 1;
+  return std::ldexp(1.0, 62 - static_cast<int>(std::ceil(std::log2(pairs))));
+}
+
 struct BrandesScratch {
   std::vector<BrandesNode> nodes;
-  std::vector<std::uint32_t> order;  // S, also the BFS queue
-  std::vector<double> centrality;    // this thread's sum of delta
-  explicit BrandesScratch(std::uint32_t n) : nodes(n, BrandesNode{0, -1}), order(n), centrality(n, 0.0) {}
+  std::vector<std::uint32_t> order;      // S, also the BFS queue
+  std::vector<std::int64_t> centrality;  // this thread's sum of delta, in 1/unit
+  double unit;
+  BrandesScratch(std::uint32_t n, double unit) : nodes(n, BrandesNode{0, -1}), order(n), centrality(n, 0), unit(unit) {}
 };
 
 // `leaves`: how many degree-1 neighbours of s stand in for their own sources (see betweenness()).
@@ -321,7 +316,8 @@ void brandes_source(const SimpleRows& rows, std::uint32_t s, std::uint32_t leave
       }
     }
   }
-  double* centrality = scratch.centrality.data();
+  std::int64_t* centrality = scratch.centrality.data();
+  const double unit = scratch.unit;
   for (std::uint32_t i = tail; i-- > 1;) {  // order[0] is s, which gains nothing
     const std::uint32_t v = order[i];
     const std::int32_t next_dist = node[v].dist + 1;
@@ -341,11 +337,11 @@ void brandes_source(const SimpleRows& rows, std::uint32_t s, std::uint32_t leave
       sum[0] += w.dist == next_dist ? w.value : 0.0;
     }
     const double delta = node[v].value * ((sum[0] + sum[1]) + (sum[2] + sum[3]));
-    centrality[v] += delta * (1 + leaves);
+    centrality[v] += static_cast<std::int64_t>(delta * (1 + leaves) * unit + 0.5);  // delta >= 0
     node[v].value = (1 + delta) / node[v].value;
   }
   // A leaf's paths all pass through s, to every node s reaches but s and the leaf.
-  if (leaves != 0) centrality[s] += static_cast<double>(leaves) * (tail - 2);
+  if (leaves != 0) centrality[s] += static_cast<std::int64_t>(static_cast<double>(leaves) * (tail - 2) * unit);
   for (std::uint32_t i = 0; i < tail; ++i) node[order[i]].dist = -1;
 }
 
@@ -385,10 +381,11 @@ std::vector<double> betweenness(const graph::Csr& g, std::span<const std::uint8_
   const unsigned threads = thread_count(options.parallelism.threads, num_sources);
   std::vector<BrandesScratch> scratch;
   scratch.reserve(threads);
-  for (unsigned t = 0; t < threads; ++t) scratch.emplace_back(n);
-  // Each thread sums its sources' dependencies in its own vector; interleaved (not dynamic)
-  // chunks make those sums, and so the result, identical from run to run.
-  interleaved_chunks(threads, num_sources, 8, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
+  const double unit = fixed_point_unit(n);
+  for (unsigned t = 0; t < threads; ++t) scratch.emplace_back(n, unit);
+  // Each thread sums its sources' dependencies in its own vector, in fixed point: the result is
+  // the same bit for bit whatever the thread count and whichever thread took which source.
+  parallel_chunks(threads, num_sources, 8, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
     for (std::uint64_t i = begin; i < end; ++i) {
       const auto s = sources.empty() ? static_cast<std::uint32_t>(i) : sources[i];
       assert(s < n);
@@ -399,9 +396,9 @@ std::vector<double> betweenness(const graph::Csr& g, std::span<const std::uint8_
   double scale = betweenness_scale(n);
   if (!options.sources.empty()) scale *= static_cast<double>(n) / static_cast<double>(num_sources);
   for (std::uint32_t v = 0; v < n; ++v) {
-    double sum = 0;
+    std::int64_t sum = 0;
     for (const BrandesScratch& s : scratch) sum += s.centrality[v];
-    result[v] = sum * scale;
+    result[v] = static_cast<double>(sum) / unit * scale;
   }
   return result;
 }

@@ -50,9 +50,8 @@ struct BetweennessOptions {
 // networkx.betweenness_centrality(G, normalized=True) on the simple graph of the allowed edges
 // (parallel edges and self loops collapsed, unweighted): each node's sum over ordered pairs (s, t)
 // of sigma_st(v) / sigma_st, divided by (n-1)(n-2) when n > 2 (also for undirected graphs,
-// whose sum counts each unordered pair twice). Weights are ignored. Sources are dealt to threads
-// in a fixed order: for a given thread count the values are the same bit for bit on every run
-// (across thread counts they agree to rounding, about 1e-15 relative).
+// whose sum counts each unordered pair twice). Weights are ignored. The values are the same bit
+// for bit on every run and whatever the thread count (sums in fixed point).
 std::vector<double> betweenness(const graph::Csr& g, std::span<const std::uint8_t> mask = {},
                                 const BetweennessOptions& options = {});
 
