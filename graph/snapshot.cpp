@@ -19,6 +19,7 @@
 
 #include "graph/binary.h"
 #include "graph/files.h"
+#include "graph/progress.h"
 
 namespace tg::graph {
 namespace {
@@ -404,7 +405,19 @@ Snapshot Snapshot::build(Store& store) {
   s.generation_ = store.generation();
   s.store_id_ = store.store_id();
   s.write_id_ = store.write_id();
+  // Progress: entities, relations and careers are each read in id order; ids bound their counts.
+  const Store::NextIds next = store.next_ids();
+  const auto max_entity = static_cast<std::uint64_t>(next.entity - 1);
+  const auto max_relation = static_cast<std::uint64_t>(next.relation - 1);
+  ProgressStage stage("building the graph snapshot", 2 * max_entity + max_relation, "rows");
+  std::uint64_t progress = 0;
+  const auto reached = [&](std::uint64_t at) {
+    if (at <= progress) return;
+    progress = at;
+    stage.at(at);
+  };
   store.for_each_entity([&](const EntityRow& e) {
+    reached(static_cast<std::uint64_t>(raw(e.id)));
     o.entity_ids.push_back(raw(e.id));
     o.kinds.push_back(static_cast<std::uint8_t>(e.kind));
     o.name_blob += e.name;
@@ -426,6 +439,7 @@ Snapshot Snapshot::build(Store& store) {
     o.edges.push_back(e);
   };
   store.for_each_relation({}, [&](const RelationRow& r) {
+    reached(max_entity + static_cast<std::uint64_t>(raw(r.id)));
     SnapshotEdge e;
     e.relation = raw(r.id);
     e.from = node(r.from);
@@ -461,6 +475,7 @@ Snapshot Snapshot::build(Store& store) {
     if (!any) o.top.clear();
   }
   store.for_each_career(std::nullopt, [&](EntityId person, const std::vector<RelationRow>& career) {
+    reached(max_entity + max_relation + static_cast<std::uint64_t>(raw(person)));
     auto place = [&](const std::optional<EntityId>& p) { return p ? node(*p) : kNoNode; };
     for (const Move& m : moves_of_career(person, career, &orgs))
       o.moves.push_back({node(m.person), node(m.from), node(m.to), first_or_none(m.date), last_or_none(m.date), m.basis,

@@ -8,6 +8,7 @@
 
 #include "graph/names.h"
 #include "ingest/json_errors.h"
+#include "ingest/limits.h"
 
 namespace tg::ingest {
 namespace {
@@ -177,9 +178,9 @@ void read_careers(std::string_view text, const std::string& file, Errors& errors
       if (auto c = control_character(rec.fields[i], name == kColumnNames[kRole])) {  // a role may break lines
         add_error(rec.line, rec.columns[i], name, fmt::format("holds a control character ({})", *c));
         clean = false;
-      } else if (const std::size_t n = character_count(rec.fields[i]); n > kMaxNameLength) {
+      } else if (const std::size_t n = character_count(rec.fields[i]); n > input_limits().string_length) {
         add_error(rec.line, rec.columns[i], name,
-                  fmt::format("longer than {} characters (found {})", kMaxNameLength, n));
+                  too_long(n));
         clean = false;
       }
     }

@@ -1,6 +1,7 @@
 #include "ingest/extraction.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@
 #include "graph/files.h"
 #include "graph/names.h"
 #include "ingest/json_errors.h"
+#include "ingest/limits.h"
 
 namespace tg::ingest {
 namespace {
@@ -216,8 +218,8 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
         c.error(path + ".kind", fmt::format("unknown kind \"{}\" (expected one of {})", *kind, kind_list(false)));
     }
     if (auto name = c.string(e, path, "name", true)) {
-      if (const std::size_t n = character_count(*name); n > kMaxNameLength)
-        c.error(path + ".name", fmt::format("longer than {} characters (found {})", kMaxNameLength, n));
+      if (const std::size_t n = character_count(*name); n > input_limits().string_length)
+        c.error(path + ".name", too_long(n));
       else if (alias_key(*name, key_style(spec.kind)).empty())
         c.error(path + ".name", fmt::format("holds no letter or digit (found \"{}\")", *name));
       spec.name = *name;
@@ -228,10 +230,9 @@ void parse_entities(const json& list, Checker& c, Document& doc, std::unordered_
       } else {
         for (std::size_t j = 0; j < it->size(); ++j) {
           const json& a = (*it)[j];
-          if (a.is_string() && character_count(a.get_ref<const std::string&>()) > kMaxNameLength)
+          if (a.is_string() && character_count(a.get_ref<const std::string&>()) > input_limits().string_length)
             c.error(fmt::format("{}.aliases[{}]", path, j),
-                    fmt::format("longer than {} characters (found {})", kMaxNameLength,
-                                character_count(a.get_ref<const std::string&>())));
+                    too_long(character_count(a.get_ref<const std::string&>())));
           else if (!a.is_string() || a.get<std::string>().empty() ||
               alias_key(a.get<std::string>(), key_style(spec.kind)).empty())
             c.error(fmt::format("{}.aliases[{}]", path, j), "expected a non-empty name");
@@ -320,8 +321,8 @@ void parse_relations(const json& list, Checker& c, Document& doc,
     if (spec.start.known() && spec.end.known() && spec.end.last_day() < spec.start.first_day())
       c.error(path + ".end", fmt::format("ends before it starts ({} < {})", spec.end.str(), spec.start.str()));
     spec.role = c.string(r, path, "role", false).value_or("");
-    if (const std::size_t n = character_count(spec.role); n > kMaxNameLength)
-      c.error(path + ".role", fmt::format("longer than {} characters (found {})", kMaxNameLength, n));
+    if (const std::size_t n = character_count(spec.role); n > input_limits().string_length)
+      c.error(path + ".role", too_long(n));
     spec.former = c.boolean(r, path, "former").value_or(false);
     spec.quote = c.string(r, path, "quote", false).value_or("");
     if (const std::size_t length = code_points(spec.quote).size(); length > kMaxQuoteLength)
@@ -410,6 +411,13 @@ std::optional<Document> parse_extraction(std::string_view text, const Location& 
     if (!root.contains(key)) c.error(key, "missing required field");
   std::unordered_map<std::string, std::size_t> refs;
   if (root.contains("source")) parse_source(root["source"], c, doc);
+  // Too many entities: the document is refused whole (its relations' refs would all be errors).
+  if (const auto it = root.find("entities");
+      it != root.end() && it->is_array() && it->size() > input_limits().entities_per_document) {
+    c.error("entities", fmt::format("{} entities, more than the limit of {} for one document (--max-entities raises it)",
+                                    it->size(), input_limits().entities_per_document));
+    return std::nullopt;
+  }
   if (root.contains("entities")) parse_entities(root["entities"], c, doc, refs);
   if (root.contains("relations")) parse_relations(root["relations"], c, doc, refs);
   if (!c.ok()) return std::nullopt;
@@ -420,7 +428,15 @@ std::optional<Document> parse_extraction(std::string_view text, const Location& 
 }
 
 void read_extraction_file(const std::string& path, bool json_lines, Errors& errors,
-                          const std::function<void(Document&&)>& each) {
+                          const std::function<void(Document&&)>& each,
+                          const std::function<void(std::uint64_t)>& position) {
+  // A document is read whole: one over the limit is refused before it is read.
+  std::error_code ec;
+  if (const std::uintmax_t size = std::filesystem::file_size(path, ec);
+      !json_lines && !ec && size > input_limits().document_bytes) {
+    errors.add(document_too_large(size, Location{.file = path}));
+    return;
+  }
   auto text = read_file(path);
   if (!text) {
     errors.add(text.error());
@@ -440,6 +456,7 @@ void read_extraction_file(const std::string& path, bool json_lines, Errors& erro
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (auto doc = parse_extraction(line, Location{.file = path, .line = line_no}, errors)) each(std::move(*doc));
+    if (position) position(std::min<std::uint64_t>(pos, text->size()));
   }
 }
 

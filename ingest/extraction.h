@@ -3,6 +3,7 @@
 // each fault as data: file, line (JSON Lines), record ("relations[3]") and field ("to").
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,8 +20,10 @@ std::optional<Document> parse_extraction(std::string_view text, const Location& 
 
 // Reads a .json file (one document) or a .jsonl file (one per non-empty line), handing each good
 // document to `each` as soon as it is parsed: a JSON Lines file is never held as documents.
-// Reading stops once `errors` is full.
+// Reading stops once `errors` is full. `position`, if set, hears how many bytes are read after
+// each document.
 void read_extraction_file(const std::string& path, bool json_lines, Errors& errors,
-                          const std::function<void(Document&&)>& each);
+                          const std::function<void(Document&&)>& each,
+                          const std::function<void(std::uint64_t)>& position = {});
 
 }  // namespace tg::ingest

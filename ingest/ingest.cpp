@@ -8,9 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "graph/progress.h"
 #include "graph/snapshot.h"
 #include "ingest/countries.h"
 #include "ingest/curation_rules.h"
+#include "ingest/limits.h"
 #include "ingest/move_log.h"
 #include "ingest/name_order.h"
 #include "ingest/records.h"
@@ -46,6 +48,7 @@ IngestRun::IngestRun(Store& store, Store::Transaction& /*tx: proof that the call
 Error IngestRun::error() const { return Error{errors_.code(), errors_.str()}; }
 
 bool IngestRun::apply(std::span<const Input> inputs) {
+  const ScopedInputLimits limits(options_.limits);  // what the readers check
   const std::size_t limit = options_.max_errors;
   const bool was_empty = store_.empty();  // before this run's rules and forgetting
   // Errors of rules and documents are kept per input and reported in input order (rules are
@@ -110,6 +113,23 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   RunWriter writer(store_, reader, background, report_, text);
   Resolver resolver(reader, writer, index, report_, forgotten_now);
 
+  // Progress: the bytes of the documents and CSV files read (curation files are small).
+  std::uint64_t input_bytes = 0, bytes_before = 0;
+  std::vector<std::uint64_t> sizes(inputs.size(), 0);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (format(inputs[i].second).stage == Stage::rules) continue;
+    std::error_code ec;
+    if (const std::uintmax_t size = std::filesystem::file_size(inputs[i].first, ec); !ec) sizes[i] = size;
+    input_bytes += sizes[i];
+  }
+  std::optional<ProgressStage> stage;
+  stage.emplace("reading sources", input_bytes, "bytes");
+  const auto position = [&](std::uint64_t at) { stage->at(bytes_before + at); };
+  const auto file_done = [&](std::size_t i) {
+    bytes_before += sizes[i];
+    stage->at(bytes_before);
+  };
+
   // 4. Documents, in input order, each written as soon as it is read (checked only, once the
   // run has failed).
   each(Stage::documents, [&](std::size_t i, const std::string& path, const Format& f) {
@@ -118,7 +138,8 @@ bool IngestRun::apply(std::span<const Input> inputs) {
       ++report_.documents;
       origins_.push_back(FileOrigin{FileOrigin::Kind::source, doc.source.ext_id});
       if (!failed && early[i].empty()) write_document(writer, resolver, doc);
-    }});
+    }, .position = position});
+    file_done(i);
     failed = failed || !early[i].empty();
   });
   for (const Errors& e : early) errors_.append(e);
@@ -139,18 +160,24 @@ bool IngestRun::apply(std::span<const Input> inputs) {
                    Location{.file = path}});
   }
   if (!errors_.empty()) return false;
-  each(Stage::rows, [&](std::size_t, const std::string& path, const Format& f) {
+  each(Stage::rows, [&](std::size_t i, const std::string& path, const Format& f) {
     CareerRows rows(writer, resolver, path);
     origins_.push_back(FileOrigin{FileOrigin::Kind::csv_file, std::filesystem::path(path).filename().string()});
     f.read(path, errors_, Records{.row = [&](const CareerRow& r) {
       ++report_.csv_rows;
       if (errors_.empty())  // else the run will fail: only go on validating
         if (auto e = rows.add(r)) errors_.add(std::move(*e));
-    }});
+    }, .position = position});
+    file_done(i);
   });
   if (!errors_.empty()) return false;
+  stage.emplace("writing the last rows", 0, "");
   writer.finish();
-  if (bulk) store_.create_bulk_indexes();
+  if (bulk) {
+    stage.emplace("creating indexes", 0, "");
+    store_.create_bulk_indexes();
+  }
+  stage.emplace("revising what re-read sources no longer say", 0, "");
 
   // 6. Revisions: what the re-ingested sources and files no longer say goes. Claims stated
   // again were retracted and written back: they count as known, not new.
@@ -173,6 +200,7 @@ bool IngestRun::apply(std::span<const Input> inputs) {
   report_.curation_merges += apply_same_as(store_, index, &touched);
 
   // 8. Countries by the rule, not by arrival order, for everything whose claims changed.
+  stage.emplace("settling countries", 0, "");
   std::vector<std::pair<EntityId, std::string>> countries_before;
   if (nothing_new(retracted))
     for (EntityId id : touched)
@@ -235,14 +263,25 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
       LogEntry entry = log_entry(store, run.report(), "ingest", clock, {});
       entry.files_added = static_cast<std::int64_t>(run.report().files);
       entry.initial_load = true;
+      const ProgressStage counting("counting moves", 0, "");
       entry.moves_new = static_cast<std::int64_t>(count_moves(store));
       store.log_write(entry, {});
-    } else if (auto moves = changed_moves(store, false, run.origins(), run.report())) {
-      LogEntry entry = log_entry(store, run.report(), "ingest", clock, *moves);
-      entry.files_added = static_cast<std::int64_t>(run.report().files);
-      store.log_write(entry, *moves);
+    } else {
+      std::optional<std::vector<LoggedMove>> moves;
+      {
+        const ProgressStage finding("finding the moves that changed", 0, "");
+        moves = changed_moves(store, false, run.origins(), run.report());
+      }
+      if (moves) {
+        LogEntry entry = log_entry(store, run.report(), "ingest", clock, *moves);
+        entry.files_added = static_cast<std::int64_t>(run.report().files);
+        store.log_write(entry, *moves);
+      }
     }
-    tx.commit();
+    {
+      const ProgressStage committing("committing", 0, "");
+      tx.commit();
+    }
     run.committed();
     return run.report();
   } catch (const StoreError& e) {

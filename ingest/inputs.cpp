@@ -19,11 +19,11 @@ constexpr const char* kNotRegular = "not a regular file (a FIFO, socket or devic
 // ---- readers: one per format ----
 
 void read_json(const std::string& path, Errors& errors, const Records& out) {
-  read_extraction_file(path, false, errors, out.document);
+  read_extraction_file(path, false, errors, out.document, out.position);
 }
 
 void read_json_lines(const std::string& path, Errors& errors, const Records& out) {
-  read_extraction_file(path, true, errors, out.document);
+  read_extraction_file(path, true, errors, out.document, out.position);
 }
 
 void read_career_csv(const std::string& path, Errors& errors, const Records& out) {
@@ -32,7 +32,24 @@ void read_career_csv(const std::string& path, Errors& errors, const Records& out
     errors.add(text.error());
     return;
   }
-  read_careers(*text, path, errors, out.row);
+  if (!out.position) {
+    read_careers(*text, path, errors, out.row);
+    return;
+  }
+  // A row's fields are views into the text unless quoting made them copies: the first one that
+  // is a view says where the reader is.
+  const char* const begin = text->data();
+  const char* const end = begin + text->size();
+  std::uint64_t rows = 0;
+  read_careers(*text, path, errors, [&](const CareerRow& r) {
+    out.row(r);
+    if (++rows % 256 != 0) return;
+    for (std::string_view f : {r.person, r.organization, r.role, r.source_url})
+      if (f.data() >= begin && f.data() < end) {
+        out.position(static_cast<std::uint64_t>(f.data() - begin));
+        break;
+      }
+  });
 }
 
 void read_curation(const std::string& path, Errors& errors, const Records& out) {

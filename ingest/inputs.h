@@ -4,6 +4,7 @@
 // Adding a format means adding one reader and one entry in `formats()` (inputs.cpp).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -34,6 +35,8 @@ struct Records {
   std::function<void(Curation&&)> rules{};
   std::function<void(Document&&)> document{};
   std::function<void(const CareerRow&)> row{};  // the row's views live during the call only
+  // How far into the file the reader is, in bytes, now and then (for progress; may be empty).
+  std::function<void(std::uint64_t)> position{};
 };
 
 // Reads the file at `path`, handing its records to `out` and its errors (with their place) to

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "ingest/limits.h"
+
 namespace tg::ingest {
 namespace {
 
@@ -150,9 +152,10 @@ class StrictSax {
 
   bool open(bool array) {
     std::string path = path_of_value();
-    if (frames_.size() >= kMaxJsonDepth)  // named by its first key: the whole path is as deep
+    if (frames_.size() >= input_limits().nesting_depth)  // named by its first key: the whole path is as deep
       return fail(here(), std::string_view(path).substr(0, path.find_first_of(".[", 1)),
-                  fmt::format("nested deeper than {} levels", kMaxJsonDepth));
+                  fmt::format("nested deeper than {} levels (--max-nesting raises the limit)",
+                              input_limits().nesting_depth));
     Frame f;
     f.array = array;
     f.path_length = path_.size();
@@ -290,6 +293,7 @@ bool valid_uri(std::string_view s) {
 
 Result<nlohmann::json> parse_json_strict(std::string_view text, const Location& at,
                                          std::initializer_list<std::string_view> free_text) {
+  if (text.size() > input_limits().document_bytes) return fail(document_too_large(text.size(), at));
   if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos)
     return fail(invalid_utf8_error(text, bad, at));
   json root;

@@ -39,21 +39,14 @@ std::optional<std::string> control_character(std::string_view s, bool free_text)
 // through: escaping them is each output's job); http and https also need "//" and a host.
 bool valid_uri(std::string_view s);
 
-// The longest name (of an entity, an alias, a role; a CSV field), in characters.
-inline constexpr std::size_t kMaxNameLength = 1000;
-
 // Characters (code points) of valid UTF-8 `s`.
 std::size_t character_count(std::string_view s);
-
-// How deep values may nest in a document: the format needs 4 levels; the limit keeps a hostile
-// file from exhausting memory or the stack of whoever walks the value.
-inline constexpr std::size_t kMaxJsonDepth = 64;
 
 // Parses one JSON document (a file, or one line of a JSON Lines file: `at` names it) strictly:
 // well-formed UTF-8 (a leading byte-order mark is skipped), no duplicate keys in an object, no
 // number beyond the range of a double, no control character in a key or string (tab and line
-// breaks are allowed in the values of the free-text keys `free_text` lists), nesting up to
-// kMaxJsonDepth. The first fault found is returned with its line, column and the path of the
+// breaks are allowed in the values of the free-text keys `free_text` lists), nesting up to the
+// limit and no larger than it (ingest/limits.h: input_limits()). The first fault found is returned with its line, column and the path of the
 // value ("relations[2].confidence").
 Result<nlohmann::json> parse_json_strict(std::string_view text, const Location& at,
                                          std::initializer_list<std::string_view> free_text = {});

@@ -54,6 +54,7 @@ std::size_t RebuildReport::moves_new() const {
 }
 
 Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
+  const ScopedInputLimits limits(options.limits);  // also for the files read alone (--keep-going)
   const LogClock clock;
   // A file modified in the last seconds may be modified again within one tick of the file
   // system's clock, keeping its size and mtime (git's "racy" files): its mtime is not stored
@@ -217,6 +218,7 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
     }
     IngestOptions ingest_options;
     ingest_options.max_errors = options.max_errors;
+    ingest_options.limits = options.limits;
     IngestRun run(store, tx, ingest_options, retracted);
     std::vector<Input> inputs;
     for (const Plan& p : plans)

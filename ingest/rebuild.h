@@ -31,6 +31,7 @@ struct RebuildOptions {
   bool keep_going = false;  // skip files with errors (they keep their previous claims)
   bool full = false;        // retract everything, ingest every file again
   std::size_t max_errors = 20;
+  InputLimits limits;       // what one file may hold (ingest/limits.h)
   // Called once the rebuild knows it will write, before the transaction; its error ends the
   // rebuild with nothing written (the CLI checks the store's integrity there).
   std::function<Result<void>()> before_write;

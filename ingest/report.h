@@ -9,6 +9,7 @@
 #include "graph/model.h"
 #include "graph/store.h"
 #include "ingest/inputs.h"
+#include "ingest/limits.h"
 
 namespace tg::ingest {
 
@@ -20,6 +21,7 @@ struct IngestOptions {
   // end (see Store::drop_bulk_indexes). Unset: when the run likely adds at least as many
   // relations as the store holds, and 50,000 or more.
   std::optional<bool> rebuild_indexes;
+  InputLimits limits;  // what one input may hold (ingest/limits.h)
 };
 
 // A name that fitted more than one entity: nothing was merged, a new node was made.

@@ -12,6 +12,8 @@
 #include <random>
 #include <thread>
 
+#include "graph/progress.h"
+
 namespace tg::queries {
 namespace {
 
@@ -48,6 +50,22 @@ unsigned thread_count(unsigned requested, std::uint64_t work_items) {
   unsigned threads = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
   return static_cast<unsigned>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, work_items)));
 }
+
+// Work items finished across threads, for progress: workers add, the caller's thread (index 0)
+// reports the sum (a stage hears from one thread). Nothing is counted when nobody listens.
+class WorkDone {
+ public:
+  WorkDone(std::string_view what, std::uint64_t total, std::string_view unit) : stage_(what, total, unit) {}
+  void add(unsigned thread, std::uint64_t items) {
+    if (!stage_.listened()) return;
+    const std::uint64_t now = done_.fetch_add(items, std::memory_order_relaxed) + items;
+    if (thread == 0) stage_.at(now);
+  }
+
+ private:
+  ProgressStage stage_;
+  std::atomic<std::uint64_t> done_{0};
+};
 
 // Runs body(thread_index, begin, end) over [0, total) in chunks handed out by an atomic
 // counter (dynamic balance: sources differ wildly in cost), on `threads` threads including
@@ -385,12 +403,14 @@ std::vector<double> betweenness(const graph::Csr& g, std::span<const std::uint8_
   for (unsigned t = 0; t < threads; ++t) scratch.emplace_back(n, unit);
   // Each thread sums its sources' dependencies in its own vector, in fixed point: the result is
   // the same bit for bit whatever the thread count and whichever thread took which source.
+  WorkDone done("betweenness", num_sources, "sources");
   parallel_chunks(threads, num_sources, 8, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
     for (std::uint64_t i = begin; i < end; ++i) {
       const auto s = sources.empty() ? static_cast<std::uint32_t>(i) : sources[i];
       assert(s < n);
       brandes_source(rows, s, leaves.empty() ? 0 : leaves[s], scratch[t]);
     }
+    done.add(t, end - begin);
   });
   std::vector<double> result(n, 0.0);
   double scale = betweenness_scale(n);
@@ -671,6 +691,7 @@ ApproxBetweennessResult approximate_betweenness(const graph::Csr& g, std::span<c
   std::vector<SamplerScratch> scratch;
   scratch.reserve(threads);
   for (unsigned t = 0; t < threads; ++t) scratch.emplace_back(n);
+  WorkDone done("betweenness, sampled", r, "samples");
   parallel_chunks(threads, chunks, 1, [&](unsigned t, std::uint64_t chunk, std::uint64_t) {
     std::seed_seq seq{static_cast<std::uint32_t>(options.seed), static_cast<std::uint32_t>(options.seed >> 32),
                       static_cast<std::uint32_t>(chunk), static_cast<std::uint32_t>(chunk >> 32)};
@@ -683,6 +704,7 @@ ApproxBetweennessResult approximate_betweenness(const graph::Csr& g, std::span<c
       if (v >= u) ++v;  // uniform over v != u
       sample_pair(out, in_rows, u, v, rng, scratch[t]);
     }
+    done.add(t, count);
   });
   const double scale = static_cast<double>(n) / (n - 2) / static_cast<double>(r);
   for (std::uint32_t v = 0; v < n; ++v) {
@@ -747,6 +769,7 @@ std::vector<double> harmonic_closeness(const graph::Csr& g, std::span<const std:
     s.seen.assign(n, 0);
     s.queue.resize(n);
   }
+  WorkDone done("closeness", n, "nodes");
   parallel_chunks(threads, n, 16, [&](unsigned t, std::uint64_t begin, std::uint64_t end) {
     std::uint8_t* seen = scratch[t].seen.data();
     std::uint32_t* queue = scratch[t].queue.data();
@@ -771,6 +794,7 @@ std::vector<double> harmonic_closeness(const graph::Csr& g, std::span<const std:
       for (std::uint32_t i = 0; i < tail; ++i) seen[queue[i]] = 0;
       result[u] = sum;
     }
+    done.add(t, end - begin);
   });
   return result;
 }

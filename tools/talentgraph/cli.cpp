@@ -82,6 +82,41 @@ void DateOptions::setup(CLI::App& cmd) {
   add_as_of(cmd, as_of, "The graph as it stood at the end of this date");
 }
 
+void InputLimitOptions::setup(CLI::App& cmd) {
+  const ingest::InputLimits defaults;
+  cmd.add_option("--max-document-size", document_size,
+                 fmt::format("The largest JSON document (a .json or curation file, a JSON Lines line): bytes, or with "
+                             "k, M, G (default {})",
+                             ingest::size_text(defaults.document_bytes)));
+  cmd.add_option("--max-string-length", given.string_length, "The longest name, alias, role or CSV field, in characters")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_option("--max-nesting", given.nesting_depth, "How deep JSON values may nest")
+      ->check(CLI::Range(std::size_t(4), std::size_t(10000)))
+      ->capture_default_str();
+  cmd.add_option("--max-entities", given.entities_per_document, "The most entities one extraction document may list")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+Result<ingest::InputLimits> InputLimitOptions::limits() const {
+  ingest::InputLimits limits = given;
+  if (!document_size.empty()) {
+    auto bytes = ingest::parse_size(document_size);
+    if (!bytes) return fail(ErrorCode::usage, fmt::format("--max-document-size: {}", bytes.error().message));
+    if (*bytes == 0) return fail(ErrorCode::usage, "--max-document-size: give a size above 0");
+    limits.document_bytes = *bytes;
+  }
+  return limits;
+}
+
+Result<void> check_include_undated(bool include_undated, const DateWindow& window, std::string_view flags) {
+  if (!include_undated || window.bounded()) return {};
+  return fail(ErrorCode::usage, fmt::format("--include-undated keeps moves of unknown date in a date window: give {} "
+                                            "with it (without a window every move is listed)",
+                                            flags));
+}
+
 void add_as_of(CLI::App& cmd, std::string& as_of, const std::string& help) { cmd.add_option("--as-of", as_of, help); }
 
 namespace {

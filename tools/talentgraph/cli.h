@@ -15,6 +15,7 @@
 #include "graph/model.h"
 #include "graph/moves.h"
 #include "graph/store.h"
+#include "ingest/limits.h"
 #include "tools/talentgraph/output.h"
 
 namespace tg::queries {
@@ -32,6 +33,8 @@ struct Env {
   // before a write, and by `rebuild` only once it knows it has something to write (a rebuild
   // after no change stays under a second however large the store).
   std::function<Result<void>()> check_before_write;
+  // --quiet (before or after the command): no progress; rebuild prints only its summary line.
+  bool quiet = false;
 };
 
 // Runs the command whose options were parsed; returns the exit status.
@@ -104,6 +107,20 @@ struct DateOptions {
   // The last day of --as-of, if given.
   Result<std::optional<std::int32_t>> as_of_day() const;
 };
+
+// --max-document-size, --max-string-length, --max-nesting, --max-entities (ingest, rebuild): the
+// caps on one input (ingest/limits.h), each defaulting to the library's.
+struct InputLimitOptions {
+  std::string document_size;
+  ingest::InputLimits given;
+  void setup(CLI::App& cmd);
+  Result<ingest::InputLimits> limits() const;
+};
+
+// --include-undated keeps undated moves in a date window: without one there is nothing to keep
+// (every move is in), and the flag is refused rather than ignored. `flags` names the window's.
+Result<void> check_include_undated(bool include_undated, const DateWindow& window,
+                                   std::string_view flags = "--since, --until or --as-of");
 
 // Adds --as-of alone, with `help`.
 void add_as_of(CLI::App& cmd, std::string& as_of, const std::string& help);

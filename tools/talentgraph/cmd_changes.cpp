@@ -83,6 +83,8 @@ struct ChangesArgs {
         if (e.message.starts_with(theirs)) e.message = ours + e.message.substr(std::string_view(theirs).size());
       return fail(e);
     }
+    if (auto ok = check_include_undated(include_undated, *window, "--moved-since or --moved-until"); !ok)
+      return fail(ok.error());
     search.window = {*window, include_undated};
     if (auto r = countries.validate(search.from_country, search.to_country); !r) return fail(r.error());
     search.person = person;

@@ -65,6 +65,7 @@ struct ExportArgs {
     s.min_confidence = min_confidence;
     if (include_undated && s.graph != queries::ExportGraphKind::moves)
       return fail(ErrorCode::usage, "export: --include-undated: applies to --graph moves");
+    if (auto ok = check_include_undated(include_undated, s.window); !ok) return fail(ok.error());
     s.include_undated = include_undated;
     s.roll_up = roll_up;
     if (!redact.empty() && redact != "people")

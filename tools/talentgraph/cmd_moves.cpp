@@ -29,6 +29,7 @@ struct MovesArgs {
     search.roll_up = roll_up;
     auto window = dates.window();
     if (!window) return fail(window.error());
+    if (auto ok = check_include_undated(include_undated, *window); !ok) return fail(ok.error());
     search.window = {*window, include_undated};
     if (auto r = countries.validate(search.from_country, search.to_country); !r) return fail(r.error());
     search.person = person;
@@ -106,6 +107,7 @@ struct FlowsArgs {
     search.query.net = net;
     auto window = dates.window();
     if (!window) return fail(window.error());
+    if (auto ok = check_include_undated(include_undated, *window); !ok) return fail(ok.error());
     search.query.moves = {*window, include_undated};
     if (auto r = countries.validate(search.query.from_country, search.query.to_country); !r) return fail(r.error());
     search.from = from;

@@ -134,6 +134,7 @@ struct RankArgs {
       return fail(ErrorCode::usage, "the affiliation graph is taken as of a date: use --as-of, not --since/--until");
     if (query.graph == queries::RankGraph::affiliation && include_undated)
       return fail(ErrorCode::usage, "--include-undated keeps moves of unknown date: it takes no --graph affiliation");
+    if (auto ok = check_include_undated(include_undated, *window); !ok) return fail(ok.error());
     if (query.graph == queries::RankGraph::affiliation && roll_up)
       return fail(ErrorCode::usage, "--roll-up folds organisations of the move graph: it takes no --graph affiliation");
     query.roll_up = roll_up;

@@ -26,7 +26,7 @@ struct RebuildArgs {
   ingest::RebuildOptions options;
   std::string format = "table";  // the report: table (stderr) or json (stdout)
   std::string report_file;       // the JSON report, also written here
-  bool quiet = false;            // only the summary line (and errors)
+  InputLimitOptions limits;
 };
 
 // The one line that says what happened, for logs (cron, journald) and grep:
@@ -145,6 +145,9 @@ int run_rebuild(Env& env, const RebuildArgs& args) {
   }
   ingest::RebuildOptions options = args.options;
   options.before_write = env.check_before_write;
+  auto limits = args.limits.limits();
+  if (!limits) return report(limits.error());
+  options.limits = *limits;
   auto result = ingest::rebuild(*env.store, options);
   if (!result) {
     std::cerr << result.error().str() << '\n';
@@ -153,7 +156,7 @@ int run_rebuild(Env& env, const RebuildArgs& args) {
   }
   if (args.format == "json")
     print_json(std::cout, rebuild_json(*result, args));
-  else if (!args.quiet)
+  else if (!env.quiet)  // --quiet: only the summary line (and errors)
     print_rebuild(*result, args);
   else
     for (const auto& s : result->skipped)  // errors are never quiet
@@ -187,9 +190,9 @@ Run setup_rebuild(CLI::App& cmd) {
       ->capture_default_str();
   cmd.add_option("--report", args->report_file,
                  "Also write the report as JSON to this file (written aside, then renamed into place)");
-  cmd.add_flag("--quiet", args->quiet,
-               "Print only the summary line (talentgraph rebuild: generation N, …) and errors, for cron and "
-               "systemd");
+  // --quiet is the global option (before or after the command): only the summary line
+  // (talentgraph rebuild: generation N, …) and errors, for cron and systemd; no progress.
+  args->limits.setup(cmd);
   return [args](Env& env) { return run_rebuild(env, *args); };
 }
 

@@ -106,11 +106,15 @@ struct IngestArgs {
   std::vector<std::string> paths, curation;
   std::string format;
   std::string report = "table";  // the report: table (stderr) or json (stdout)
+  InputLimitOptions limits;
 
-  ingest::IngestOptions validate() const {
+  Result<ingest::IngestOptions> validate() const {
     ingest::IngestOptions options;
     if (!format.empty()) options.format = ingest::parse_input_format(format);
     options.curation_files = curation;
+    auto l = limits.limits();
+    if (!l) return fail(l.error());
+    options.limits = *l;
     return options;
   }
 };
@@ -119,9 +123,10 @@ struct IngestArgs {
 int run_ingest(Env& env, const IngestArgs& args) {
   if (args.paths.empty() && args.curation.empty())
     return report(Error(ErrorCode::usage, "ingest: give files or folders to ingest, or --curation FILE"));
-  const ingest::IngestOptions options = args.validate();
-  auto result = env.store ? ingest::ingest(*env.store, args.paths, options)
-                          : ingest::ingest_new_store(env.db_path, args.paths, options);
+  const auto options = args.validate();
+  if (!options) return report(options.error());
+  auto result = env.store ? ingest::ingest(*env.store, args.paths, *options)
+                          : ingest::ingest_new_store(env.db_path, args.paths, *options);
   if (!result) {
     std::cerr << result.error().str() << '\n';
     std::cerr << (env.store ? "talentgraph: ingest failed; the database is unchanged\n"
@@ -220,6 +225,7 @@ Run setup_ingest(CLI::App& cmd) {
   cmd.add_option("--report", args->report, "The report: table (on stderr) or json (on stdout)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
+  args->limits.setup(cmd);
   return [args](Env& env) { return run_ingest(env, *args); };
 }
 

@@ -31,6 +31,7 @@
 #include "graph/store.h"
 #include "ingest/new_store.h"
 #include "tools/talentgraph/cli.h"
+#include "tools/talentgraph/progress.h"
 
 namespace tg::cli {
 namespace {
@@ -190,6 +191,8 @@ int run(int argc, char** argv) {
   app.add_option("--db", env.db_path, "Database file (default: $TALENTGRAPH_DB, else talentgraph.db); the last given wins")
       ->envname("TALENTGRAPH_DB")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "No progress display on the terminal (rebuild: only the summary line, and errors)");
   struct Entry {
     const Command* command;
     CLI::App* app;
@@ -228,6 +231,14 @@ int run(int argc, char** argv) {
     return usage_error(app, word ? app.get_subcommand(std::string(*word)) : nullptr, e, argc, argv);
   }
   if (env.db_path.empty()) env.db_path = "talentgraph.db";
+  // Progress of long work on stderr when it is a terminal (--quiet: none).
+  env.quiet = quiet;
+  std::optional<TerminalProgress> progress;
+  if (progress_wanted(quiet)) progress.emplace(STDERR_FILENO);
+  struct Uninstall {
+    ~Uninstall() { set_progress_sink(nullptr); }
+  } uninstall;
+  if (progress) set_progress_sink(&*progress);
 
   for (Entry& entry : entries) {
     if (!entry.app->parsed()) continue;
