@@ -652,6 +652,10 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
         return fail(std::move(*again));
       version = impl->user_version();
     }
+    // A damaged header (user_version is its bytes 60-63) can read as a negative version: none of
+    // ours, and no index into the migrations.
+    if (version < 0)
+      return not_a_store(fmt::format("its schema version {} is none of talentgraph's: a damaged header?", version));
     impl->exec("PRAGMA foreign_keys = ON");
     if (version > kSchemaVersion)
       return fail(ErrorCode::io,
