@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <unordered_map>
 
@@ -732,6 +733,15 @@ std::string Store::integrity_problems(std::int64_t full_check_below) {
   while (s.step()) {
     const std::string line = s.text(0);
     if (line == "ok") continue;
+    // A page the check could not read (an I/O error, no memory) is not damage it found: thrown,
+    // as any failing read is, instead of being reported as a store that fails the check.
+    if (const auto at = line.find("error code="); at != std::string::npos) {
+      const int code = std::atoi(line.c_str() + at + 11);
+      if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_NOMEM) {
+        s.reset();
+        throw StoreError(fmt::format("SQLite: {} (reading the store to check it: {})", sqlite3_errstr(code), line));
+      }
+    }
     if (!out.empty()) out += "; ";
     out += line;
   }
