@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -146,6 +147,8 @@ void copy_store(const std::string& from, const std::string& to) {
 struct Outcome {
   int status = 0;    // the exit status
   std::string said;  // stderr on failure
+  // Where it failed: opening the store, checking it, or ingesting (a first ingest: ingesting).
+  enum class Stage { open, check, ingest } stage = Stage::ingest;
 };
 
 Outcome cli_ingest(const std::string& db, const std::vector<std::string>& paths) {
@@ -157,17 +160,24 @@ Outcome cli_ingest(const std::string& db, const std::vector<std::string>& paths)
   }
   try {
     auto store = Store::open(db, OpenMode::create_if_missing);
-    if (!store) return {static_cast<int>(store.error().code), "talentgraph: " + store.error().str() + "\n"};
+    if (!store)
+      return {static_cast<int>(store.error().code), "talentgraph: " + store.error().str() + "\n", Outcome::Stage::open};
     std::string problems;
     try {
       problems = store->integrity_problems(std::int64_t(4) << 20);
     } catch (const StoreError& e) {
       problems = e.what();
+      if (problems.find("disk I/O error") != std::string::npos || problems.find("out of memory") != std::string::npos)
+        return {static_cast<int>(ErrorCode::io),
+                fmt::format("talentgraph: {}: cannot check the store before writing ({}); nothing was written\n", db,
+                            problems),
+                Outcome::Stage::check};
     }
     if (!problems.empty())
       return {static_cast<int>(ErrorCode::io),
               fmt::format("talentgraph: {}: the store fails SQLite's integrity check ({}); nothing was written.\n", db,
-                          problems)};
+                          problems),
+              Outcome::Stage::check};
     auto r = ingest::ingest(*store, paths, options);
     if (r) return {};
     return {static_cast<int>(r.error().code), r.error().str() + "\ntalentgraph: ingest failed; the database is unchanged\n"};
@@ -190,11 +200,12 @@ std::string name_of(const SweepCase& c) {
 }
 
 // Every write, sync and truncate point: a transient full disk, a full disk that stays full, a
-// short write, an I/O error.
+// short write, an I/O error (transient, lasting); and every read point, an I/O error.
 const std::vector<SweepCase> kCases = {
     {Op::write, Fault::full, false},   {Op::write, Fault::full, true},     {Op::write, Fault::short_write, false},
     {Op::write, Fault::io_error, false}, {Op::write, Fault::io_error, true}, {Op::sync, Fault::io_error, false},
-    {Op::truncate, Fault::io_error, false},
+    {Op::sync, Fault::io_error, true},   {Op::truncate, Fault::io_error, false}, {Op::read, Fault::io_error, false},
+    {Op::read, Fault::io_error, true},
 };
 
 class VfsFaultTest : public ::testing::Test {
@@ -240,8 +251,8 @@ TEST_F(VfsFaultTest, TheShimCountsAndFailsWhatItIsTold) {
   sqlite3_close(c);
 }
 
-// A first ingest (no store yet) with every write, sync and truncate failed in turn.
-TEST_F(VfsFaultTest, FirstIngestFailsWholeAtEveryWriteAndSyncPoint) {
+// A first ingest (no store yet) with every write, sync, truncate and read failed in turn.
+TEST_F(VfsFaultTest, FirstIngestFailsWholeAtEveryIoPoint) {
   const std::vector<std::string> inputs = {kWorld, kCareers};
   // The never-faulted ingest, and its counts.
   const std::string ref = dir_.file("ref.db");
@@ -295,8 +306,8 @@ TEST_F(VfsFaultTest, FirstIngestFailsWholeAtEveryWriteAndSyncPoint) {
 }
 
 // An ingest into an existing store (world.json, then careers.csv, which merges into it) with
-// every write, sync and truncate failed in turn.
-TEST_F(VfsFaultTest, IngestIntoAStoreFailsWholeAtEveryWriteAndSyncPoint) {
+// every write, sync, truncate and read failed in turn.
+TEST_F(VfsFaultTest, IngestIntoAStoreFailsWholeAtEveryIoPoint) {
   const std::string base = dir_.file("base.db");
   ASSERT_EQ(cli_ingest(base, {kWorld}).status, 0);
   const Dump old_state = dump(base, true);
@@ -319,6 +330,7 @@ TEST_F(VfsFaultTest, IngestIntoAStoreFailsWholeAtEveryWriteAndSyncPoint) {
   const std::vector<std::string> own = {"graph.db", "graph.db-shm", "graph.db-wal"};
   for (const SweepCase& c : kCases) {
     int failed = 0, succeeded = 0;
+    std::array<int, 3> by_stage{};
     for (std::uint64_t n = 1; n <= total[c.op]; ++n) {
       SCOPED_TRACE(fmt::format("{} #{}", name_of(c), n));
       copy_store(base, db);
@@ -338,7 +350,16 @@ TEST_F(VfsFaultTest, IngestIntoAStoreFailsWholeAtEveryWriteAndSyncPoint) {
         EXPECT_EQ(got.status, static_cast<int>(ErrorCode::io)) << got.said;
         EXPECT_NE(got.said.find(expected_words(c.fault)), std::string::npos) << got.said;
         EXPECT_NE(got.said.find(db + ": "), std::string::npos) << "the store is not named: " << got.said;
-        EXPECT_NE(got.said.find("the database is unchanged"), std::string::npos) << got.said;
+        // The ingest and the check before it say the store is unchanged; opening it says only
+        // what failed ("talentgraph: DB: SQLite: disk I/O error"): it had not begun.
+        EXPECT_EQ(got.said.find("fails SQLite's integrity check"), std::string::npos)
+            << "a store that could not be read is not one that fails the check: " << got.said;
+        if (got.stage == Outcome::Stage::ingest) {
+          EXPECT_NE(got.said.find("ingest failed; the database is unchanged"), std::string::npos) << got.said;
+        } else if (got.stage == Outcome::Stage::check) {
+          EXPECT_NE(got.said.find("nothing was written"), std::string::npos) << got.said;
+        }
+        ++by_stage[static_cast<int>(got.stage)];
         EXPECT_EQ(after.lines, old_state.lines) << "a failed ingest changed the store: "
                                                 << first_difference(old_state.lines, after.lines);
       }
@@ -350,8 +371,9 @@ TEST_F(VfsFaultTest, IngestIntoAStoreFailsWholeAtEveryWriteAndSyncPoint) {
       EXPECT_EQ(next.lines, want.lines) << first_difference(want.lines, next.lines);
       if (HasFailure()) return;
     }
-    fmt::print("ingest into a store, {}: {} runs, {} failed whole, {} succeeded whole\n", name_of(c), total[c.op],
-               failed, succeeded);
+    fmt::print("ingest into a store, {}: {} runs, {} failed whole ({} opening, {} checking, {} ingesting), {} "
+               "succeeded whole\n",
+               name_of(c), total[c.op], failed, by_stage[0], by_stage[1], by_stage[2], succeeded);
   }
 }
 
