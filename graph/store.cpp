@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <unordered_map>
 
@@ -652,6 +653,10 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
         return fail(std::move(*again));
       version = impl->user_version();
     }
+    // A damaged header (user_version is its bytes 60-63) can read as a negative version: none of
+    // ours, and no index into the migrations.
+    if (version < 0)
+      return not_a_store(fmt::format("its schema version {} is none of talentgraph's: a damaged header?", version));
     impl->exec("PRAGMA foreign_keys = ON");
     if (version > kSchemaVersion)
       return fail(ErrorCode::io,
@@ -728,6 +733,15 @@ std::string Store::integrity_problems(std::int64_t full_check_below) {
   while (s.step()) {
     const std::string line = s.text(0);
     if (line == "ok") continue;
+    // A page the check could not read (an I/O error, no memory) is not damage it found: thrown,
+    // as any failing read is, instead of being reported as a store that fails the check.
+    if (const auto at = line.find("error code="); at != std::string::npos) {
+      const int code = std::atoi(line.c_str() + at + 11);
+      if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_NOMEM) {
+        s.reset();
+        throw StoreError(fmt::format("SQLite: {} (reading the store to check it: {})", sqlite3_errstr(code), line));
+      }
+    }
     if (!out.empty()) out += "; ";
     out += line;
   }

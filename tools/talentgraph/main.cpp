@@ -275,6 +275,10 @@ int run(int argc, char** argv) {
           problems = checked->integrity_problems(kFullCheckBelow);
         } catch (const StoreError& e) {
           problems = e.what();
+          // A page that could not be read (an I/O error) is not damage the check found.
+          if (problems.find("disk I/O error") != std::string::npos || problems.find("out of memory") != std::string::npos)
+            return fail(ErrorCode::io,
+                        fmt::format("{}: cannot check the store before writing ({}); nothing was written", db, problems));
         }
         if (problems.empty()) return {};
         return fail(ErrorCode::io, fmt::format("{}: the store fails SQLite's integrity check ({}); nothing was written. "
