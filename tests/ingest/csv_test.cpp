@@ -340,7 +340,7 @@ TEST(CareersErrors, ControlCharactersLongFieldsAndUrls) {
   EXPECT_EQ(careers(std::string(kHeader) + "Wu,Acme,\"R\x7f\",,,\n").errors,  // a role may break lines, not hold DEL
             Strings{"careers.csv:2:9: role: holds a control character (U+007F at character 2)"});
   EXPECT_EQ(careers(std::string(kHeader) + std::string(1001, 'W') + ",Acme,R,,,\n").errors,
-            Strings{"careers.csv:2:1: person: longer than 1000 characters (found 1001)"});
+            Strings{"careers.csv:2:1: person: longer than 1000 characters (found 1001; --max-string-length raises the limit)"});
   EXPECT_TRUE(careers(std::string(kHeader) + std::string(1000, 'W') + ",Acme,R,,,\n").errors.empty());
   EXPECT_EQ(careers(std::string(kHeader) + "Wu,Acme,R,,,www.example.org\n").errors,
             Strings{"careers.csv:2:13: source_url: expected an absolute URL such as \"https://example.com/a\" (found "

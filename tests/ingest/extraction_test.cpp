@@ -592,14 +592,14 @@ TEST(ExtractionErrors, ControlCharactersInStrings) {
 
 TEST(ExtractionErrors, NestingDeeperThan64Levels) {
   EXPECT_EQ(parse_text("{\"entities\": " + std::string(64, '[') + std::string(64, ']') + "}").errors,
-            Strings{"seed.json:1:77: entities: nested deeper than 64 levels"});
-  EXPECT_EQ(parse_text(std::string(100000, '[')).errors, Strings{"seed.json:1:65: [0]: nested deeper than 64 levels"});
+            Strings{"seed.json:1:77: entities: nested deeper than 64 levels (--max-nesting raises the limit)"});
+  EXPECT_EQ(parse_text(std::string(100000, '[')).errors, Strings{"seed.json:1:65: [0]: nested deeper than 64 levels (--max-nesting raises the limit)"});
 }
 
 TEST(ExtractionErrors, LongNames) {
   json doc = base();
   doc["entities"][0]["name"] = std::string(1001, 'N');
-  EXPECT_EQ(error_of(doc), "seed.json: entities[0].name: longer than 1000 characters (found 1001)");
+  EXPECT_EQ(error_of(doc), "seed.json: entities[0].name: longer than 1000 characters (found 1001; --max-string-length raises the limit)");
   doc["entities"][0]["name"] = std::string(1000, 'N');
   EXPECT_TRUE(errors_of(doc).empty());
 }

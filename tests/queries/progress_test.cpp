@@ -56,18 +56,27 @@ std::string drain(int fd) {
 TEST(TerminalProgress, DrawsStagesInPlaceAndClearsTheLine) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+  std::string out;
   {
     TerminalProgress sink(fds[1], std::chrono::milliseconds(0));
     ProgressSink* before = set_progress_sink(&sink);
     {
       ProgressStage stage("reading sources", 1000, "bytes");
       stage.at(250);
-      std::this_thread::sleep_for(std::chrono::milliseconds(450));  // the ticker redraws every 200 ms
+      // The ticker redraws every 200 ms: wait for it (up to 10 s on a loaded machine).
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (out.find("25%") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
+      }
     }
     set_progress_sink(before);
   }
   ::close(fds[1]);
-  const std::string out = drain(fds[0]);
+  ASSERT_EQ(::fcntl(fds[0], F_SETFL, 0), 0);
+  out += drain(fds[0]);
   ::close(fds[0]);
   // Drawn at the start of the stage, redrawn with the count, each time from the line's start and
   // after erasing it; cleared at its end, so that what the command prints next starts clean.
