@@ -1,6 +1,8 @@
 #include "ingest/limits.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <charconv>
 #include <limits>
 
@@ -17,29 +19,35 @@ ScopedInputLimits::ScopedInputLimits(const InputLimits& limits) : previous_(t_li
 ScopedInputLimits::~ScopedInputLimits() { t_limits = previous_; }
 
 Result<std::uint64_t> parse_size(const std::string& text) {
-  std::uint64_t value = 0;
-  const char* const end = text.data() + text.size();
-  const auto [p, ec] = std::from_chars(text.data(), end, value);
   const auto bad = [&] {
     return fail(ErrorCode::usage,
-                fmt::format("\"{}\" is no size: give bytes, or a number with k, M, G or T (\"512M\")", text));
+                fmt::format("\"{}\" is no size: give bytes, or a number with k, M, G or T (\"512M\", \"1.5G\")", text));
   };
-  if (ec != std::errc() || p == text.data()) return bad();
-  std::string unit(p, end);
+  // Digits, an optional fraction, then the unit: no sign, no exponent, no space.
+  std::size_t digits = 0;
+  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) ++digits;
+  if (digits == 0 || std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(digits), '.') > 1 ||
+      text[0] == '.' || text[digits - 1] == '.')
+    return bad();
+  double value = 0;
+  if (const auto [p, ec] = std::from_chars(text.data(), text.data() + digits, value); ec != std::errc() || p != text.data() + digits)
+    return bad();
+  std::string unit = text.substr(digits);
   for (const std::string_view suffix : {"iB", "B"})
     if (unit.size() > suffix.size() - 1 && unit.ends_with(suffix)) {
       unit.resize(unit.size() - suffix.size());
       break;
     }
   int shift = 0;
-  if (unit.empty() || unit == "B") shift = 0;
+  if (unit.empty()) shift = 0;
   else if (unit == "k" || unit == "K") shift = 10;
   else if (unit == "M") shift = 20;
   else if (unit == "G") shift = 30;
   else if (unit == "T") shift = 40;
   else return bad();
-  if (value > (std::numeric_limits<std::uint64_t>::max() >> shift)) return bad();
-  return value << shift;
+  const double bytes = std::floor(std::ldexp(value, shift));
+  if (!(bytes < 0x1p63)) return bad();
+  return static_cast<std::uint64_t>(bytes);
 }
 
 std::string size_text(std::uint64_t bytes) {

@@ -43,8 +43,9 @@ class ScopedInputLimits {
   InputLimits previous_;
 };
 
-// A size as users write it: "512M", "2G", "300k", "1000000" (bytes; k, M, G, T are powers of 1024,
-// with or without a trailing B or iB). An error says what was wrong.
+// A size as users write it: "512M", "1.5G", "300k", "1000000" (bytes; k, M, G, T are powers of
+// 1024, with or without a trailing B or iB; a fraction of a byte is dropped). An error says what
+// was wrong.
 Result<std::uint64_t> parse_size(const std::string& text);
 // 536870912 -> "512 MiB"; sizes that are no whole unit in bytes.
 std::string size_text(std::uint64_t bytes);

@@ -99,7 +99,11 @@ TEST(InputLimits, SizesAsUsersWriteThem) {
   EXPECT_EQ(parse_size("2GB").value(), std::uint64_t(2) << 30);
   EXPECT_EQ(parse_size("1T").value(), std::uint64_t(1) << 40);
   EXPECT_EQ(parse_size("64B").value(), 64u);
-  for (const char* bad : {"", "M", "12X", "1.5G", "-1", "12 M", "99999999999999999999", "20000000T"}) {
+  EXPECT_EQ(parse_size("1.5M").value(), 1572864u);
+  EXPECT_EQ(parse_size("0.5k").value(), 512u);
+  EXPECT_EQ(parse_size("2.0001").value(), 2u);
+  for (const char* bad : {"", "M", "12X", "-1", "+1", "12 M", "1e3", ".5M", "5.M", "1.2.3", "99999999999999999999",
+                          "20000000T"}) {
     auto r = parse_size(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::usage) << bad;

@@ -1,6 +1,7 @@
 #include "tools/talentgraph/cli.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <iostream>
 #include <utility>
@@ -82,6 +83,20 @@ void DateOptions::setup(CLI::App& cmd) {
   add_as_of(cmd, as_of, "The graph as it stood at the end of this date");
 }
 
+namespace {
+// A count of 1 or more, said plainly when it is not ("must be 1 or more (found 0)").
+CLI::Validator at_least(std::size_t least) {
+  return CLI::Validator(
+      [least](std::string& text) -> std::string {
+        std::size_t value = 0;
+        const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc() && p == text.data() + text.size() && value >= least) return {};
+        return fmt::format("must be a whole number, {} or more (found {})", least, text);
+      },
+      fmt::format("N>={}", least));
+}
+}  // namespace
+
 void InputLimitOptions::setup(CLI::App& cmd) {
   const ingest::InputLimits defaults;
   cmd.add_option("--max-document-size", document_size,
@@ -89,18 +104,22 @@ void InputLimitOptions::setup(CLI::App& cmd) {
                              "k, M, G (default {})",
                              ingest::size_text(defaults.document_bytes)));
   cmd.add_option("--max-string-length", given.string_length, "The longest name, alias, role or CSV field, in characters")
-      ->check(CLI::PositiveNumber)
+      ->check(at_least(1))
       ->capture_default_str();
   cmd.add_option("--max-nesting", given.nesting_depth, "How deep JSON values may nest")
-      ->check(CLI::Range(std::size_t(4), std::size_t(10000)))
+      ->check(at_least(4))
       ->capture_default_str();
   cmd.add_option("--max-entities", given.entities_per_document, "The most entities one extraction document may list")
-      ->check(CLI::PositiveNumber)
+      ->check(at_least(1))
       ->capture_default_str();
 }
 
 Result<ingest::InputLimits> InputLimitOptions::limits() const {
   ingest::InputLimits limits = given;
+  // Code that walks a JSON value recurses: past this a hostile file could exhaust the stack.
+  constexpr std::size_t kDeepest = 10000;
+  if (limits.nesting_depth > kDeepest)
+    return fail(ErrorCode::usage, fmt::format("--max-nesting: at most {} (found {})", kDeepest, limits.nesting_depth));
   if (!document_size.empty()) {
     auto bytes = ingest::parse_size(document_size);
     if (!bytes) return fail(ErrorCode::usage, fmt::format("--max-document-size: {}", bytes.error().message));
