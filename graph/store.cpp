@@ -1611,8 +1611,13 @@ std::optional<RelationRow> Store::relation(RelationId id) {
 
 void Store::for_each_relation(const std::vector<RelationKind>& kinds,
                               const std::function<void(const RelationRow&)>& fn) {
-  auto& s = impl_->stmt(
-      "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations ORDER BY id");
+  // The kinds asked for are chosen by SQLite: a row skipped there costs a fraction of one read
+  // (read_org_tree asks for part_of alone, before every `moves`: at 680k relations it took 0.5 s).
+  std::string sql = "SELECT id, kind, from_id, to_id, start, \"end\", role, former, left_id, status, location_id FROM relations";
+  for (std::size_t i = 0; i < kinds.size(); ++i)
+    sql += fmt::format("{}'{}'", i == 0 ? " WHERE kind IN (" : ", ", to_string(kinds[i]));
+  sql += kinds.empty() ? " ORDER BY id" : ") ORDER BY id";
+  auto& s = impl_->stmt_text(sql);
   std::array<bool, kRelationKindCount> wanted{};
   for (RelationKind k : kinds) wanted[static_cast<std::size_t>(k)] = true;
   while (s.step()) {
