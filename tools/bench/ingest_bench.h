@@ -77,6 +77,9 @@ struct LimitsBenchOptions {
   std::uint64_t seed = 1;
   std::uint64_t limit_mib = 1024;  // RLIMIT_AS of each query
   bool cold = true;                // first a query without the snapshot cache (it builds it)
+  // Not 0: the limit is the least under which `stats` runs (found by trying) plus this, instead
+  // of limit_mib: what the queries may take beyond a minimal run, on any machine.
+  std::uint64_t headroom_mib = 0;
   std::string workdir;
 };
 // tg-bench limits (tools/bench/limits_bench.cpp): path and moves under an address-space limit.

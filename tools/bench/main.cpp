@@ -375,6 +375,8 @@ int main(int argc, char** argv) {
   limits->add_option("--scale", limits_options.scale, "S, M or L")->check(CLI::IsMember({"S", "M", "L"}))->capture_default_str();
   limits->add_option("--seed", limits_options.seed, "generator seed");
   limits->add_option("--limit-mib", limits_options.limit_mib, "the address-space limit, MiB")->check(CLI::PositiveNumber)->capture_default_str();
+  limits->add_option("--headroom-mib", limits_options.headroom_mib,
+                     "instead of --limit-mib: the least limit `stats` runs under, plus this many MiB");
   limits->add_flag("!--no-cold", limits_options.cold, "keep the snapshot cache (no cold query)");
   limits->add_option("--workdir", limits_options.workdir, "keep the database here (reused when present)");
   CLI11_PARSE(app, argc, argv);
