@@ -37,7 +37,7 @@ int run_cli_bench(const CliBenchOptions& options);
 
 // A folder for a benchmark's files: `requested` (created if need be), else a new temporary one.
 std::string bench_workdir(const std::string& requested);
-// The synthetic database of a scale (S, M, L) in `workdir` ("M.db"), generated and ingested by the
+// The synthetic database of a scale (S, M, L) in `workdir` ("M.db"; "M-seed7.db" for seed 7), generated and ingested by the
 // talentgraph binary when it is not there yet (tg-bench cli and export share it); "" on failure.
 std::string scale_database(const std::string& workdir, const std::string& scale, std::uint64_t seed);
 
