@@ -4,10 +4,12 @@
 #include <array>
 #include <atomic>
 #include <cassert>
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <type_traits>
 
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 
 #include "graph/binary.h"
 #include "graph/files.h"
+#include "graph/lock.h"
 #include "graph/progress.h"
 
 namespace tg::graph {
@@ -405,10 +408,18 @@ Snapshot Snapshot::build(Store& store) {
   s.generation_ = store.generation();
   s.store_id_ = store.store_id();
   s.write_id_ = store.write_id();
-  // Progress: entities, relations and careers are each read in id order; ids bound their counts.
+  // Arrays of the right size from the start: grown by doubling, the edges alone (200 MB at the
+  // largest scale) would pass through 500 MB of address space and keep 330 MB of it. The largest
+  // ids bound the counts (ids are never reused, so rarely far above them).
   const Store::NextIds next = store.next_ids();
-  const auto max_entity = static_cast<std::uint64_t>(next.entity - 1);
-  const auto max_relation = static_cast<std::uint64_t>(next.relation - 1);
+  const auto entity_bound = static_cast<std::size_t>(std::max<std::int64_t>(0, next.entity - 1));
+  const auto relation_bound = static_cast<std::size_t>(std::max<std::int64_t>(0, next.relation - 1));
+  o.entity_ids.reserve(entity_bound);
+  o.kinds.reserve(entity_bound);
+  o.name_offsets.reserve(entity_bound + 1);
+  o.countries.reserve(entity_bound);
+  // Progress: entities, relations and careers are each read in id order; the ids bound them.
+  const std::uint64_t max_entity = entity_bound, max_relation = relation_bound;
   ProgressStage stage("building the graph snapshot", 2 * max_entity + max_relation, "rows");
   std::uint64_t progress = 0;
   const auto reached = [&](std::uint64_t at) {
@@ -434,6 +445,8 @@ Snapshot Snapshot::build(Store& store) {
     return static_cast<std::uint32_t>(it - o.entity_ids.begin());
   };
   std::vector<EdgeIn> arcs;
+  arcs.reserve(relation_bound);
+  o.edges.reserve(relation_bound);
   auto add = [&](const SnapshotEdge& e) {
     arcs.push_back({e.from, e.to, static_cast<std::uint32_t>(o.edges.size())});
     o.edges.push_back(e);
@@ -464,6 +477,11 @@ Snapshot Snapshot::build(Store& store) {
   });
   Lazy& lazy = *s.lazy_;
   lazy.csr = Csr::build(n, arcs, Orientation::undirected);
+  std::vector<EdgeIn>().swap(arcs);  // before the moves take their room
+  // A person's moves are fewer than their employments: a bound when most people have one.
+  std::size_t people = 0;
+  for (const std::uint8_t k : o.kinds) people += k == static_cast<std::uint8_t>(NodeKind::person);
+  o.moves.reserve(relation_bound > people ? relation_bound - people : 0);
   const OrgTree orgs = read_org_tree(store);
   if (!orgs.empty()) {
     o.top.resize(n);
@@ -541,40 +559,77 @@ Result<void> Snapshot::write(const std::string& path) const {
     at += counts[s] * kElementSize[s];
   }
   header.file_size = at;
-  // The whole file in memory, then written at once: at the largest scale it is hundreds of
-  // megabytes, written once per rebuild.
-  std::string bytes(static_cast<std::size_t>(at), '\0');
-  for (std::uint32_t s = 0; s < kSectionCount; ++s)
-    if (!parts[s].empty()) std::memcpy(bytes.data() + table[s].offset, parts[s].data(), parts[s].size());
-  char* out = bytes.data() + table[kEdges].offset;
-  for (const SnapshotEdge& e : edges) {
-    put_record(out, e, &SnapshotEdge::relation, &SnapshotEdge::from, &SnapshotEdge::to, &SnapshotEdge::kind,
-               &SnapshotEdge::former, &SnapshotEdge::start_first, &SnapshotEdge::end_last, &SnapshotEdge::start_last,
-               &SnapshotEdge::end_first, &SnapshotEdge::left);
-    out += sizeof(SnapshotEdge);
-  }
-  out = bytes.data() + table[kMoves].offset;
-  for (const SnapshotMove& m : moves) {
-    put_record(out, m, &SnapshotMove::person, &SnapshotMove::from, &SnapshotMove::to, &SnapshotMove::date_first,
-               &SnapshotMove::date_last, &SnapshotMove::basis, &SnapshotMove::from_place, &SnapshotMove::to_place);
-    out += sizeof(SnapshotMove);
-  }
-  char* sums = bytes.data() + table[kBlockSums].offset;
+  // Written in pieces, never whole in memory: at the largest scale the file is 500 MB, beside the
+  // snapshot's own arrays of as much (a query building it under a 1 GiB address-space limit ran
+  // out). Each section's bytes come in pieces of a multiple of kBlock bytes (the last shorter), so
+  // that a block never straddles two: one pass sums the blocks, a second writes the file.
+  constexpr std::size_t kPiece = 16 * kBlock;
+  std::string staging;
+  auto section_bytes = [&](std::uint32_t s, const auto& sink) -> Result<void> {
+    auto records = [&](const auto& values, const auto& put) -> Result<void> {
+      using T = std::remove_cvref_t<decltype(values[0])>;
+      staging.clear();
+      for (const T& v : values) {
+        const std::size_t at_end = staging.size();
+        staging.resize(at_end + sizeof(T));
+        put(staging.data() + at_end, v);
+        if (staging.size() >= kPiece) {
+          if (auto ok = sink(std::string_view(staging).substr(0, kPiece)); !ok) return ok;
+          staging.erase(0, kPiece);
+        }
+      }
+      if (!staging.empty()) return sink(std::string_view(staging));
+      return {};
+    };
+    if (s == kEdges)
+      return records(edges, [](char* out, const SnapshotEdge& e) {
+        put_record(out, e, &SnapshotEdge::relation, &SnapshotEdge::from, &SnapshotEdge::to, &SnapshotEdge::kind,
+                   &SnapshotEdge::former, &SnapshotEdge::start_first, &SnapshotEdge::end_last, &SnapshotEdge::start_last,
+                   &SnapshotEdge::end_first, &SnapshotEdge::left);
+      });
+    if (s == kMoves)
+      return records(moves, [](char* out, const SnapshotMove& m) {
+        put_record(out, m, &SnapshotMove::person, &SnapshotMove::from, &SnapshotMove::to, &SnapshotMove::date_first,
+                   &SnapshotMove::date_last, &SnapshotMove::basis, &SnapshotMove::from_place, &SnapshotMove::to_place);
+      });
+    for (std::size_t done = 0; done < parts[s].size(); done += kPiece)
+      if (auto ok = sink(parts[s].substr(done, kPiece)); !ok) return ok;
+    return {};
+  };
+  std::vector<std::uint64_t> sums(static_cast<std::size_t>(counts[kBlockSums]));
   for (std::uint32_t s = 0; s < kBlockSums; ++s) {
-    const std::uint64_t size = counts[s] * kElementSize[s];
-    for (std::uint64_t b = 0; b < blocks_of(size); ++b) {
-      const std::uint64_t sum =
-          binary::wide_checksum(bytes.data() + table[s].offset + b * kBlock, std::min(kBlock, size - b * kBlock));
-      std::memcpy(sums + (first_block[s] + b) * 8, &sum, 8);
-    }
+    std::uint64_t block = first_block[s];
+    (void)section_bytes(s, [&](std::string_view piece) -> Result<void> {
+      for (std::size_t b = 0; b < piece.size(); b += kBlock)
+        sums[static_cast<std::size_t>(block++)] = binary::wide_checksum(piece.data() + b, std::min<std::size_t>(kBlock, piece.size() - b));
+      return {};
+    });
   }
-  header.block_sums_checksum = binary::wide_checksum(sums, counts[kBlockSums] * 8);
+  const std::string_view sum_bytes(reinterpret_cast<const char*>(sums.data()), sums.size() * 8);
+  header.block_sums_checksum = binary::wide_checksum(sum_bytes.data(), sum_bytes.size());
   header.checksum = table_checksum(header, table);
-  std::memcpy(bytes.data(), &header, sizeof header);
-  std::memcpy(bytes.data() + sizeof header, table, sizeof table);
   // Synced before the rename: after a crash the file is the old one or the new one whole. Only
   // the header and the arrays walked whole are checked when it is read, not every byte.
-  return write_file_atomic(path, bytes, Sync::yes);
+  auto file = AtomicFile::create(path);
+  if (!file) return fail(file.error());
+  std::uint64_t written = 0;
+  auto put = [&](std::string_view bytes) -> Result<void> {
+    written += bytes.size();
+    return file->write(bytes);
+  };
+  const std::string zeros(kAlign, '\0');
+  auto pad_to = [&](std::uint64_t offset) { return put(std::string_view(zeros).substr(0, static_cast<std::size_t>(offset - written))); };
+  if (auto ok = put({reinterpret_cast<const char*>(&header), sizeof header}); !ok) return ok;
+  if (auto ok = put({reinterpret_cast<const char*>(table), sizeof table}); !ok) return ok;
+  for (std::uint32_t s = 0; s < kSectionCount; ++s) {
+    if (auto ok = pad_to(table[s].offset); !ok) return ok;
+    if (s == kBlockSums) {
+      if (auto ok = put(sum_bytes); !ok) return ok;
+    } else if (auto ok = section_bytes(s, put); !ok) {
+      return ok;
+    }
+  }
+  return file->commit(Sync::yes);
 }
 
 Result<Snapshot> Snapshot::read(const std::string& path) {
@@ -674,18 +729,67 @@ void remove_cache(const Store& store) {
   std::filesystem::remove(cache_path(store), ec);
 }
 
+namespace {
+
+// Snapshot::load's builders' lock (see there).
+class BuilderLock {
+ public:
+  explicit BuilderLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW)) {
+    if (fd_ < 0) return;
+    struct flock range {};
+    range.l_type = F_WRLCK;
+    range.l_whence = SEEK_SET;
+    range.l_start = std::int64_t{1} << 40;
+    range.l_len = 1;
+    int rc = 0;
+    while ((rc = ::fcntl(fd_, F_OFD_SETLKW, &range)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  BuilderLock(const BuilderLock&) = delete;
+  BuilderLock& operator=(const BuilderLock&) = delete;
+  ~BuilderLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing the last descriptor of the description drops the lock
+  }
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
 Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, bool* rebuilt) {
   const std::int64_t generation = store.generation(), id = store.store_id();
   const std::string write_id = store.write_id();
-  std::error_code ec;
-  if (std::filesystem::exists(cache_path, ec)) {
-    auto cached = read(cache_path);
+  auto cached = [&]() -> std::optional<Snapshot> {
+    std::error_code ec;
+    if (!std::filesystem::exists(cache_path, ec)) return std::nullopt;
+    auto c = read(cache_path);
     // The write id tells apart two stores of one id and generation (a copy restored, then written
     // otherwise): a store without one (there is none before schema v8) never takes a cache.
-    if (cached && cached->generation() == generation && cached->store_id() == id && !write_id.empty() &&
-        cached->write_id() == write_id) {
+    if (c && c->generation() == generation && c->store_id() == id && !write_id.empty() && c->write_id() == write_id)
+      return std::move(*c);
+    return std::nullopt;
+  };
+  if (auto c = cached()) {
+    if (rebuilt) *rebuilt = false;
+    return std::move(*c);
+  }
+  // One builder at a time: readers that meet a new generation together wait for the first one's
+  // cache instead of each building the same snapshot at once (four readers at the M scale took
+  // 17 s each so, against 10 s for one, and four times the memory). The lock is an OFD record
+  // lock on the writers' lock file DB.lock, far past its text: it neither meets the writers' flock
+  // of that file nor SQLite's locks, and the kernel drops it with its holder. No DB.lock (a store
+  // no writer has opened) or none we may write: no lock, as before.
+  BuilderLock lock(WriterLock::lock_path(store.path()));
+  if (lock.held()) {
+    if (auto c = cached()) {
       if (rebuilt) *rebuilt = false;
-      return cached;
+      return std::move(*c);
     }
   }
   Snapshot s = build(store);

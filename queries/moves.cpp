@@ -42,6 +42,10 @@ std::vector<Move> find_moves(Store& store, const MoveFilter& filter, LeftOut* le
         ++out_of.internal;
         continue;
       }
+      if (filter.keep && out.size() >= filter.keep) {
+        ++out_of.beyond;
+        continue;
+      }
       out.push_back(std::move(m));
     }
   });
@@ -81,6 +85,7 @@ Result<std::vector<MoveRow>> move_rows(Store& store, const MoveSearch& search, L
   filter.from_country = search.from_country;
   filter.to_country = search.to_country;
   filter.window = search.window;
+  filter.keep = search.limit;
   struct Option {
     const std::string* name;
     std::optional<EntityId>* slot;

@@ -20,6 +20,9 @@ struct MoveFilter {
   // Fold organisations into their top parent through current part_of links (OrgTree::top): a
   // move's ends, and the organisations filtered on, become their tops.
   bool roll_up = false;
+  // At most this many moves kept (the first, in the order below); the rest are only counted, in
+  // LeftOut::beyond. 0: all. `moves --limit 20` of the largest store keeps 20 rows, not 3M.
+  std::size_t keep = 0;
 };
 
 // Countries of organisations, for filters and flows (cached lookups).
@@ -40,6 +43,7 @@ class CountryCache {
 // rolled up, and moves of unknown date that a date window dropped (and would otherwise keep).
 struct LeftOut {
   std::uint64_t internal = 0, undated = 0;
+  std::uint64_t beyond = 0;  // moves that passed the filter past MoveFilter::keep
 };
 std::vector<Move> find_moves(Store& store, const MoveFilter& filter, LeftOut* left_out = nullptr);
 
@@ -62,6 +66,7 @@ struct MoveSearch {
   std::string from_country, to_country;  // ISO 3166-1 alpha-2, upper-case ("" = any)
   MoveWindow window;
   bool roll_up = false;
+  std::size_t limit = 0;  // MoveFilter::keep
 };
 
 // The rows of the moves `search` selects; find_entity's errors for a name that fits no entity

@@ -200,6 +200,22 @@ TEST(SmallFixture, IngestThenExactlyTheSevenMovesOfItsReadme) {
   EXPECT_EQ(again->claims_added, 0u);
   EXPECT_EQ(store.stats().entities, 23);
   EXPECT_EQ(find_moves(store, {}).size(), 7u);
+
+  // keep: the first moves in the same order, the rest counted, not made (moves --limit).
+  const std::vector<Move> all = find_moves(store, {});
+  for (std::size_t keep : {1u, 3u, 7u, 9u}) {
+    MoveFilter first;
+    first.keep = keep;
+    LeftOut left_out;
+    const std::vector<Move> kept = find_moves(store, first, &left_out);
+    ASSERT_EQ(kept.size(), std::min<std::size_t>(keep, all.size())) << keep;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      EXPECT_EQ(kept[i].person, all[i].person) << keep;
+      EXPECT_EQ(kept[i].to, all[i].to) << keep;
+      EXPECT_EQ(kept[i].relations, all[i].relations) << keep;
+    }
+    EXPECT_EQ(left_out.beyond, all.size() - kept.size()) << keep;
+  }
 }
 
 }  // namespace

@@ -168,12 +168,14 @@ std::string bench_workdir(const std::string& requested) { return make_workdir(re
 
 std::string scale_database(const std::string& workdir, const std::string& scale_name, std::uint64_t seed) {
   const fs::path dir = workdir;
-  const fs::path csv = dir / fmt::format("careers-{}.csv", scale_name), db = dir / fmt::format("{}.db", scale_name);
+  // Seed 1's store is "M.db"; another seed's is a store of its own ("M-seed7.db").
+  const std::string stem = seed == 1 ? scale_name : fmt::format("{}-seed{}", scale_name, seed);
+  const fs::path csv = dir / fmt::format("careers-{}.csv", stem), db = dir / fmt::format("{}.db", stem);
   auto scale = parse_scale(scale_name);
   if (!scale) return {};
   if (fs::exists(db)) return db.string();
   auto careers = generate_careers(synth_options(*scale, seed));
-  const fs::path part_of = dir / fmt::format("part-of-{}.json", scale_name);
+  const fs::path part_of = dir / fmt::format("part-of-{}.json", stem);
   if (auto r = write_careers_csv(careers, csv); !r) return {};
   if (auto r = write_part_of_json(careers, part_of); !r) return {};
   fmt::print("scale {}: {} people, {} organisations, {} employments, {} labs part_of a company\n", scale_name,

@@ -37,7 +37,7 @@ int run_cli_bench(const CliBenchOptions& options);
 
 // A folder for a benchmark's files: `requested` (created if need be), else a new temporary one.
 std::string bench_workdir(const std::string& requested);
-// The synthetic database of a scale (S, M, L) in `workdir` ("M.db"), generated and ingested by the
+// The synthetic database of a scale (S, M, L) in `workdir` ("M.db"; "M-seed7.db" for seed 7), generated and ingested by the
 // talentgraph binary when it is not there yet (tg-bench cli and export share it); "" on failure.
 std::string scale_database(const std::string& workdir, const std::string& scale, std::uint64_t seed);
 
@@ -57,5 +57,32 @@ struct RebuildBenchOptions {
   std::string workdir;
 };
 int run_rebuild_bench(const RebuildBenchOptions& options);
+
+struct LoadBenchOptions {
+  std::string scale = "M";
+  std::uint64_t seed = 1;
+  int readers = 4;
+  double seconds = 0;          // readers' run from the start; 0: until the writers end, and tail_seconds more
+  double tail_seconds = 5;
+  std::uint32_t extra_people = 0;  // newcomers ingested; 0: a quarter of the scale's people
+  bool rebuild = true;             // then `rebuild --sources` of a tenth as many more
+  double p99_target = 2.0;
+  std::string workdir;
+};
+// tg-bench load (tools/bench/load_bench.cpp): readers' latency and errors during writes.
+int run_load_bench(const LoadBenchOptions& options);
+
+struct LimitsBenchOptions {
+  std::string scale = "L";
+  std::uint64_t seed = 1;
+  std::uint64_t limit_mib = 1024;  // RLIMIT_AS of each query
+  bool cold = true;                // first a query without the snapshot cache (it builds it)
+  // Not 0: the limit is the least under which `stats` runs (found by trying) plus this, instead
+  // of limit_mib: what the queries may take beyond a minimal run, on any machine.
+  std::uint64_t headroom_mib = 0;
+  std::string workdir;
+};
+// tg-bench limits (tools/bench/limits_bench.cpp): path and moves under an address-space limit.
+int run_limits_bench(const LimitsBenchOptions& options);
 
 }  // namespace tg::bench

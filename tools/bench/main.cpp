@@ -2,7 +2,8 @@
 // and graph-tool run on the same edge lists (tools/bench/peers.py), and prints one table.
 //   tg-bench graph --scale S|M|L [--peers] [--seed N] [--reps N] [--threads N]
 //   tg-bench ingest --rows N · tg-bench cli --scale S|M|L · tg-bench rebuild --files N --relations M
-//   tg-bench export --scale S|M|L
+//   tg-bench export --scale S|M|L · tg-bench load --scale S|M|L [--readers N] [--seconds S]
+//   tg-bench limits --scale S|M|L [--limit-mib N] [--no-cold]
 #include "tools/bench/ingest_bench.h"
 #include <sys/resource.h>
 #include <unistd.h>
@@ -356,7 +357,31 @@ int main(int argc, char** argv) {
   exp->add_option("--scale", export_options.scale, "S, M or L")->check(CLI::IsMember({"S", "M", "L"}))->capture_default_str();
   exp->add_option("--seed", export_options.seed, "generator seed");
   exp->add_option("--workdir", export_options.workdir, "keep the database and files here (the database reused when present)");
+  tg::bench::LoadBenchOptions load_options;
+  CLI::App* load = app.add_subcommand(
+      "load", "readers' latency and errors (new talentgraph processes, a random mix) while ingest and rebuild write the store");
+  load->add_option("--scale", load_options.scale, "S, M or L")->check(CLI::IsMember({"S", "M", "L"}))->capture_default_str();
+  load->add_option("--seed", load_options.seed, "seed of the store, the newcomers and the readers' queries");
+  load->add_option("--readers", load_options.readers, "concurrent readers")->check(CLI::Range(1, 64))->capture_default_str();
+  load->add_option("--seconds", load_options.seconds, "readers run this long (default: until the writers end, then --tail)");
+  load->add_option("--tail", load_options.tail_seconds, "seconds of readers after the last write")->capture_default_str();
+  load->add_option("--newcomers", load_options.extra_people, "people the ingest adds (default: a quarter of the scale's)");
+  load->add_flag("!--no-rebuild", load_options.rebuild, "skip the rebuild --sources after the ingest");
+  load->add_option("--p99", load_options.p99_target, "target p99 latency, seconds")->capture_default_str();
+  load->add_option("--workdir", load_options.workdir, "keep the store here (reused when present; the run writes a copy)");
+  tg::bench::LimitsBenchOptions limits_options;
+  CLI::App* limits = app.add_subcommand(
+      "limits", "path and moves (cold: building the snapshot cache, then warm) under an address-space limit (RLIMIT_AS)");
+  limits->add_option("--scale", limits_options.scale, "S, M or L")->check(CLI::IsMember({"S", "M", "L"}))->capture_default_str();
+  limits->add_option("--seed", limits_options.seed, "generator seed");
+  limits->add_option("--limit-mib", limits_options.limit_mib, "the address-space limit, MiB")->check(CLI::PositiveNumber)->capture_default_str();
+  limits->add_option("--headroom-mib", limits_options.headroom_mib,
+                     "instead of --limit-mib: the least limit `stats` runs under, plus this many MiB");
+  limits->add_flag("!--no-cold", limits_options.cold, "keep the snapshot cache (no cold query)");
+  limits->add_option("--workdir", limits_options.workdir, "keep the database here (reused when present)");
   CLI11_PARSE(app, argc, argv);
+  if (limits->parsed()) return tg::bench::run_limits_bench(limits_options);
+  if (load->parsed()) return tg::bench::run_load_bench(load_options);
   if (exp->parsed()) return tg::bench::run_export_bench(export_options);
   if (rebuild->parsed()) return tg::bench::run_rebuild_bench(rebuild_options);
   if (ingest->parsed()) return tg::bench::run_ingest_bench(ingest_options);

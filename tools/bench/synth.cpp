@@ -189,6 +189,11 @@ std::vector<EmploymentRecord> employment_records(const SynthCareers& careers) {
 }
 
 Result<void> write_careers_csv(const SynthCareers& careers, const std::filesystem::path& path) {
+  return write_careers_csv(careers, path, 0, careers.people);
+}
+
+Result<void> write_careers_csv(const SynthCareers& careers, const std::filesystem::path& path, std::uint32_t first_person,
+                               std::uint32_t end_person) {
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
   if (!file) return fail(ErrorCode::io, fmt::format("{}: cannot open for writing", path.string()));
   fmt::memory_buffer buffer;
@@ -200,6 +205,8 @@ Result<void> write_careers_csv(const SynthCareers& careers, const std::filesyste
   fmt::format_to(std::back_inserter(buffer),
                  "person,organization,role,start,end,source_url,person_id,organization_kind,organization_country\n");
   for (std::size_t i = 0; i < careers.employments.size(); ++i) {
+    const std::uint32_t person = careers.employments[i].person;
+    if (person < first_person || person >= end_person) continue;
     const EmploymentRecord r = employment_record(careers, i);
     fmt::format_to(std::back_inserter(buffer), "{},{},{},{},{},https://synth.example/careers/p{},synth-p{},{},{}\n",
                    csv_field(r.person_name), csv_field(r.organisation_name), csv_field(r.role), r.start, r.end,

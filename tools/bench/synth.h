@@ -84,6 +84,10 @@ std::vector<EmploymentRecord> employment_records(const SynthCareers& careers);
 // Writes every employment as the career CSV the ingest reads, header
 // person,organization,role,start,end,source_url,person_id,organization_kind,organization_country
 Result<void> write_careers_csv(const SynthCareers& careers, const std::filesystem::path& path);
+// The same for the people [first_person, end_person) only: with a seed's careers generated for
+// more people than a store holds, the newcomers' careers among the same organisations.
+Result<void> write_careers_csv(const SynthCareers& careers, const std::filesystem::path& path, std::uint32_t first_person,
+                               std::uint32_t end_person);
 
 // Labs inside companies: each lab (child) is part_of the nearest company of a lower index
 // (parent), when there is one. Read off the organisations alone, so the careers a seed makes are

@@ -42,6 +42,9 @@ struct MovesArgs {
 int run_moves(Env& env, const MovesArgs& args) {
   auto search = args.validate();
   if (!search) return report(search.error());
+  const Format format = args.format.format();
+  // Only the rows printed are made (with their evidence); the rest are counted.
+  search->limit = args.limit.rows(format);
   queries::LeftOut left_out;
   auto moves = queries::move_rows(*env.store, *search, &left_out);
   if (!moves) return report(moves.error());
@@ -58,8 +61,8 @@ int run_moves(Env& env, const MovesArgs& args) {
                     {"person_id", raw(m.move.person)},
                     {"from_id", raw(m.move.from)},
                     {"to_id", raw(m.move.to)}});
-  const Format format = args.format.format();
-  const std::size_t more = limit_rows(rows, args.limit, format);
+  const std::size_t more =
+      limit_rows(rows, args.limit, format) + (args.limit.terminal_default(format) ? left_out.beyond : 0);
   note_internal_left_out(args.roll_up, left_out.internal, format, rows);
   print_rows(std::cout, format, rows,
              {{"person"}, {"from"}, {"to"}, {"from_country"}, {"to_country"}, {"date"}, {"basis"}, {"evidence", 90},
