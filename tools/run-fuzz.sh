@@ -66,9 +66,10 @@ for t in "${targets[@]}"; do
   build-fuzz/tests/fuzz/fuzz_"$t" "$work/corpus" "${seeds[@]}" -max_total_time="$seconds" \
       -max_len="${max_len[$t]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$work/found/" >"$work/log" 2>&1 || status=$?
+  # (A crash while the seeds load leaves no statistics: '?'.)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)
-  corpus=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$work/log" | tail -1 | sed 's/corp: //')
+  corpus=$({ grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$work/log" || true; } | tail -1 | sed 's/corp: //')
   found=$(find "$work/found" -type f | sort)
   if [ "$status" -ne 0 ] || [ -n "$found" ]; then
     result="FAILED (exit $status)"

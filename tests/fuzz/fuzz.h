@@ -18,8 +18,8 @@ inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-// The path of a file in a folder of this process's own under $TMPDIR (made at the first call,
-// removed at exit), named `name`, holding exactly `bytes`.
+// The path of a file holding exactly `bytes`, one per `name`, rewritten at each call: a file in
+// memory (memfd), else in a folder of this process's own under $TMPDIR (removed at exit).
 std::string scratch_file(const std::string& name, std::string_view bytes);
 
 }  // namespace tg::fuzz
