@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything talentgraph needs to build, test and benchmark, from Debian's packages
-# (chromium drives the viewer's tests; WenQuanYi Micro Hei gives their screenshots Hangul and Hanzi),
+# (chromium drives the viewer's tests; WenQuanYi Micro Hei gives their screenshots Hangul and Hanzi;
+# clang-19, its libFuzzer and sanitizer runtimes and llvm-19's symbolizer build and run tools/run-fuzz.sh),
 # and the JavaScript pinned in package-lock.json.
 #   tools/install-deps.sh           install (apt-get as root, or through sudo; then npm ci)
 #   tools/install-deps.sh --check   install nothing: exit 0 when everything is there, else 1 and
@@ -11,6 +12,7 @@ packages=(
   build-essential g++ cmake make pkg-config
   libboost-graph-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libfmt-dev libcli11-dev libicu-dev
   libgtest-dev libgmock-dev
+  clang-19 libclang-rt-19-dev llvm-19
   systemd graphviz libxml2-utils chromium fonts-wqy-microhei nodejs
   python3 python3-jsonschema python3-networkx python3-igraph python3-graph-tool
 )
