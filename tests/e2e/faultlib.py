@@ -236,3 +236,23 @@ def first_difference(a, b):
             only_b = sorted(set(b.get(t, [])) - set(a.get(t, [])))[:2]
             return f"table {t}: {len(a.get(t, []))} vs {len(b.get(t, []))} rows; e.g. {only_a} / {only_b}"
     return "none"
+
+
+def read_pty(master, timeout=30):
+    """Everything written to the pseudo-terminal whose master end is `master` until the child
+    closes its end (or `timeout` seconds pass with nothing written); closes `master`."""
+    import select
+    out = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], timeout)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return out

@@ -10,7 +10,6 @@ import fcntl
 import json
 import os
 import pty
-import select
 import signal
 import sqlite3
 import struct
@@ -52,19 +51,7 @@ def on_terminal(binary, db, *args, columns=80):
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     p = subprocess.Popen([binary, "--db", db, *args], stdout=slave, stderr=subprocess.PIPE, env=env())
     os.close(slave)
-    out = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed its end
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
+    out = faultlib.read_pty(master)
     err = p.stderr.read()
     p.wait()
     return p.returncode, out.decode("utf-8").replace("\r\n", "\n"), err.decode("utf-8")

@@ -10,7 +10,6 @@ Usage: progress_test.py TALENTGRAPH_BINARY
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
 import tempfile
@@ -40,19 +39,7 @@ def stderr_on_terminal(args, **extra):
     master, slave = pty.openpty()
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=slave, env=env(**extra))
     os.close(slave)
-    err = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 600)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed its end
-            break
-        if not chunk:
-            break
-        err += chunk
-    os.close(master)
+    err = faultlib.read_pty(master, timeout=600)
     out = p.stdout.read()
     p.wait()
     return p.returncode, out, err.decode("utf-8")
