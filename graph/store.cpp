@@ -704,6 +704,10 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
     }
     impl->exec("PRAGMA cache_size = -65536");  // 64 MiB of page cache
     impl->exec("PRAGMA temp_store = MEMORY");
+    // SQLite keeps no page checksums: a damaged cell count or pointer can read as a sound page
+    // with fewer rows. This checks each b-tree cell's size as its page is read, turning more of
+    // that damage into SQLITE_CORRUPT ("malformed") than a wrong answer.
+    impl->exec("PRAGMA cell_size_check = ON");
     if (!impl->read_only) impl->exec("PRAGMA secure_delete = ON");  // deleted people leave no readable bytes behind
     if (version < kSchemaVersion) {
       impl->exec("BEGIN IMMEDIATE");

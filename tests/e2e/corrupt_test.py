@@ -187,6 +187,11 @@ def main():
                 data[start + at] ^= 0xFF
                 try_damaged(f"page {p + 1} (type {kind}) byte {at}", bytes(data), pages_may_read_as_sound=True)
         print(f"b-tree pages: {tally}", flush=True)
+        # Damage that reads as a sound page with fewer rows is what SQLite cannot tell without page
+        # checksums; PRAGMA cell_size_check (set by Store::open) turns most of it into "malformed":
+        # 2 of 1,092 damaged pages of this store read as sound with it, 21 without.
+        check(tally.get("read as sound", 0) <= 5,
+              f"b-tree damage read as sound pages by queries: {tally.get('read as sound', 0)} (cell_size_check off?)")
         page_tally = dict(tally)
         tally.clear()
         tally.update(answered=0, refused=0)
