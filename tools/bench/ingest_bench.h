@@ -44,6 +44,7 @@ std::string scale_database(const std::string& workdir, const std::string& scale,
 struct ExportBenchOptions {
   std::string scale = "M";
   std::uint64_t seed = 1;
+  int reps = 3;  // runs of each export and each peer (the median's figures)
   std::string workdir;
 };
 // tg-bench export (tools/bench/export_bench.cpp).

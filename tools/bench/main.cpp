@@ -2,7 +2,7 @@
 // and graph-tool run on the same edge lists (tools/bench/peers.py), and prints one table.
 //   tg-bench graph --scale S|M|L [--peers] [--seed N] [--reps N] [--threads N]
 //   tg-bench ingest --rows N · tg-bench cli --scale S|M|L · tg-bench rebuild --files N --relations M
-//   tg-bench export --scale S|M|L · tg-bench load --scale S|M|L [--readers N] [--seconds S]
+//   tg-bench export --scale S|M|L [--reps N] · tg-bench load --scale S|M|L [--readers N] [--seconds S]
 //   tg-bench limits --scale S|M|L [--limit-mib N] [--no-cold]
 #include "tools/bench/ingest_bench.h"
 #include <sys/resource.h>
@@ -356,6 +356,9 @@ int main(int argc, char** argv) {
       "export", "time `talentgraph export` to node-link and GEXF beside NetworkX's node_link_data + json.dump and write_gexf");
   exp->add_option("--scale", export_options.scale, "S, M or L")->check(CLI::IsMember({"S", "M", "L"}))->capture_default_str();
   exp->add_option("--seed", export_options.seed, "generator seed");
+  exp->add_option("--reps", export_options.reps, "runs of each export and each NetworkX step (the median is reported)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   exp->add_option("--workdir", export_options.workdir, "keep the database and files here (the database reused when present)");
   tg::bench::LoadBenchOptions load_options;
   CLI::App* load = app.add_subcommand(
