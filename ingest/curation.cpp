@@ -1,7 +1,6 @@
 #include "ingest/curation.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -15,13 +14,7 @@ namespace tg::ingest {
 
 std::optional<Curation> read_curation_file(const std::string& path, Errors& errors) {
   using nlohmann::json;
-  // Read whole: a file over the limit is refused before it is read.
-  std::error_code ec;
-  if (const std::uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > input_limits().document_bytes) {
-    errors.add(document_too_large(size, Location{.file = path}));
-    return std::nullopt;
-  }
-  auto text = read_file(path);
+  auto text = read_document(path);  // refused unread when over the document limit
   if (!text) {
     errors.add(text.error());
     return std::nullopt;

@@ -1,7 +1,6 @@
 #include "ingest/extraction.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 #include <unordered_map>
 
@@ -430,14 +429,9 @@ std::optional<Document> parse_extraction(std::string_view text, const Location& 
 void read_extraction_file(const std::string& path, bool json_lines, Errors& errors,
                           const std::function<void(Document&&)>& each,
                           const std::function<void(std::uint64_t)>& position) {
-  // A document is read whole: one over the limit is refused before it is read.
-  std::error_code ec;
-  if (const std::uintmax_t size = std::filesystem::file_size(path, ec);
-      !json_lines && !ec && size > input_limits().document_bytes) {
-    errors.add(document_too_large(size, Location{.file = path}));
-    return;
-  }
-  auto text = read_file(path);
+  // A document is read whole, so one over the limit is refused before it is read; JSON Lines
+  // files are checked line by line (parse_json_strict).
+  auto text = json_lines ? read_file(path) : read_document(path);
   if (!text) {
     errors.add(text.error());
     return;

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <charconv>
 #include <limits>
 
 #include <fmt/format.h>
+
+#include "graph/files.h"
 
 namespace tg::ingest {
 namespace {
@@ -69,6 +72,13 @@ Error document_too_large(std::uint64_t bytes, const Location& at) {
           fmt::format("{}, more than the limit of {} for one document (--max-document-size raises it)",
                       size_text(bytes), size_text(input_limits().document_bytes)),
           at};
+}
+
+Result<std::string> read_document(const std::string& path) {
+  std::error_code ec;
+  if (const std::uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > input_limits().document_bytes)
+    return fail(document_too_large(size, Location{.file = path}));
+  return read_file(path);
 }
 
 }  // namespace tg::ingest

@@ -58,4 +58,8 @@ std::string too_long(std::size_t characters);
 // document (--max-document-size raises it)".
 Error document_too_large(std::uint64_t bytes, const Location& at);
 
+// A file read whole as one JSON document (a .json or curation file): refused before it is read
+// when it is larger than the limit (document_too_large), else as graph/files.h read_file.
+Result<std::string> read_document(const std::string& path);
+
 }  // namespace tg::ingest
