@@ -234,7 +234,7 @@ int run(int argc, char** argv) {
   // Progress of long work on stderr when it is a terminal (--quiet: none).
   env.quiet = quiet;
   std::optional<TerminalProgress> progress;
-  if (progress_wanted(quiet)) progress.emplace(STDERR_FILENO);
+  if (progress_wanted(quiet)) progress.emplace(STDERR_FILENO, progress_delay());
   struct Uninstall {
     ~Uninstall() { set_progress_sink(nullptr); }
   } uninstall;

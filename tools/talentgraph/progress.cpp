@@ -84,6 +84,16 @@ bool progress_wanted(bool quiet) {
   return !(term && std::string_view(term) == "dumb");
 }
 
+std::chrono::milliseconds progress_delay() {
+  if (const char* text = std::getenv("TALENTGRAPH_PROGRESS_DELAY_MS")) {
+    char* end = nullptr;
+    errno = 0;
+    const long ms = std::strtol(text, &end, 10);
+    if (end != text && *end == '\0' && errno == 0 && ms >= 0 && ms <= 3'600'000) return std::chrono::milliseconds(ms);
+  }
+  return std::chrono::milliseconds(500);
+}
+
 TerminalProgress::TerminalProgress(int fd, std::chrono::milliseconds delay)
     : fd_(fd), created_(std::chrono::steady_clock::now()), stage_started_(created_), delay_(delay),
       ticker_([this](std::stop_token stop) { tick(stop); }) {}

@@ -29,6 +29,9 @@ std::string progress_line(std::string_view what, std::uint64_t done, std::uint64
 
 // Whether progress is to be drawn: stderr a terminal, not --quiet, TERM not "dumb".
 bool progress_wanted(bool quiet);
+// The grace before the line is first drawn: half a second, or TALENTGRAPH_PROGRESS_DELAY_MS
+// (0 and up; what is not a number is ignored) — for a test that must see a stage of any length.
+std::chrono::milliseconds progress_delay();
 
 class TerminalProgress final : public ProgressSink {
  public:
