@@ -512,7 +512,7 @@ Snapshot Snapshot::build(Store& store) {
   return s;
 }
 
-Result<void> Snapshot::write(const std::string& path) const {
+Result<AtomicFile> Snapshot::write_pending(const std::string& path) const {
   const std::span<const SnapshotEdge> edges = this->edges();
   const std::span<const SnapshotMove> moves = this->moves();
   const Csr& g = affiliation();
@@ -608,8 +608,7 @@ Result<void> Snapshot::write(const std::string& path) const {
   const std::string_view sum_bytes(reinterpret_cast<const char*>(sums.data()), sums.size() * 8);
   header.block_sums_checksum = binary::wide_checksum(sum_bytes.data(), sum_bytes.size());
   header.checksum = table_checksum(header, table);
-  // Synced before the rename: after a crash the file is the old one or the new one whole. Only
-  // the header and the arrays walked whole are checked when it is read, not every byte.
+  // Only the header and the arrays walked whole are checked when it is read, not every byte.
   auto file = AtomicFile::create(path);
   if (!file) return fail(file.error());
   std::uint64_t written = 0;
@@ -619,16 +618,23 @@ Result<void> Snapshot::write(const std::string& path) const {
   };
   const std::string zeros(kAlign, '\0');
   auto pad_to = [&](std::uint64_t offset) { return put(std::string_view(zeros).substr(0, static_cast<std::size_t>(offset - written))); };
-  if (auto ok = put({reinterpret_cast<const char*>(&header), sizeof header}); !ok) return ok;
-  if (auto ok = put({reinterpret_cast<const char*>(table), sizeof table}); !ok) return ok;
+  if (auto ok = put({reinterpret_cast<const char*>(&header), sizeof header}); !ok) return fail(ok.error());
+  if (auto ok = put({reinterpret_cast<const char*>(table), sizeof table}); !ok) return fail(ok.error());
   for (std::uint32_t s = 0; s < kSectionCount; ++s) {
-    if (auto ok = pad_to(table[s].offset); !ok) return ok;
+    if (auto ok = pad_to(table[s].offset); !ok) return fail(ok.error());
     if (s == kBlockSums) {
-      if (auto ok = put(sum_bytes); !ok) return ok;
+      if (auto ok = put(sum_bytes); !ok) return fail(ok.error());
     } else if (auto ok = section_bytes(s, put); !ok) {
-      return ok;
+      return fail(ok.error());
     }
   }
+  return std::move(*file);
+}
+
+Result<void> Snapshot::write(const std::string& path) const {
+  auto file = write_pending(path);
+  if (!file) return fail(file.error());
+  // Synced before the rename: after a crash the file is the old one or the new one whole.
   return file->commit(Sync::yes);
 }
 
@@ -762,20 +768,23 @@ class BuilderLock {
 
 }  // namespace
 
-Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, bool* rebuilt) {
+std::optional<Snapshot> Snapshot::cached(Store& store, const std::string& cache_path) {
+  // Read now, not by the caller before: a writer may have committed (and put its cache in place)
+  // while the caller waited for the builders' lock.
   const std::int64_t generation = store.generation(), id = store.store_id();
   const std::string write_id = store.write_id();
-  auto cached = [&]() -> std::optional<Snapshot> {
-    std::error_code ec;
-    if (!std::filesystem::exists(cache_path, ec)) return std::nullopt;
-    auto c = read(cache_path);
-    // The write id tells apart two stores of one id and generation (a copy restored, then written
-    // otherwise): a store without one (there is none before schema v8) never takes a cache.
-    if (c && c->generation() == generation && c->store_id() == id && !write_id.empty() && c->write_id() == write_id)
-      return std::move(*c);
-    return std::nullopt;
-  };
-  if (auto c = cached()) {
+  std::error_code ec;
+  if (!std::filesystem::exists(cache_path, ec)) return std::nullopt;
+  auto c = read(cache_path);
+  // The write id tells apart two stores of one id and generation (a copy restored, then written
+  // otherwise): a store without one (there is none before schema v8) never takes a cache.
+  if (c && c->generation() == generation && c->store_id() == id && !write_id.empty() && c->write_id() == write_id)
+    return std::move(*c);
+  return std::nullopt;
+}
+
+Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, bool* rebuilt) {
+  if (auto c = cached(store, cache_path)) {
     if (rebuilt) *rebuilt = false;
     return std::move(*c);
   }
@@ -784,10 +793,11 @@ Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, boo
   // 17 s each so, against 10 s for one, and four times the memory). The lock is an OFD record
   // lock on the writers' lock file DB.lock, far past its text: it neither meets the writers' flock
   // of that file nor SQLite's locks, and the kernel drops it with its holder. No DB.lock (a store
-  // no writer has opened) or none we may write: no lock, as before.
+  // no writer has opened) or none we may write: no lock, as before. A writer that commits with
+  // commit_keeping_cache holds it from before its commit until its cache is in place.
   BuilderLock lock(WriterLock::lock_path(store.path()));
   if (lock.held()) {
-    if (auto c = cached()) {
+    if (auto c = cached(store, cache_path)) {
       if (rebuilt) *rebuilt = false;
       return std::move(*c);
     }
@@ -798,6 +808,33 @@ Result<Snapshot> Snapshot::load(Store& store, const std::string& cache_path, boo
   // the snapshot is used from memory, silently.
   (void)s.write(cache_path);
   return s;
+}
+
+void commit_keeping_cache(Store& store, Store::Transaction& tx) {
+  const std::string path = cache_path(store);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    tx.commit();
+    return;
+  }
+  std::optional<BuilderLock> lock;
+  std::optional<AtomicFile> pending;
+  tx.commit([&] {
+    // Inside the transaction, after the generation and write id moved on: the snapshot is of what
+    // is being committed, stamped as the store will be. Any failure only leaves the cache stale.
+    try {
+      Snapshot next = Snapshot::build(store);
+      auto file = next.write_pending(path);
+      if (!file) return;
+      pending.emplace(std::move(*file));
+      lock.emplace(WriterLock::lock_path(store.path()));
+    } catch (const StoreError&) {
+      pending.reset();
+    }
+  });
+  // Committed: the new generation's cache goes in place before a waiting reader may look. Not
+  // synced: a cache lost in a crash is rebuilt (it checks itself when read).
+  if (pending) (void)pending->commit(Sync::no);
 }
 
 }  // namespace tg::graph

@@ -823,10 +823,11 @@ void Store::create_bulk_indexes() {
   for (const auto& [name, sql] : kBulkIndexes) impl_->exec(sql);
 }
 
-void Store::Transaction::commit() {
+void Store::Transaction::commit(const std::function<void()>& before_end) {
   store_->sync_search_index();
   store_->impl_->stmt("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
   store_->impl_->stmt("UPDATE meta SET value = randomblob(16) WHERE key = 'write_id'").run();
+  if (before_end) before_end();
   done_ = true;
   end("COMMIT");
 }

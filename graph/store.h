@@ -229,7 +229,9 @@ class Store {
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     ~Transaction();
-    void commit();
+    // Moves the generation and write id on, runs `before_end` (which sees the write as committed
+    // readers will: graph/snapshot.h's commit_keeping_cache builds the next cache there), commits.
+    void commit(const std::function<void()>& before_end = {});
 
    private:
     void end(const char* sql);

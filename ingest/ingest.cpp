@@ -221,8 +221,12 @@ bool IngestRun::nothing_new(const Retracted& retracted) const {
          r.name_order_merges.empty() && !rules_added_;
 }
 
-void IngestRun::committed() {
-  if (!report_.forgotten_removed) return;
+void IngestRun::commit(Store::Transaction& tx) {
+  if (!report_.forgotten_removed) {
+    graph::commit_keeping_cache(store_, tx);
+    return;
+  }
+  tx.commit();
   graph::remove_cache(store_);  // first: a checkpoint that fails (readers) must not leave the cache
   store_.checkpoint();
 }
@@ -280,9 +284,8 @@ Result<IngestReport> ingest(Store& store, const std::vector<std::string>& paths,
     }
     {
       const ProgressStage committing("committing", 0, "");
-      tx.commit();
+      run.commit(tx);
     }
-    run.committed();
     return run.report();
   } catch (const StoreError& e) {
     return fail(ErrorCode::io, e.what(), Location{.file = store_name});

@@ -23,8 +23,7 @@ namespace tg::ingest {
 //   Store::Transaction tx(store, Store::Checks::trusted);  // the run writes only ids it made or read
 //   IngestRun run(store, tx, options);
 //   if (!run.apply(inputs)) return fail(run.error());        // tx rolls back: nothing is written
-//   tx.commit();
-//   run.committed();
+//   run.commit(tx);
 //
 // apply() may be called several times in one transaction; each call is a whole run of the
 // passes over its inputs (rules, documents, rows, same_as merges) and adds to report(). Once an
@@ -50,9 +49,11 @@ class IngestRun {
   // The origins the inputs gave (documents' source ids, CSV files' names), in input order.
   const std::vector<FileOrigin>& origins() const { return origins_; }
 
-  // After the caller committed: when people were forgotten, checkpoints the log and removes the
-  // snapshot cache, so that no copy of them is left on disk.
-  void committed();
+  // Commits `tx` (the caller's, after apply). The snapshot cache beside the store, when there is
+  // one, is replaced by the new state's as it commits (graph::commit_keeping_cache) — except
+  // when people were forgotten: then the log is checkpointed and the cache removed, so that no
+  // copy of them is left on disk.
+  void commit(Store::Transaction& tx);
 
  private:
   Store& store_;

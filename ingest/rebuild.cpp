@@ -260,8 +260,7 @@ Result<RebuildReport> rebuild(Store& store, const RebuildOptions& options) {
       if (report.initial_load) entry.moves_new = static_cast<std::int64_t>(report.initial_moves);
       store.log_write(entry, report.moves);
     }
-    tx.commit();
-    run.committed();
+    run.commit(tx);
     report.written = true;
     return report;
   } catch (const StoreError& e) {

@@ -161,8 +161,7 @@ TEST_F(CallerTransaction, TwoAppliesCommitTogether) {
     ASSERT_TRUE(run.apply(inputs("a.json", document("a", "Wu Yuxin", "Beta")))) << run.errors().str();
     // The second apply sees what the first wrote: the same person, not a twin.
     ASSERT_TRUE(run.apply(inputs("b.json", document("b", "Wu Yuxin", "Gamma")))) << run.errors().str();
-    tx.commit();
-    run.committed();
+    run.commit(tx);
     EXPECT_EQ(run.report().documents, 2u);
     EXPECT_EQ(run.report().relations_added, 2u);
     EXPECT_EQ(run.report().claims_added, 2u);

@@ -351,10 +351,15 @@ TEST_F(SnapshotTest, CacheOfARecreatedDatabaseIsNotTrusted) {
     Store store = open_fixture();
     ASSERT_TRUE(queries::load_snapshot(store));
   }
+  fs::copy_file(db_ + ".tgsnap", dir_.file("old.tgsnap"));
   // Same path, same generation (one ingest), different content.
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_ + suffix);
   Store store = test_support::must_open(db_);
   ASSERT_TRUE(ingest::ingest(store, {std::string(TG_SOURCE_DIR) + "/data/seed"}, {}));
+  // The ingest found a cache beside the store and put its own in place (graph::commit_keeping_cache);
+  // the old one is put back, as a cache left by the recreated store's reader would be.
+  EXPECT_TRUE(graph::Snapshot::cached(store, db_ + ".tgsnap"));
+  fs::copy_file(dir_.file("old.tgsnap"), db_ + ".tgsnap", fs::copy_options::overwrite_existing);
   expect_rebuilt(store);
 }
 
@@ -379,12 +384,17 @@ TEST_F(SnapshotTest, CacheOfARestoredCopyWrittenOtherwiseIsNotTrusted) {
     ASSERT_TRUE(rebuilt);
   }
   ASSERT_TRUE(fs::exists(db_ + ".tgsnap"));
+  fs::copy_file(db_ + ".tgsnap", dir_.file("a.tgsnap"));
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_ + suffix);
   fs::copy_file(copy, db_);
   Store store = test_support::must_open(db_);
   ASSERT_TRUE(ingest::ingest(store, {fixtures + "news-b.json"}, {}));
   ASSERT_EQ(store.generation(), generation);
   ASSERT_EQ(store.store_id(), id);
+  // The ingest replaced A's cache with B's own (graph::commit_keeping_cache); A's is put back, as
+  // when the copy is restored after B's write (or B was written with no cache beside it).
+  EXPECT_TRUE(graph::Snapshot::cached(store, db_ + ".tgsnap"));
+  fs::copy_file(dir_.file("a.tgsnap"), db_ + ".tgsnap", fs::copy_options::overwrite_existing);
   expect_rebuilt(store);
   // And the snapshot answers with B's entities only.
   auto snap = queries::load_snapshot(store);
