@@ -44,7 +44,12 @@ class CountryCache {
 struct LeftOut {
   std::uint64_t internal = 0, undated = 0;
   std::uint64_t beyond = 0;  // moves that passed the filter past MoveFilter::keep
+  // How many people's careers were read to answer (not a part of the answer): every person's
+  // without a current snapshot cache, else only those of the moves kept.
+  std::uint64_t careers_read = 0;
 };
+// Without a person filtered on, a current snapshot cache (graph::Snapshot::cached) picks the
+// people whose careers are read; the answer is the same as reading them all.
 std::vector<Move> find_moves(Store& store, const MoveFilter& filter, LeftOut* left_out = nullptr);
 
 // A move as it is shown: the move, its ends' names and countries ("" when unknown, or when the
