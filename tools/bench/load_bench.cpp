@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "graph/snapshot.h"
 #include "graph/store.h"
 #include "tools/bench/ingest_bench.h"
 #include "tools/bench/synth.h"
@@ -252,7 +253,18 @@ int run_load_bench(const LoadBenchOptions& o) {
   const std::uint32_t extra_rebuild = o.rebuild ? std::max<std::uint32_t>(1, extra / 10) : 0;
 
   // A working copy, so that every run starts from the scale's store as generated (its snapshot
-  // cache too: the readers start warm, as on a store in use).
+  // cache too: the readers start warm, as on a store in use; a store just generated has none yet).
+  if (!fs::exists(base + ".tgsnap")) {
+    auto store = Store::open(base, OpenMode::existing_only);
+    if (!store) {
+      fmt::print(stderr, "{}\n", store.error().message);
+      return 1;
+    }
+    if (auto s = graph::Snapshot::load(*store, graph::cache_path(*store)); !s) {
+      fmt::print(stderr, "{}\n", s.error().message);
+      return 1;
+    }
+  }
   const fs::path db = dir / fmt::format("load-{}.db", o.scale);
   for (const char* suffix : {"", "-wal", "-shm", ".tgsnap", ".lock"}) fs::remove(db.string() + suffix);
   fs::copy_file(base, db);
