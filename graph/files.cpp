@@ -100,6 +100,12 @@ Result<void> AtomicFile::write(std::string_view bytes) {
   return {};
 }
 
+Result<void> AtomicFile::sync() {
+  if (done_) return io_error(path_, "cannot write", EBADF);
+  if (::fsync(fd_) != 0) return abandon(errno);
+  return {};
+}
+
 Result<void> AtomicFile::commit(Sync sync) {
   if (done_) return io_error(path_, "cannot write", EBADF);
   if (sync == Sync::yes && ::fsync(fd_) != 0) return abandon(errno);

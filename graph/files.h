@@ -34,6 +34,9 @@ class AtomicFile {
   ~AtomicFile();
   [[nodiscard]] Result<void> write(std::string_view bytes);
   [[nodiscard]] Result<void> commit(Sync sync = Sync::yes);
+  // Syncs what was written so far, ahead of a commit that must be quick (its own sync then finds
+  // nothing left to write).
+  [[nodiscard]] Result<void> sync();
 
  private:
   AtomicFile(std::string path, std::string tmp, int fd) : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {}

@@ -825,16 +825,16 @@ void commit_keeping_cache(Store& store, Store::Transaction& tx) {
     try {
       Snapshot next = Snapshot::build(store);
       auto file = next.write_pending(path);
-      if (!file) return;
+      if (!file || !file->sync()) return;  // synced now: the rename below must keep readers waiting little
       pending.emplace(std::move(*file));
       lock.emplace(WriterLock::lock_path(store.path()));
     } catch (const StoreError&) {
       pending.reset();
     }
   });
-  // Committed: the new generation's cache goes in place before a waiting reader may look. Not
-  // synced: a cache lost in a crash is rebuilt (it checks itself when read).
-  if (pending) (void)pending->commit(Sync::no);
+  // Committed: the new generation's cache goes in place before a waiting reader may look, whole
+  // on disk first (a reader checks only the blocks it reads: a torn cache must never bear the name).
+  if (pending) (void)pending->commit(Sync::yes);
 }
 
 }  // namespace tg::graph
