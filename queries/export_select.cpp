@@ -3,6 +3,8 @@
 // and with people folded into counts when redacted.
 #include <algorithm>
 #include <deque>
+#include <future>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -141,18 +143,27 @@ struct ClaimSummary {
   std::string quote, source;
 };
 
-// Fills each relation edge's claims, best confidence and best quote (a relation without claims:
-// none). Many relations are read in one scan of the claims table; a few (an ego graph of a large
-// store) one statement each.
-void fill_claims(Store& store, std::vector<Candidate>& edges, std::size_t relations_in_graph) {
+// The relations of the edges, ascending, each once.
+std::vector<std::int64_t> relations_of(const std::vector<Candidate>& edges) {
   std::vector<std::int64_t> wanted;
   wanted.reserve(edges.size());
   for (const Candidate& c : edges)
     if (c.relation >= 0) wanted.push_back(c.relation);
   std::ranges::sort(wanted);
   wanted.erase(std::ranges::unique(wanted).begin(), wanted.end());
+  return wanted;
+}
+
+// Whether the claims of `wanted` are read in one scan of the claims table (many relations) rather
+// than one statement each (a few: an ego graph of a large store).
+bool scan_claims(const std::vector<std::int64_t>& wanted, std::size_t relations_in_graph) {
+  return wanted.size() > relations_in_graph / 8;
+}
+
+// The claims of each relation of `wanted` (by position; none: claims 0).
+std::vector<ClaimSummary> read_claims(Store& store, const std::vector<std::int64_t>& wanted, bool scan) {
   std::vector<ClaimSummary> found(wanted.size());
-  if (wanted.size() > relations_in_graph / 8) {
+  if (scan) {
     std::size_t at = 0;
     store.for_each_best_claim([&](const BestClaim& b) {
       while (at < wanted.size() && wanted[at] < raw(b.relation)) ++at;
@@ -167,6 +178,37 @@ void fill_claims(Store& store, std::vector<Candidate>& edges, std::size_t relati
                     std::move(evidence.front().source)};
     }
   }
+  return found;
+}
+
+// The same scan on a connection of its own, in a thread of its own, so that the caller's thread
+// goes on meanwhile (at the M scale the claims are a third of a whole export's time). It reads the
+// store as the snapshot was built: when the store has moved on since (or cannot be opened a
+// second time: a store in memory), get() says nullopt, and the caller reads on its own connection.
+class ClaimsInThread {
+ public:
+  ClaimsInThread(const Store& store, const graph::Snapshot& snapshot, const std::vector<std::int64_t>& wanted)
+      : result_(std::async(std::launch::async, [path = store.path(), generation = snapshot.generation(),
+                                                write_id = snapshot.write_id(), &wanted]() -> std::optional<std::vector<ClaimSummary>> {
+          try {
+            auto other = Store::open(path, OpenMode::read_only);
+            if (!other) return std::nullopt;
+            Store::ReadTransaction read(*other);
+            if (write_id.empty() || other->generation() != generation || other->write_id() != write_id) return std::nullopt;
+            return read_claims(*other, wanted, true);
+          } catch (const StoreError&) {
+            return std::nullopt;
+          }
+        })) {}
+  std::optional<std::vector<ClaimSummary>> get() { return result_.get(); }
+
+ private:
+  std::future<std::optional<std::vector<ClaimSummary>>> result_;
+};
+
+// Fills each relation edge's claims, best confidence and best quote from `found` (by position in
+// `wanted`; a relation without claims: none).
+void apply_claims(std::vector<Candidate>& edges, const std::vector<std::int64_t>& wanted, std::vector<ClaimSummary>& found) {
   // Each edge's slot found once; the last edge of a relation (a `moved` relation has two) takes
   // its strings, the others copy.
   constexpr std::uint32_t kNone = UINT32_MAX;
@@ -192,6 +234,12 @@ void fill_claims(Store& store, std::vector<Candidate>& edges, std::size_t relati
       x.quote_source = f.source;
     }
   }
+}
+
+void fill_claims(Store& store, std::vector<Candidate>& edges, std::size_t relations_in_graph) {
+  const std::vector<std::int64_t> wanted = relations_of(edges);
+  std::vector<ClaimSummary> found = read_claims(store, wanted, scan_claims(wanted, relations_in_graph));
+  apply_claims(edges, wanted, found);
 }
 
 bool kind_wanted(const ExportSelection& s, NodeKind kind) {
@@ -384,7 +432,19 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
     inside = ego(snapshot, edges, *centre, s.hops);
     std::erase_if(edges, [&](const Candidate& c) { return !inside[c.from] || !inside[c.to]; });
   }
-  if (!moves && !claims_read) fill_claims(store, edges, relations_in_graph);
+  // The claims of many relations are read in a second thread while this one makes the nodes
+  // (redaction reads the claims first: then they are read here).
+  std::vector<std::int64_t> wanted;
+  std::optional<ClaimsInThread> claims_in_thread;
+  if (!moves && !claims_read) {
+    wanted = relations_of(edges);
+    if (!s.redact_people && scan_claims(wanted, relations_in_graph)) {
+      claims_in_thread.emplace(store, snapshot, wanted);
+    } else {
+      std::vector<ClaimSummary> found = read_claims(store, wanted, scan_claims(wanted, relations_in_graph));
+      apply_claims(edges, wanted, found);
+    }
+  }
   std::unordered_map<std::uint32_t, std::uint64_t> people_at;
   if (s.redact_people && !moves) redact(snapshot, edges, people_at);
 
@@ -402,6 +462,11 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
   }
   std::vector<std::uint32_t> remap;
   g.nodes = table.finish(remap);
+  if (claims_in_thread) {
+    std::optional<std::vector<ClaimSummary>> found = claims_in_thread->get();
+    if (!found) found = read_claims(store, wanted, true);
+    apply_claims(edges, wanted, *found);
+  }
   g.edges.reserve(edges.size());
   for (Candidate& c : edges) {
     c.edge.source = remap[c.edge.source];

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "graph/snapshot.h"
 #include "ingest/ingest.h"
 #include "tests/support/scratch.h"
 #include "tests/support/store_builder.h"
@@ -46,6 +47,37 @@ class Export : public ::testing::Test {
   ScratchDir dir;
   Store store = must_open(dir.file("tg.db"));
 };
+
+// The claims of a whole export are read on a second connection, beside the nodes, when the store
+// is as the snapshot was built; otherwise (here: a write since) on the caller's connection. Both
+// give every edge its claims, confidence and best quote alike.
+TEST_F(Export, ClaimsReadInASecondThreadOrNotAreTheSame) {
+  const graph::Snapshot before = graph::Snapshot::build(store);
+  auto beside = select_export(store, before, {});
+  ASSERT_TRUE(beside) << beside.error().str();
+  // A write that touches no relation: the snapshot is no longer the store's state.
+  {
+    Store::Transaction tx(store);
+    test_support::StoreBuilder(store).entity(NodeKind::company, "Unrelated Co");
+    tx.commit();
+  }
+  ASSERT_NE(store.generation(), before.generation());
+  auto here = select_export(store, before, {});
+  ASSERT_TRUE(here) << here.error().str();
+  ASSERT_EQ(beside->edges.size(), here->edges.size());
+  std::size_t quoted = 0;
+  for (std::size_t i = 0; i < here->edges.size(); ++i) {
+    const ExportEdge &a = beside->edges[i], &b = here->edges[i];
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.claims, b.claims) << a.id;
+    EXPECT_EQ(a.confidence, b.confidence) << a.id;
+    EXPECT_EQ(a.quote, b.quote) << a.id;
+    EXPECT_EQ(a.quote_source, b.quote_source) << a.id;
+    EXPECT_GT(a.claims, 0u) << a.id;
+    quoted += !a.quote.empty();
+  }
+  EXPECT_EQ(quoted, 2u);  // the fixture quotes two of its relations
+}
 
 TEST_F(Export, WholeGraphHasEveryEntityWithARelationAndStableIds) {
   const ExportGraph g = select({});
