@@ -45,8 +45,9 @@ int run_export_bench(const ExportBenchOptions& options) {
     double time() const { return run.seconds; }
   };
   const Ours ours_json = median_of([&] { return Ours{run_child({bin, "--db", db, "export", "node-link", "--out", json.string()})}; });
-  const Ours ours_gexf = median_of([&] { return Ours{run_child({bin, "--db", db, "export", "gexf", "--out", gexf.string()})}; });
-  if (ours_json.run.status != 0 || ours_gexf.run.status != 0) return 1;
+  const Ours ours_gexf = options.gexf ? median_of([&] { return Ours{run_child({bin, "--db", db, "export", "gexf", "--out", gexf.string()})}; })
+                                      : Ours{};
+  if (ours_json.run.status != 0 || (options.gexf && ours_gexf.run.status != 0)) return 1;
 
   struct Peer {
     ChildRun run;
@@ -72,8 +73,8 @@ int run_export_bench(const ExportBenchOptions& options) {
     return p;
   };
   const Peer nx_json = median_of([&] { return peer("node-link"); });
-  const Peer nx_gexf = median_of([&] { return peer("gexf"); });
-  if (nx_json.run.status != 0 || nx_gexf.run.status != 0) {
+  const Peer nx_gexf = options.gexf ? median_of([&] { return peer("gexf"); }) : Peer{};
+  if (nx_json.run.status != 0 || (options.gexf && nx_gexf.run.status != 0)) {
     fmt::print(stderr, "the NetworkX peer failed; see {}\n", dir.string());
     return 1;
   }
@@ -83,12 +84,15 @@ int run_export_bench(const ExportBenchOptions& options) {
              options.scale, std::max(1, options.reps));
   fmt::print("| format    | talentgraph s | NetworkX s | time ratio | talentgraph MiB | NetworkX MiB | memory ratio |\n");
   fmt::print("|-----------|---------------|------------|------------|-----------------|--------------|--------------|\n");
-  for (auto [name, ours, theirs] : {std::tuple{"node-link", ours_json, nx_json}, std::tuple{"gexf", ours_gexf, nx_gexf}})
+  for (auto [name, ours, theirs] : {std::tuple{"node-link", ours_json, nx_json}, std::tuple{"gexf", ours_gexf, nx_gexf}}) {
+    if (!options.gexf && std::string_view(name) == "gexf") continue;
     fmt::print("| {:<9} | {:>13.2f} | {:>10.2f} | {:>10.2f} | {:>15.0f} | {:>12.0f} | {:>12.2f} |\n", name,
                ours.run.seconds, theirs.seconds, ours.run.seconds / theirs.seconds, ours.run.peak_rss_mib,
                theirs.run.peak_rss_mib, ours.run.peak_rss_mib / theirs.run.peak_rss_mib);
-  fmt::print("files: {} ({:.0f} MiB), {} ({:.0f} MiB)\n", json.string(), static_cast<double>(fs::file_size(json)) / (1 << 20),
-             gexf.string(), static_cast<double>(fs::file_size(gexf)) / (1 << 20));
+  }
+  fmt::print("files: {} ({:.0f} MiB)", json.string(), static_cast<double>(fs::file_size(json)) / (1 << 20));
+  if (options.gexf) fmt::print(", {} ({:.0f} MiB)", gexf.string(), static_cast<double>(fs::file_size(gexf)) / (1 << 20));
+  fmt::print("\n");
   if (options.workdir.empty()) fs::remove_all(dir);
   return 0;
 }

@@ -46,6 +46,7 @@ struct ExportBenchOptions {
   std::uint64_t seed = 1;
   int reps = 3;  // runs of each export and each peer (the median's figures)
   std::string workdir;
+  bool gexf = true;  // false: node-link only (NetworkX's write_gexf of the L graph needs ~30 GiB)
 };
 // tg-bench export (tools/bench/export_bench.cpp).
 int run_export_bench(const ExportBenchOptions& options);

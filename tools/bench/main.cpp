@@ -360,6 +360,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   exp->add_option("--workdir", export_options.workdir, "keep the database and files here (the database reused when present)");
+  exp->add_flag("!--no-gexf", export_options.gexf, "node-link only (NetworkX's write_gexf of the L graph needs ~30 GiB)");
   tg::bench::LoadBenchOptions load_options;
   CLI::App* load = app.add_subcommand(
       "load", "readers' latency and errors (new talentgraph processes, a random mix) while ingest and rebuild write the store");
