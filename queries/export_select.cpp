@@ -129,11 +129,29 @@ class NodeTable {
   std::vector<std::uint32_t> order_;
 };
 
-// An edge while selecting: snapshot node ends.
+// An edge while selecting: snapshot node ends, and where its ExportEdge is (Candidates::pool).
 struct Candidate {
-  ExportEdge edge;
+  std::uint32_t at = 0;
   std::uint32_t from = 0, to = 0;
   std::int64_t relation = -1;  // affiliation edges: the relation, whose claims are read last
+};
+
+// The candidates, and their edges apart: filters drop candidates, and the edges of those left
+// become the graph's in place (one array of edges, not a second: at the L scale each is 1.3 GB).
+struct Candidates {
+  std::vector<Candidate> list;
+  std::vector<ExportEdge> pool;
+  ExportEdge& edge(const Candidate& c) { return pool[c.at]; }
+  const ExportEdge& edge(const Candidate& c) const { return pool[c.at]; }
+  void reserve(std::size_t n) {
+    list.reserve(n);
+    pool.reserve(n);
+  }
+  void add(Candidate c, ExportEdge e) {
+    c.at = static_cast<std::uint32_t>(pool.size());
+    pool.push_back(std::move(e));
+    list.push_back(c);
+  }
 };
 
 // A relation's claims as an edge shows them.
@@ -144,10 +162,10 @@ struct ClaimSummary {
 };
 
 // The relations of the edges, ascending, each once.
-std::vector<std::int64_t> relations_of(const std::vector<Candidate>& edges) {
+std::vector<std::int64_t> relations_of(const Candidates& edges) {
   std::vector<std::int64_t> wanted;
-  wanted.reserve(edges.size());
-  for (const Candidate& c : edges)
+  wanted.reserve(edges.list.size());
+  for (const Candidate& c : edges.list)
     if (c.relation >= 0) wanted.push_back(c.relation);
   std::ranges::sort(wanted);
   wanted.erase(std::ranges::unique(wanted).begin(), wanted.end());
@@ -208,7 +226,8 @@ class ClaimsInThread {
 
 // Fills each relation edge's claims, best confidence and best quote from `found` (by position in
 // `wanted`; a relation without claims: none).
-void apply_claims(std::vector<Candidate>& edges, const std::vector<std::int64_t>& wanted, std::vector<ClaimSummary>& found) {
+void apply_claims(Candidates& candidates, const std::vector<std::int64_t>& wanted, std::vector<ClaimSummary>& found) {
+  const std::vector<Candidate>& edges = candidates.list;
   // Each edge's slot found once; the last edge of a relation (a `moved` relation has two) takes
   // its strings, the others copy.
   constexpr std::uint32_t kNone = UINT32_MAX;
@@ -223,7 +242,7 @@ void apply_claims(std::vector<Candidate>& edges, const std::vector<std::int64_t>
     if (slot[e] == kNone) continue;
     ClaimSummary& f = found[slot[e]];
     if (f.claims == 0) continue;
-    ExportEdge& x = edges[e].edge;
+    ExportEdge& x = candidates.edge(edges[e]);
     x.claims = f.claims;
     x.confidence = f.confidence;
     if (--uses[slot[e]] == 0) {
@@ -236,7 +255,7 @@ void apply_claims(std::vector<Candidate>& edges, const std::vector<std::int64_t>
   }
 }
 
-void fill_claims(Store& store, std::vector<Candidate>& edges, std::size_t relations_in_graph) {
+void fill_claims(Store& store, Candidates& edges, std::size_t relations_in_graph) {
   const std::vector<std::int64_t> wanted = relations_of(edges);
   std::vector<ClaimSummary> found = read_claims(store, wanted, scan_claims(wanted, relations_in_graph));
   apply_claims(edges, wanted, found);
@@ -248,10 +267,10 @@ bool kind_wanted(const ExportSelection& s, NodeKind kind) {
 
 // The affiliation graph's relations that pass the filters, as edges between snapshot nodes (their
 // claims not yet read: see claim_summaries).
-std::vector<Candidate> affiliation_edges(const graph::Snapshot& snapshot, const ExportSelection& s) {
+Candidates affiliation_edges(const graph::Snapshot& snapshot, const ExportSelection& s) {
   const std::vector<std::uint8_t> mask = snapshot.mask(s.as_of, {});
   const std::span<const graph::SnapshotEdge> edges = snapshot.edges();
-  std::vector<Candidate> out;
+  Candidates out;
   out.reserve(edges.size());
   DateCache dates;
   for (std::size_t i = 0; i < edges.size(); ++i) {
@@ -269,7 +288,7 @@ std::vector<Candidate> affiliation_edges(const graph::Snapshot& snapshot, const 
     c.from = from;
     c.to = to;
     c.relation = e.relation;
-    ExportEdge& x = c.edge;
+    ExportEdge x;
     x.id = 'r' + std::to_string(e.relation);
     if (e.left) x.id += ".left";
     x.kind = std::string(to_string(e.kind));
@@ -279,7 +298,7 @@ std::vector<Candidate> affiliation_edges(const graph::Snapshot& snapshot, const 
     x.former = e.former != 0;
     x.first_day = e.start_first;
     x.last_day = e.end_last;
-    out.push_back(std::move(c));
+    out.add(c, std::move(x));
   }
   return out;
 }
@@ -289,7 +308,7 @@ std::int32_t max_day(std::int32_t a, std::int32_t b) { return a == kNoDay ? b : 
 
 // The move graph's flows between organisations: people and moves per ordered pair, in total and
 // per year (queries::flows, twice: distinct people do not add up across years).
-std::vector<Candidate> move_edges(const graph::Snapshot& snapshot, const ExportSelection& s) {
+Candidates move_edges(const graph::Snapshot& snapshot, const ExportSelection& s) {
   FlowQuery q;
   q.by = FlowBy::org;
   q.moves = {s.window, s.include_undated};
@@ -310,14 +329,14 @@ std::vector<Candidate> move_edges(const graph::Snapshot& snapshot, const ExportS
     p.moves = r.moves;
     periods[{*r.from_node, *r.to_node}].push_back(std::move(p));
   }
-  std::vector<Candidate> out;
+  Candidates out;
   for (const FlowRow& r : totals.flows) {
     if (!r.from_node || !r.to_node) continue;
     if (!kind_wanted(s, snapshot.kind(*r.from_node)) || !kind_wanted(s, snapshot.kind(*r.to_node))) continue;
     Candidate c;
     c.from = *r.from_node;
     c.to = *r.to_node;
-    ExportEdge& x = c.edge;
+    ExportEdge x;
     x.id = fmt::format("m{}-{}", raw(snapshot.entity(c.from)), raw(snapshot.entity(c.to)));
     x.kind = "moves";
     x.people = r.people;
@@ -329,9 +348,9 @@ std::vector<Candidate> move_edges(const graph::Snapshot& snapshot, const ExportS
       x.first_day = min_day(x.first_day, p.first_day);
       x.last_day = max_day(x.last_day, p.last_day);
     }
-    out.push_back(std::move(c));
+    out.add(c, std::move(x));
   }
-  std::ranges::sort(out, {}, [&](const Candidate& c) { return std::pair{snapshot.entity(c.from), snapshot.entity(c.to)}; });
+  std::ranges::sort(out.list, {}, [&](const Candidate& c) { return std::pair{snapshot.entity(c.from), snapshot.entity(c.to)}; });
   return out;
 }
 
@@ -365,17 +384,17 @@ std::vector<std::uint8_t> ego(const graph::Snapshot& snapshot, const std::vector
 
 // People folded away: "s" edges between every two organisations a person is tied to (counting
 // distinct people), and each organisation's count of people; the people's other edges go.
-void redact(const graph::Snapshot& snapshot, std::vector<Candidate>& edges,
+void redact(const graph::Snapshot& snapshot, Candidates& edges,
             std::unordered_map<std::uint32_t, std::uint64_t>& people_at) {
   std::map<std::uint32_t, std::vector<std::uint32_t>> orgs_of;  // person -> organisations
   std::vector<Candidate> kept;
-  for (Candidate& c : edges) {
+  for (const Candidate& c : edges.list) {
     const bool from_person = snapshot.kind(c.from) == NodeKind::person;
     const bool to_person = snapshot.kind(c.to) == NodeKind::person;
     if (!from_person && !to_person) {
-      c.edge.quote.clear();
-      c.edge.quote_source.clear();
-      kept.push_back(std::move(c));
+      edges.edge(c).quote.clear();
+      edges.edge(c).quote_source.clear();
+      kept.push_back(c);
       continue;
     }
     if (from_person && !to_person && is_organisation(snapshot.kind(c.to))) orgs_of[c.from].push_back(c.to);
@@ -393,12 +412,15 @@ void redact(const graph::Snapshot& snapshot, std::vector<Candidate>& edges,
     Candidate c;
     c.from = pair.first;
     c.to = pair.second;
-    c.edge.id = fmt::format("s{}-{}", raw(snapshot.entity(c.from)), raw(snapshot.entity(c.to)));
-    c.edge.kind = "shares_people";
-    c.edge.people = count;
-    kept.push_back(std::move(c));
+    ExportEdge x;
+    x.id = fmt::format("s{}-{}", raw(snapshot.entity(c.from)), raw(snapshot.entity(c.to)));
+    x.kind = "shares_people";
+    x.people = count;
+    c.at = static_cast<std::uint32_t>(edges.pool.size());
+    edges.pool.push_back(std::move(x));
+    kept.push_back(c);
   }
-  edges = std::move(kept);
+  edges.list = std::move(kept);
 }
 
 }  // namespace
@@ -417,7 +439,7 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
     centre = s.roll_up && is_organisation(snapshot.kind(*node)) ? snapshot.top(*node) : *node;
   }
 
-  std::vector<Candidate> edges = moves ? move_edges(snapshot, s) : affiliation_edges(snapshot, s);
+  Candidates edges = moves ? move_edges(snapshot, s) : affiliation_edges(snapshot, s);
   const std::size_t relations_in_graph = snapshot.edges().size();
   // A confidence floor needs every candidate's claims before the ego graph is cut; otherwise only
   // the edges that stay are read.
@@ -425,12 +447,12 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
   if (s.min_confidence) {
     fill_claims(store, edges, relations_in_graph);
     claims_read = true;
-    std::erase_if(edges, [&](const Candidate& c) { return c.edge.confidence.value_or(0.0) < *s.min_confidence; });
+    std::erase_if(edges.list, [&](const Candidate& c) { return edges.edge(c).confidence.value_or(0.0) < *s.min_confidence; });
   }
   std::vector<std::uint8_t> inside;
   if (centre) {
-    inside = ego(snapshot, edges, *centre, s.hops);
-    std::erase_if(edges, [&](const Candidate& c) { return !inside[c.from] || !inside[c.to]; });
+    inside = ego(snapshot, edges.list, *centre, s.hops);
+    std::erase_if(edges.list, [&](const Candidate& c) { return !inside[c.from] || !inside[c.to]; });
   }
   // The claims of many relations are read in a second thread while this one makes the nodes
   // (redaction reads the claims first: then they are read here).
@@ -456,9 +478,9 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
   g.graph = s.graph;
   g.redacted = s.redact_people;
   g.multigraph = !moves;
-  for (Candidate& c : edges) {
-    c.edge.source = table.index(c.from);
-    c.edge.target = table.index(c.to);
+  for (const Candidate& c : edges.list) {
+    edges.edge(c).source = table.index(c.from);
+    edges.edge(c).target = table.index(c.to);
   }
   std::vector<std::uint32_t> remap;
   g.nodes = table.finish(remap);
@@ -467,12 +489,26 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
     if (!found) found = read_claims(store, wanted, true);
     apply_claims(edges, wanted, *found);
   }
-  g.edges.reserve(edges.size());
-  for (Candidate& c : edges) {
-    c.edge.source = remap[c.edge.source];
-    c.edge.target = remap[c.edge.target];
-    g.edges.push_back(std::move(c.edge));
+  for (const Candidate& c : edges.list) {
+    ExportEdge& x = edges.edge(c);
+    x.source = remap[x.source];
+    x.target = remap[x.target];
   }
+  // The edges kept, in the candidates' order. Where that is the pool's own order (the affiliation
+  // graph: filters only drop), they are moved down in place and the pool becomes the graph's.
+  if (std::ranges::is_sorted(edges.list, std::ranges::less{}, &Candidate::at)) {
+    std::size_t w = 0;
+    for (const Candidate& c : edges.list) {
+      if (c.at != w) edges.pool[w] = std::move(edges.pool[c.at]);
+      ++w;
+    }
+    edges.pool.resize(w);
+    g.edges = std::move(edges.pool);
+  } else {
+    g.edges.reserve(edges.list.size());
+    for (const Candidate& c : edges.list) g.edges.push_back(std::move(edges.edge(c)));
+  }
+  edges = {};
   for (ExportNode& n : g.nodes) {
     if (!s.redact_people || !is_organisation(n.kind)) continue;
     auto node = snapshot.node_of(n.entity);
