@@ -460,10 +460,11 @@ Result<ExportGraph> select_export(Store& store, const graph::Snapshot& snapshot,
   std::optional<ClaimsInThread> claims_in_thread;
   if (!moves && !claims_read) {
     wanted = relations_of(edges);
-    if (!s.redact_people && scan_claims(wanted, relations_in_graph)) {
+    const bool scan = scan_claims(wanted, relations_in_graph);
+    if (scan && !s.redact_people) {
       claims_in_thread.emplace(store, snapshot, wanted);
     } else {
-      std::vector<ClaimSummary> found = read_claims(store, wanted, scan_claims(wanted, relations_in_graph));
+      std::vector<ClaimSummary> found = read_claims(store, wanted, scan);
       apply_claims(edges, wanted, found);
     }
   }

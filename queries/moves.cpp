@@ -38,9 +38,11 @@ std::optional<SnapshotSelection> select_on_snapshot(const graph::Snapshot& snaps
   if (from && !(from_node = snapshot.node_of(*from))) return std::nullopt;
   if (to && !(to_node = snapshot.node_of(*to))) return std::nullopt;
   const auto fold = [&](std::uint32_t node) { return filter.roll_up ? snapshot.top(node) : node; };
-  // Whether a node's country is the one asked for, looked up once per node.
+  // Whether a node's country is the one asked for, looked up once per node (the table made on
+  // first use: not at all without a country filter).
   const auto country_test = [&](const std::string& country) {
-    return [&snapshot, &country, known = std::vector<std::int8_t>(snapshot.num_nodes(), -1)](std::uint32_t node) mutable {
+    return [&snapshot, &country, known = std::vector<std::int8_t>()](std::uint32_t node) mutable {
+      if (known.empty()) known.assign(snapshot.num_nodes(), -1);
       if (node >= known.size()) return false;
       if (known[node] < 0) known[node] = snapshot.country(node) == country ? 1 : 0;
       return known[node] == 1;
