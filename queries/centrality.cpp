@@ -52,10 +52,17 @@ unsigned thread_count(unsigned requested, std::uint64_t work_items) {
 }
 
 // Work items finished across threads, for progress: workers add, the caller's thread (index 0)
-// reports the sum (a stage hears from one thread). Nothing is counted when nobody listens.
+// reports the sum (a stage hears from one thread), and the final sum once the workers are done,
+// in the caller's thread (the other thread may have taken every chunk of a small graph). Nothing
+// is counted when nobody listens.
 class WorkDone {
  public:
   WorkDone(std::string_view what, std::uint64_t total, std::string_view unit) : stage_(what, total, unit) {}
+  WorkDone(const WorkDone&) = delete;
+  WorkDone& operator=(const WorkDone&) = delete;
+  ~WorkDone() {
+    if (stage_.listened()) stage_.at(done_.load(std::memory_order_relaxed));
+  }
   void add(unsigned thread, std::uint64_t items) {
     if (!stage_.listened()) return;
     const std::uint64_t now = done_.fetch_add(items, std::memory_order_relaxed) + items;
